@@ -1,0 +1,25 @@
+// Three projects, so a newcomer can run the fast ones alone (`npx jest --selectProjects unit`):
+//  - unit:        pure logic, no servers;
+//  - workflow:    the workflow code on Temporal's time-skipping test server (days pass in milliseconds);
+//  - integration: the real Temporal dev server and the real Kafka broker, started once by globalSetup.
+// Type checking is done by `tsc --noEmit` in the test command, so ts-jest only transpiles here.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+    },
+  ],
+  // Real servers on 2 cores: one test file at a time keeps timings honest and ports free.
+  maxWorkers: 1,
+  testTimeout: 120_000,
+};
