@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { COMPLAINT_ID_PATTERN } from './ids';
+
+/**
+ * The complaint as upstream systems describe it (the `data` of `complaint.received`, DESIGN §4).
+ * Limits on every string keep one oversized field from filling workflow history or a Kafka batch.
+ */
+
+export const CHANNELS = ['email', 'phone', 'web', 'chat', 'social', 'letter', 'in-person', 'api'] as const;
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+export const ChannelSchema = z.enum(CHANNELS);
+export const SeveritySchema = z.enum(SEVERITIES);
+export type Channel = z.infer<typeof ChannelSchema>;
+export type Severity = z.infer<typeof SeveritySchema>;
+
+export const ComplaintIdSchema = z
+  .string()
+  .regex(COMPLAINT_ID_PATTERN, 'must be 1-100 letters, digits, dot, underscore, colon or hyphen, starting with a letter or digit');
+
+/** ISO-8601 instant with an explicit offset, so no reader has to guess a time zone. */
+export const InstantSchema = z.iso.datetime({ offset: true });
+
+/** A short code: ISO country or subdivision (GB, GB-SCT, US-NY). */
+export const JurisdictionSchema = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as GB, GB-SCT or US');
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const CustomerSchema = z.strictObject({
+  id: text(100),
+  name: text(200),
+  email: z.email().max(320).optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a phone number')
+    .optional(),
+  preferredChannel: ChannelSchema.optional(),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as en or en-GB')
+    .optional(),
+  jurisdiction: JurisdictionSchema,
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const ComplaintSchema = z.strictObject({
+  customer: CustomerSchema,
+  channel: ChannelSchema,
+  category: text(60),
+  product: text(60).optional(),
+  severity: SeveritySchema.optional(),
+  summary: text(200),
+  description: text(10_000),
+  desiredOutcome: text(2_000).optional(),
+  receivedAt: InstantSchema,
+});
+export type Complaint = z.infer<typeof ComplaintSchema>;

@@ -1,0 +1,12 @@
+/** Kafka topics (DESIGN §4, a contract). The names are defaults; config/ lets an operator rename them. */
+export const DEFAULT_TOPICS = {
+  intake: 'complaints.intake',
+  events: 'complaints.events',
+  lifecycle: 'complaints.lifecycle',
+  notifications: 'complaints.notifications',
+  remedies: 'complaints.remedies',
+  dlq: 'complaints.dlq',
+} as const;
+
+export type TopicRole = keyof typeof DEFAULT_TOPICS;
+export type Topics = Record<TopicRole, string>;

@@ -1,0 +1,9 @@
+# Shared settings for the infra scripts. Source it; every value can be overridden by the environment.
+# The cache lives outside the repository so a fresh clone reuses what an earlier one obtained.
+: "${REDRESS_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/redress}"
+: "${REDRESS_DATA_DIR:=$REDRESS_CACHE/data}"
+: "${TEMPORAL_CLI_VERSION:=1.5.1}"
+export REDRESS_CACHE REDRESS_DATA_DIR TEMPORAL_CLI_VERSION
+export REDRESS_TEMPORAL_BIN="$REDRESS_CACHE/temporal-cli-$TEMPORAL_CLI_VERSION/temporal"
+export REDRESS_KAFKA_LIBS="$REDRESS_CACHE/kafka-libs"
+export REDRESS_TEST_SERVER="$REDRESS_CACHE/temporal-test-server/run.sh"

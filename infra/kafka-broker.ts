@@ -1,0 +1,123 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { portOpen, startManaged, type ManagedProcess } from './managed-process';
+
+export interface KafkaBrokerOptions {
+  /** Directory of the broker's jars (obtain.sh). */
+  libs: string;
+  host: string;
+  port: number;
+  controllerPort: number;
+  /** Holds the broker's log segments and its configuration; survives restarts. */
+  dataDir: string;
+  logFile: string;
+  heapMb?: number;
+}
+
+function classpath(libs: string): string {
+  return `${libs}/*`;
+}
+
+/** Writes server.properties for one node that is both broker and controller (KRaft, no ZooKeeper). */
+function writeConfig(o: KafkaBrokerOptions): string {
+  mkdirSync(o.dataDir, { recursive: true });
+  const file = join(o.dataDir, 'server.properties');
+  const props = {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.quorum.voters': `1@${o.host}:${o.controllerPort}`,
+    listeners: `PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': join(o.dataDir, 'logs'),
+    'num.partitions': '4',
+    // One node: every internal topic can have one replica only.
+    'offsets.topic.replication.factor': '1',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'share.coordinator.state.topic.replication.factor': '1',
+    'share.coordinator.state.topic.min.isr': '1',
+    'min.insync.replicas': '1',
+    // A consumer group starts at once instead of waiting 3 s for more members.
+    'group.initial.rebalance.delay.ms': '0',
+    'auto.create.topics.enable': 'false',
+    'log.retention.hours': '168',
+  };
+  writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  const log4j = join(o.dataDir, 'log4j2.properties');
+  writeFileSync(
+    log4j,
+    [
+      'status = warn',
+      'appender.console.type = Console',
+      'appender.console.name = STDOUT',
+      'appender.console.layout.type = PatternLayout',
+      'appender.console.layout.pattern = [%d] %p %m (%c)%n',
+      'rootLogger.level = warn',
+      'rootLogger.appenderRef.stdout.ref = STDOUT',
+      // The one line that says the broker is up, for whoever reads the log.
+      'logger.server.name = kafka.server.KafkaRaftServer',
+      'logger.server.level = info',
+    ].join('\n') + '\n',
+  );
+  return file;
+}
+
+/** Formats the storage directory once: a formatted directory is left as it is, so data survives. */
+function formatStorage(o: KafkaBrokerOptions, config: string): void {
+  if (existsSync(join(o.dataDir, 'logs', 'meta.properties'))) return;
+  const java = (args: string[]) =>
+    execFileSync('java', ['-Xmx256m', '-cp', classpath(o.libs), 'kafka.tools.StorageTool', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  const clusterId = java(['random-uuid']).split('\n').pop() ?? '';
+  java(['format', '-t', clusterId, '-c', config, '--ignore-formatted']);
+}
+
+/** Starts a single-node KRaft broker and waits until it serves metadata. */
+export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedProcess> {
+  if (!existsSync(o.libs)) {
+    throw new Error(`the Kafka broker's jars are missing at ${o.libs}: run infra/obtain.sh (the README's commands do)`);
+  }
+  const config = writeConfig(o);
+  formatStorage(o, config);
+  const heap = o.heapMb ?? 768;
+  return startManaged({
+    name: 'kafka',
+    command: 'java',
+    args: [
+      `-Xms${heap}m`,
+      `-Xmx${heap}m`,
+      '-XX:+UseG1GC',
+      `-Dlog4j2.configurationFile=${join(o.dataDir, 'log4j2.properties')}`,
+      '-cp',
+      classpath(o.libs),
+      'kafka.Kafka',
+      config,
+    ],
+    logFile: o.logFile,
+    startTimeoutMs: 90_000,
+    healthy: () => kafkaHealthy(`${o.host}:${o.port}`),
+  });
+}
+
+/** True when a broker answers a metadata request. */
+export async function kafkaHealthy(broker: string): Promise<boolean> {
+  const [host, port] = broker.split(':');
+  if (!(await portOpen(host ?? '127.0.0.1', Number(port)))) return false;
+  const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

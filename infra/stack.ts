@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { startLocalServers } from './local-servers';
+import { StartError, startManaged, type ManagedProcess } from './managed-process';
+import { dataDir as defaultDataDir, repoRoot } from './paths';
+
+/**
+ * The main job: the whole local stack in one process tree. Temporal (with its UI) and Kafka, unless
+ * TEMPORAL_ADDRESS / KAFKA_BROKERS name servers that already run, then the worker, the Kafka bridge
+ * and the HTTP API as their own processes. Ctrl-C or SIGTERM stops everything, newest first; data
+ * stays in REDRESS_DATA_DIR for the next start.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = createLogger('stack');
+  const config = loadConfig(env);
+  const host = '127.0.0.1';
+  const dataDir = defaultDataDir(env);
+  const logDir = join(dataDir, 'logs');
+  const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
+
+  const servers = await startLocalServers({
+    ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
+    ...(env.KAFKA_BROKERS ? { existingKafka: env.KAFKA_BROKERS } : {}),
+    host,
+    temporalPort: num('TEMPORAL_PORT', 7233),
+    uiPort: num('TEMPORAL_UI_PORT', 8233),
+    kafkaPort: num('KAFKA_PORT', 9092),
+    kafkaControllerPort: num('KAFKA_CONTROLLER_PORT', 9093),
+    dataDir,
+    persistTemporal: true,
+    logDir,
+    namespace: config.temporal.namespace,
+    topics: config.topics,
+  });
+  const children: ManagedProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping the stack');
+    for (const c of [...children].reverse()) await c.stop();
+    await servers.stop();
+    logger.info('stack stopped; data kept in %s', dataDir);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  const childEnv = { ...env, TEMPORAL_ADDRESS: servers.temporalAddress, KAFKA_BROKERS: servers.kafkaBrokers };
+  const dist = join(repoRoot(), 'dist');
+  const logSays = (file: string, text: string) => async () => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+  const node = (name: string, script: string, healthy: (logFile: string) => () => Promise<boolean>) => {
+    const logFile = join(logDir, `${name}.log`);
+    return startManaged({
+      name,
+      command: process.execPath,
+      args: [join(dist, script)],
+      env: childEnv,
+      logFile,
+      startTimeoutMs: 120_000,
+      healthy: healthy(logFile),
+    });
+  };
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  try {
+    children.push(await node('worker', 'workers/worker-main.js', (f) => logSays(f, '"worker started"')));
+    children.push(await node('bridge', 'workers/bridge-main.js', (f) => logSays(f, '"bridge consuming"')));
+    children.push(
+      await node('api', 'clients/api/main.js', () => async () => (await fetch(`${apiUrl}/health`).catch(() => null))?.ok ?? false),
+    );
+  } catch (err) {
+    logger.error({ component: err instanceof StartError ? err.component : undefined }, (err as Error).message);
+    await stopAll(1);
+    return;
+  }
+  for (const c of children) {
+    void c.exited.then((code) => {
+      if (stopping) return;
+      logger.error({ process: c.name, code, log: c.logFile }, `${c.name} exited unexpectedly; stopping the stack`);
+      void stopAll(1);
+    });
+  }
+
+  const lines = [
+    '',
+    'Redress is running:',
+    `  Temporal      ${servers.temporalAddress}${env.TEMPORAL_ADDRESS ? ' (existing server)' : ''}`,
+    ...(servers.uiUrl ? [`  Temporal UI   ${servers.uiUrl}`] : []),
+    `  Kafka         ${servers.kafkaBrokers}${env.KAFKA_BROKERS ? ' (existing broker)' : ''}`,
+    `  HTTP API      ${apiUrl}   (try: curl ${apiUrl}/health)`,
+    `  worker        task queue "${config.temporal.taskQueue}"`,
+    `  bridge        ${config.topics.intake}, ${config.topics.events} -> Temporal`,
+    `  logs          ${logDir}`,
+    `  data          ${dataDir}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  createLogger('stack').fatal({ err: err instanceof Error ? err.message : err }, 'the stack did not start');
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+import { Connection } from '@temporalio/client';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startManaged, type ManagedProcess } from './managed-process';
+import { searchAttributeFlags } from './search-attributes';
+
+export interface TemporalServerOptions {
+  /** The `temporal` CLI built by obtain.sh. */
+  cli: string;
+  host: string;
+  port: number;
+  /** 0 runs it headless (tests); otherwise the web UI's port. */
+  uiPort: number;
+  /** Directory for the SQLite database; undefined keeps it in memory (throwaway test servers). */
+  dataDir?: string;
+  namespace: string;
+  logFile: string;
+}
+
+/** Starts `temporal server start-dev` and waits until it answers on its gRPC port. */
+export async function startTemporalServer(o: TemporalServerOptions): Promise<ManagedProcess> {
+  if (!existsSync(o.cli)) {
+    throw new Error(`the Temporal CLI is missing at ${o.cli}: run infra/obtain.sh (the README's commands do)`);
+  }
+  const args = ['server', 'start-dev', '--ip', o.host, '--port', String(o.port), '--namespace', o.namespace];
+  args.push('--log-level', 'warn', '--log-format', 'json');
+  args.push(...(o.uiPort > 0 ? ['--ui-port', String(o.uiPort)] : ['--headless']));
+  if (o.dataDir) {
+    mkdirSync(o.dataDir, { recursive: true });
+    // WAL and synchronous=normal: SQLite's defaults make the dev server several times slower.
+    args.push('--db-filename', join(o.dataDir, 'temporal.sqlite'));
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  }
+  args.push(...searchAttributeFlags());
+  const address = `${o.host}:${o.port}`;
+  return startManaged({
+    name: 'temporal',
+    command: o.cli,
+    args,
+    logFile: o.logFile,
+    startTimeoutMs: 90_000,
+    healthy: () => temporalHealthy(address, o.namespace),
+  });
+}
+
+/** True when the server answers and the namespace exists. */
+export async function temporalHealthy(address: string, namespace: string): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}

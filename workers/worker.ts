@@ -1,0 +1,73 @@
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
+import { Partitioners, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { createKafka } from './kafka-client';
+import { createActivities } from '../activities';
+import { kafkaPublisher } from '../activities/publisher';
+import type { Config } from '../config';
+import { PinoTemporalLogger } from './temporal-logger';
+
+/**
+ * Installs the SDK runtime once per process, with its logs (core's included) going to pino.
+ * Must run before the first connection or worker is made.
+ */
+export function installTemporalRuntime(logger: Logger, options: { shutdownSignals?: NodeJS.Signals[] } = {}): void {
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger),
+    shutdownSignals: options.shutdownSignals ?? ['SIGINT', 'SIGTERM'],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+  });
+}
+
+/** A Kafka producer for the worker's activities: idempotent, so a broker retry never duplicates a record. */
+export async function connectProducer(config: Config, logger: Logger): Promise<Producer> {
+  const kafka = createKafka(config, 'worker', logger);
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  return producer;
+}
+
+export interface ComplaintWorkerHandle {
+  worker: Worker;
+  producer: Producer;
+  connection: NativeConnection;
+  /** Closes the producer and the connection after the worker has stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the Temporal worker for complaints: one shared Kafka producer behind the activities.
+ * `workflowBundle` lets tests bundle the workflow code once; otherwise it is bundled from source.
+ */
+export async function createComplaintWorker(
+  config: Config,
+  logger: Logger,
+  overrides: Partial<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> = {},
+): Promise<ComplaintWorkerHandle> {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const producer = await connectProducer(config, logger);
+  const activities = createActivities({ publisher: kafkaPublisher(producer), topics: config.topics, logger });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    ...(overrides.workflowBundle
+      ? { workflowBundle: overrides.workflowBundle }
+      : { workflowsPath: overrides.workflowsPath ?? require.resolve('../workflows') }),
+  });
+  return {
+    worker,
+    producer,
+    connection,
+    async close() {
+      await producer.disconnect();
+      await connection.close();
+    },
+  };
+}
