@@ -21,7 +21,10 @@ export function createActivities({ publisher, topics, logger }: ActivityDeps) {
     /** Publishes a lifecycle event on `complaints.lifecycle`. */
     async publishLifecycle(event: OutboundEvent): Promise<void> {
       await publisher.publish(topics.lifecycle, event.complaintId, event, { eventId: event.eventId, type: event.type });
-      logger.info({ complaintId: event.complaintId, type: event.type, eventId: event.eventId }, 'lifecycle event published');
+      logger.info(
+        { complaintId: event.complaintId, type: event.type, eventId: event.eventId },
+        'lifecycle event published',
+      );
     },
 
     /** Renders a customer message from its template and publishes it on `complaints.notifications`. */

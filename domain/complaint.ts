@@ -16,13 +16,18 @@ export type Severity = z.infer<typeof SeveritySchema>;
 
 export const ComplaintIdSchema = z
   .string()
-  .regex(COMPLAINT_ID_PATTERN, 'must be 1-100 letters, digits, dot, underscore, colon or hyphen, starting with a letter or digit');
+  .regex(
+    COMPLAINT_ID_PATTERN,
+    'must be 1-100 letters, digits, dot, underscore, colon or hyphen, starting with a letter or digit',
+  );
 
 /** ISO-8601 instant with an explicit offset, so no reader has to guess a time zone. */
 export const InstantSchema = z.iso.datetime({ offset: true });
 
 /** A short code: ISO country or subdivision (GB, GB-SCT, US-NY). */
-export const JurisdictionSchema = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as GB, GB-SCT or US');
+export const JurisdictionSchema = z
+  .string()
+  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as GB, GB-SCT or US');
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 

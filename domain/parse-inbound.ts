@@ -51,7 +51,7 @@ export function parseInbound(role: InboundTopicRole, value: Buffer | null, key: 
     return reject(`invalid ${type} data: ${errors.map((e) => e.field).join(', ')}`, errors);
   }
   if (key !== null && key.toString('utf8') !== envelope.data.complaintId) {
-    return reject('message key must equal complaintId, or one complaint\'s events can arrive out of order', [
+    return reject("message key must equal complaintId, or one complaint's events can arrive out of order", [
       { field: '(key)', message: 'must equal complaintId' },
     ]);
   }

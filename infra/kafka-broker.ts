@@ -47,7 +47,12 @@ function writeConfig(o: KafkaBrokerOptions): string {
     'auto.create.topics.enable': 'false',
     'log.retention.hours': '168',
   };
-  writeFileSync(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeFileSync(
+    file,
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
   const log4j = join(o.dataDir, 'log4j2.properties');
   writeFileSync(
     log4j,

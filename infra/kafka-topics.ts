@@ -8,7 +8,11 @@ export const DEFAULT_PARTITIONS = 4;
  * Creates the topics of DESIGN §4 that do not exist yet (idempotent). Retention of the dead-letter
  * topic is long: what lands there must be looked at by a person.
  */
-export async function ensureTopics(brokers: string[], topics: Topics, partitions = DEFAULT_PARTITIONS): Promise<string[]> {
+export async function ensureTopics(
+  brokers: string[],
+  topics: Topics,
+  partitions = DEFAULT_PARTITIONS,
+): Promise<string[]> {
   const admin = new Kafka({ clientId: 'redress-infra', brokers, logLevel: logLevel.WARN }).admin();
   await admin.connect();
   try {

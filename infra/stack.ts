@@ -51,7 +51,8 @@ async function main(): Promise<void> {
 
   const childEnv = { ...env, TEMPORAL_ADDRESS: servers.temporalAddress, KAFKA_BROKERS: servers.kafkaBrokers };
   const dist = join(repoRoot(), 'dist');
-  const logSays = (file: string, text: string) => async () => existsSync(file) && readFileSync(file, 'utf8').includes(text);
+  const logSays = (file: string, text: string) => () =>
+    Promise.resolve(existsSync(file) && readFileSync(file, 'utf8').includes(text));
   const node = (name: string, script: string, healthy: (logFile: string) => () => Promise<boolean>) => {
     const logFile = join(logDir, `${name}.log`);
     return startManaged({
@@ -69,7 +70,11 @@ async function main(): Promise<void> {
     children.push(await node('worker', 'workers/worker-main.js', (f) => logSays(f, '"worker started"')));
     children.push(await node('bridge', 'workers/bridge-main.js', (f) => logSays(f, '"bridge consuming"')));
     children.push(
-      await node('api', 'clients/api/main.js', () => async () => (await fetch(`${apiUrl}/health`).catch(() => null))?.ok ?? false),
+      await node(
+        'api',
+        'clients/api/main.js',
+        () => async () => (await fetch(`${apiUrl}/health`).catch(() => null))?.ok ?? false,
+      ),
     );
   } catch (err) {
     logger.error({ component: err instanceof StartError ? err.component : undefined }, (err as Error).message);

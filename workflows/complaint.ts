@@ -8,6 +8,7 @@ import {
   statusQuery,
   type ComplaintInput,
   type ComplaintStatus,
+  type RecordAccountInput,
   type Stage,
 } from './messages';
 
@@ -91,7 +92,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       return status();
     },
     {
-      validator: ({ account }) => {
+      validator: ({ account }: RecordAccountInput) => {
         if (stage !== 'acknowledged' && stage !== 'listening') {
           throw new Error(`the account can be recorded in the acknowledged or listening stage, not in ${stage}`);
         }
@@ -129,7 +130,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     const at = new Date().toISOString();
     breaches.push({ clock: 'first-response', at });
     escalated = true;
-    await publish('complaint.deadline-breached', 'breached:first-response', { clock: 'first-response', deadline: deadlineIso });
+    await publish('complaint.deadline-breached', 'breached:first-response', {
+      clock: 'first-response',
+      deadline: deadlineIso,
+    });
     await publish('complaint.escalated', 'escalated:first-response', { reason: 'first-response window breached' });
   }
   await condition(allHandlersFinished);

@@ -10,6 +10,9 @@ import type { InboundData } from '../domain/events';
 
 export const COMPLAINT_WORKFLOW = 'complaintWorkflow';
 
+/** The workflow's signature, for typed starts by name: `client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, …)`. */
+export type ComplaintWorkflow = (input: ComplaintInput) => Promise<ComplaintStatus>;
+
 export interface ComplaintInput {
   complaintId: string;
   complaint: Complaint;
@@ -18,15 +21,7 @@ export interface ComplaintInput {
 }
 
 export type Stage =
-  | 'received'
-  | 'acknowledged'
-  | 'listening'
-  | 'apology'
-  | 'remedy'
-  | 'follow-up'
-  | 'resolved'
-  | 'closed'
-  | 'withdrawn';
+  'received' | 'acknowledged' | 'listening' | 'apology' | 'remedy' | 'follow-up' | 'resolved' | 'closed' | 'withdrawn';
 
 export interface ClockStatus {
   clock: string;
@@ -79,7 +74,8 @@ export interface ExternalFact<D> {
 }
 
 export const customerRepliedSignal = defineSignal<[ExternalFact<InboundData<'customer.replied'>>]>('customerReplied');
-export const customerWithdrewSignal = defineSignal<[ExternalFact<InboundData<'customer.withdrew'>>]>('customerWithdrew');
+export const customerWithdrewSignal =
+  defineSignal<[ExternalFact<InboundData<'customer.withdrew'>>]>('customerWithdrew');
 export const remedyFulfilledSignal = defineSignal<[ExternalFact<InboundData<'remedy.fulfilled'>>]>('remedyFulfilled');
 export const remedyFailedSignal = defineSignal<[ExternalFact<InboundData<'remedy.failed'>>]>('remedyFailed');
 export const surveyRespondedSignal = defineSignal<[ExternalFact<InboundData<'survey.responded'>>]>('surveyResponded');

@@ -35,12 +35,15 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 /** The HTTP API (DESIGN §5). Built without listening, so tests can inject requests. */
 export function buildApi({ config, client, logger, health }: ApiDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: false });
+  // Typed as Fastify's logger so the app is a plain FastifyInstance for its callers.
+  const loggerInstance: FastifyBaseLogger = logger;
+  const app = Fastify({ loggerInstance, bodyLimit: 1024 * 1024 });
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ApiError) return reply.status(err.statusCode).send(err.body());
     const statusCode = (err as { statusCode?: number }).statusCode;
-    if (statusCode === 413) return reply.status(413).send({ error: 'payload_too_large', message: 'request body is too large' });
+    if (statusCode === 413)
+      return reply.status(413).send({ error: 'payload_too_large', message: 'request body is too large' });
     if (statusCode && statusCode >= 400 && statusCode < 500) {
       return reply.status(statusCode).send({ error: 'bad_request', message: (err as Error).message });
     }

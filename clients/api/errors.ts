@@ -23,6 +23,7 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: FieldError[]) => new ApiError(400, 'bad_request', message, details);
+export const badRequest = (message: string, details?: FieldError[]) =>
+  new ApiError(400, 'bad_request', message, details);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);

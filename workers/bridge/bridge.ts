@@ -61,7 +61,11 @@ export async function startBridge(config: Config, client: Client, logger: Logger
     if (!role) return;
     const parsed = parseInbound(role, p.message.value, p.message.key);
     if (!parsed.ok) {
-      await toDeadLetters(p, parsed.errors.length ? `${parsed.reason} (${describeFieldErrors(parsed.errors)})` : parsed.reason, parsed.errors);
+      await toDeadLetters(
+        p,
+        parsed.errors.length ? `${parsed.reason} (${describeFieldErrors(parsed.errors)})` : parsed.reason,
+        parsed.errors,
+      );
       return;
     }
     const event = parsed.event;
@@ -72,7 +76,10 @@ export async function startBridge(config: Config, client: Client, logger: Logger
           await toDeadLetters(p, outcome.reason, []);
         } else {
           stats[outcome.kind === 'delivered' ? 'delivered' : 'duplicates'] += 1;
-          logger.debug({ complaintId: event.complaintId, type: event.type, eventId: event.eventId, outcome: outcome.kind }, 'delivered');
+          logger.debug(
+            { complaintId: event.complaintId, type: event.type, eventId: event.eventId, outcome: outcome.kind },
+            'delivered',
+          );
         }
         return;
       } catch (err) {
@@ -82,7 +89,10 @@ export async function startBridge(config: Config, client: Client, logger: Logger
         // Back off up to 10 s, heartbeating so the group does not think this member died and
         // hand its partitions to another member mid-retry.
         const wait = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6));
-        logger.warn({ complaintId: event.complaintId, attempt, waitMs: wait, err: err.message }, 'Temporal unavailable; retrying');
+        logger.warn(
+          { complaintId: event.complaintId, attempt, waitMs: wait, err: err.message },
+          'Temporal unavailable; retrying',
+        );
         await sleep(wait);
         await p.heartbeat();
       }

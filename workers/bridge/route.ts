@@ -80,7 +80,7 @@ function classify(err: unknown, event: InboundEvent): Delivery {
   if (err instanceof WorkflowNotFoundError) {
     return { kind: 'rejected', reason: `no open complaint ${event.complaintId} for ${event.type}` };
   }
-  if (isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) {
+  if (isGrpcServiceError(err) && (err.code as number) === GRPC_INVALID_ARGUMENT) {
     return { kind: 'rejected', reason: `Temporal refused the event: ${err.details}` };
   }
   throw new TransientDeliveryError(`Temporal did not accept ${event.type}: ${(err as Error).message}`, { cause: err });

@@ -1,0 +1,27 @@
+# One image for every Redress process (worker, bridge, api, provision); docker-compose.yml picks the
+# command. Build stage compiles TypeScript; the runtime stage has production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --no-save follows the lock without `npm ci`'s refusal of npm 11 lock files (see scripts/bootstrap).
+RUN npm install --no-save --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY config ./config
+COPY domain ./domain
+COPY workflows ./workflows
+COPY activities ./activities
+COPY workers ./workers
+COPY clients ./clients
+COPY infra ./infra
+COPY policies ./policies
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/policies ./policies
+COPY package.json ./
+USER node
+CMD ["node", "dist/workers/worker-main.js"]

@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_TOPICS } from '../../domain/topics';
+import { startLocalServers, type LocalServers } from '../../infra/local-servers';
+
+/**
+ * Starts the real Temporal dev server and the real Kafka broker once for all integration tests, on
+ * ports of their own (so a running `scripts/up` stack is not disturbed), with throwaway data.
+ * TEMPORAL_ADDRESS / KAFKA_BROKERS point the tests at servers that already run instead.
+ */
+export default async function globalSetup(): Promise<void> {
+  const env = process.env;
+  const dataDir = mkdtempSync(join(tmpdir(), 'redress-it-'));
+  const servers = await startLocalServers({
+    ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
+    ...(env.KAFKA_BROKERS ? { existingKafka: env.KAFKA_BROKERS } : {}),
+    host: '127.0.0.1',
+    temporalPort: Number(env.REDRESS_TEST_TEMPORAL_PORT ?? 17233),
+    uiPort: 0,
+    kafkaPort: Number(env.REDRESS_TEST_KAFKA_PORT ?? 19092),
+    kafkaControllerPort: Number(env.REDRESS_TEST_KAFKA_CONTROLLER_PORT ?? 19093),
+    dataDir,
+    persistTemporal: false,
+    logDir: join(dataDir, 'logs'),
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    // Each test file creates its own prefixed topics; these are the unprefixed defaults.
+    topics: { ...DEFAULT_TOPICS },
+  });
+  env.TEMPORAL_ADDRESS = servers.temporalAddress;
+  env.KAFKA_BROKERS = servers.kafkaBrokers;
+  env.REDRESS_TEST_LOG_DIR = join(dataDir, 'logs');
+  (globalThis as { __redressServers?: LocalServers }).__redressServers = servers;
+}

@@ -1,0 +1,100 @@
+import { complaintWorkflowId } from '../../domain/ids';
+import { complaintFixture, receivedEvent } from '../support/fixtures';
+import { startTestStack, type TestStack } from '../support/stack';
+
+type Event = { eventId: string; type: string; complaintId: string; data: Record<string, unknown> };
+
+describe('walking skeleton on the real Temporal server and Kafka broker', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack('skeleton');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('turns a complaint.received on the intake topic into lifecycle events and an acknowledgement', async () => {
+    const { topics } = stack.config;
+    await stack.publish(topics.intake, 'c-intake-1', receivedEvent('c-intake-1', 'evt-intake-1'));
+
+    const lifecycle = await stack.collector.waitFor<Event>(topics.lifecycle, (e) => e.complaintId === 'c-intake-1', 2);
+    expect(lifecycle.map((e) => e.type)).toEqual(['complaint.opened', 'complaint.acknowledged']);
+    expect(lifecycle.map((e) => e.eventId)).toEqual(['redress:c-intake-1:opened', 'redress:c-intake-1:acknowledged']);
+    for (const e of lifecycle) {
+      expect(e).toMatchObject({ source: 'redress', complaintId: 'c-intake-1' });
+      expect(Date.parse((e as unknown as { occurredAt: string }).occurredAt)).not.toBeNaN();
+    }
+
+    const [ack] = await stack.collector.waitFor<Event>(topics.notifications, (e) => e.complaintId === 'c-intake-1');
+    const deadline = lifecycle[1]!.data.firstResponseDeadline as string;
+    expect(ack!.data).toMatchObject({ kind: 'acknowledgement', idempotencyKey: 'c-intake-1:acknowledgement' });
+    expect(ack!.data.body).toContain(deadline);
+    // The deadline is 24 hours after receipt.
+    const received = await stack.client.workflow
+      .getHandle(complaintWorkflowId('c-intake-1'))
+      .query<{ receivedAt: string }>('status');
+    expect(Date.parse(deadline) - Date.parse(received.receivedAt)).toBe(24 * 3600 * 1000);
+  });
+
+  it('opens one workflow and publishes one set of events when the same event arrives twice', async () => {
+    const { topics } = stack.config;
+    const event = receivedEvent('c-dup-1', 'evt-dup-1');
+    const handled = () => stack.bridge!.stats.delivered + stack.bridge!.stats.duplicates;
+    const before = handled();
+    await stack.publish(topics.intake, 'c-dup-1', event);
+    await stack.publish(topics.intake, 'c-dup-1', event);
+    // A third copy after the first was fully processed must change nothing either.
+    await stack.collector.waitFor<Event>(topics.lifecycle, (e) => e.complaintId === 'c-dup-1', 2);
+    await stack.publish(topics.intake, 'c-dup-1', event);
+    await waitUntil(() => handled() >= before + 3);
+
+    const runs = [];
+    for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${complaintWorkflowId('c-dup-1')}'` }))
+      runs.push(wf);
+    expect(runs).toHaveLength(1);
+    // Give any stray duplicate time to show up before counting.
+    await new Promise((r) => setTimeout(r, 1500));
+    const events = stack.collector.find<Event>(topics.lifecycle, (e) => e.complaintId === 'c-dup-1');
+    expect(events.map((e) => e.type)).toEqual(['complaint.opened', 'complaint.acknowledged']);
+    expect(stack.collector.find<Event>(topics.notifications, (e) => e.complaintId === 'c-dup-1')).toHaveLength(1);
+  });
+
+  it('dead-letters a malformed event with its reason and original bytes, and goes on with the next good one', async () => {
+    const { topics } = stack.config;
+    const broken = '{"eventId":"evt-bad-1","type":"complaint.received","complaintId":"c-bad-1",';
+    const wrongField = receivedEvent('c-bad-2', 'evt-bad-2', { ...complaintFixture(), channel: 'fax' as never });
+    await stack.publish(topics.intake, 'c-bad-1', broken);
+    await stack.publish(topics.intake, 'c-bad-2', wrongField);
+    await stack.publish(topics.intake, 'c-good-after-bad', receivedEvent('c-good-after-bad', 'evt-good-after-bad'));
+
+    type Dlq = {
+      reason: string;
+      errors: Array<{ field: string }>;
+      source: { topic: string; offset: string };
+      original: { value: string };
+    };
+    const dead = await stack.collector.waitFor<Dlq>(topics.dlq, () => true, 2);
+    const byValue = (text: string) =>
+      dead.find((d) => Buffer.from(d.original.value, 'base64').toString('utf8') === text);
+    const notJson = byValue(broken);
+    expect(notJson?.reason).toMatch(/not valid JSON/);
+    expect(notJson?.source.topic).toBe(topics.intake);
+    const badChannel = byValue(JSON.stringify(wrongField));
+    expect(badChannel?.reason).toMatch(/data\.channel/);
+    expect(badChannel?.errors.map((e) => e.field)).toEqual(['data.channel']);
+
+    await stack.collector.waitFor<Event>(
+      topics.lifecycle,
+      (e) => e.complaintId === 'c-good-after-bad' && e.type === 'complaint.acknowledged',
+    );
+    expect(stack.collector.find<Event>(topics.lifecycle, (e) => e.complaintId.startsWith('c-bad-'))).toHaveLength(0);
+  });
+});
+
+async function waitUntil(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Producer } from 'kafkajs';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../config';
+import { ensureTopics } from '../../infra/kafka-topics';
+import { startBridge, type Bridge } from '../../workers/bridge/bridge';
+import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
+import { TopicCollector, testKafka, testProducer } from './kafka';
+
+/** The SDK's own logs in tests: warnings and errors only, unless TEST_LOG_LEVEL asks for more. */
+export function quietTemporalRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+  } catch {
+    // Already installed by an earlier suite in this process.
+  }
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow code bundled once per test file (bundling takes seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows'), logger: quietBundlerLogger });
+  return bundle;
+}
+const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error: (m: string) => console.error(m),
+};
+
+export interface TestStack {
+  config: Config;
+  client: Client;
+  worker: ComplaintWorkerHandle;
+  bridge?: Bridge;
+  producer: Producer;
+  collector: TopicCollector;
+  /** Publishes JSON (or raw bytes) on a topic with the given key. */
+  publish(topic: string, key: string | null, value: unknown): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Redress's real worker and bridge, in this process, against the real servers globalSetup started.
+ * Topics, task queue and consumer group are unique to the test file, so files never see each
+ * other's events.
+ */
+export async function startTestStack(name: string, opts: { bridge?: boolean } = {}): Promise<TestStack> {
+  quietTemporalRuntime();
+  const run = `${name}-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    ...process.env,
+    REDRESS_TOPIC_PREFIX: `${run}.`,
+    TEMPORAL_TASK_QUEUE: `tq-${run}`,
+    REDRESS_BRIDGE_GROUP: `bridge-${run}`,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  await ensureTopics(config.kafka.brokers, config.topics);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle() });
+  const running = worker.worker.run();
+  const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger);
+  const kafka = testKafka(config.kafka.brokers.join(','));
+  const producer = await testProducer(kafka);
+  const collector = await new TopicCollector(kafka, [
+    config.topics.lifecycle,
+    config.topics.notifications,
+    config.topics.remedies,
+    config.topics.dlq,
+  ]).start();
+  return {
+    config,
+    client,
+    worker,
+    ...(bridge ? { bridge } : {}),
+    producer,
+    collector,
+    async publish(topic, key, value) {
+      const bytes = Buffer.isBuffer(value) ? value : typeof value === 'string' ? value : JSON.stringify(value);
+      await producer.send({ topic, messages: [{ key, value: bytes }] });
+    },
+    async stop() {
+      await bridge?.stop();
+      worker.worker.shutdown();
+      await running;
+      await worker.close();
+      await collector.stop();
+      await producer.disconnect();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities } from '../../activities';
+import type { Publisher } from '../../activities/publisher';
+import { DEFAULT_TOPICS } from '../../domain/topics';
+import { timeSkippingServer } from '../../infra/paths';
+import { quietTemporalRuntime, workflowBundle } from './stack';
+
+/** One record the activities published, as the recording publisher saw it. */
+export interface Published {
+  topic: string;
+  key: string;
+  value: { eventId: string; type: string; complaintId: string; occurredAt: string; data: Record<string, unknown> };
+}
+
+/**
+ * The publisher the activities write to in workflow tests: it records instead of reaching Kafka
+ * (the integration tests cover the real broker). Everything else is the real activity code.
+ */
+export class RecordingPublisher implements Publisher {
+  readonly records: Published[] = [];
+  publish(topic: string, key: string, value: unknown): Promise<void> {
+    this.records.push({ topic, key, value: value as Published['value'] });
+    return Promise.resolve();
+  }
+  types(complaintId: string, topic: string = DEFAULT_TOPICS.lifecycle): string[] {
+    return this.records.filter((r) => r.topic === topic && r.key === complaintId).map((r) => r.value.type);
+  }
+}
+
+/**
+ * Temporal's time-skipping test server (Java, from Maven Central via infra/obtain.sh): a timer of days
+ * fires in milliseconds while the workflow under test waits on it.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietTemporalRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: timeSkippingServer() } },
+  });
+}
+
+/** A worker with the real workflow bundle and real activities over a recording publisher. */
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  publisher: Publisher,
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ publisher, topics: { ...DEFAULT_TOPICS }, logger: pino({ level: 'silent' }) }),
+  });
+}
