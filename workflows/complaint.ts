@@ -4,6 +4,14 @@ import type { LifecycleEventType, OutboundEvent } from '../domain/events';
 import { publishedEventId } from '../domain/ids';
 import {
   complaintReceivedSignal,
+  customerRepliedSignal,
+  customerWithdrewSignal,
+  remedyFailedSignal,
+  remedyFulfilledSignal,
+  surveyRespondedSignal,
+  timelineQuery,
+  type ExternalFact,
+  type TimelineEntry,
   recordAccountUpdate,
   statusQuery,
   type ComplaintInput,
@@ -29,7 +37,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   let stage: Stage = 'received';
   let escalated = false;
   let firstResponseAt: number | undefined;
+  let withdrawn = false;
   const breaches: Array<{ clock: string; at: string }> = [];
+  const timeline: TimelineEntry[] = [];
 
   // The clock runs from receipt, not from when the workflow happened to start.
   const receivedAt = Math.min(Date.parse(complaint.receivedAt), Date.now());
@@ -73,6 +83,27 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     seenEvents.add(eventId);
   });
   setHandler(statusQuery, status);
+  setHandler(timelineQuery, () => [...timeline]);
+
+  // Facts from other systems: each applied once, whatever how often Kafka delivers it.
+  const fact = (action: string) => (event: ExternalFact<unknown>) => {
+    if (seenEvents.has(event.eventId)) return;
+    seenEvents.add(event.eventId);
+    timeline.push({
+      at: new Date().toISOString(),
+      actor: { id: event.source, role: 'service' },
+      action,
+      eventId: event.eventId,
+    });
+  };
+  setHandler(customerRepliedSignal, fact('customer.replied'));
+  setHandler(customerWithdrewSignal, (event) => {
+    fact('customer.withdrew')(event);
+    withdrawn = true;
+  });
+  setHandler(remedyFulfilledSignal, fact('remedy.fulfilled'));
+  setHandler(remedyFailedSignal, fact('remedy.failed'));
+  setHandler(surveyRespondedSignal, fact('survey.responded'));
   setHandler(
     recordAccountUpdate,
     async ({ actor, account }) => {
@@ -123,7 +154,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   await publish('complaint.acknowledged', 'acknowledged', { firstResponseDeadline: deadlineIso });
 
   const answeredInTime = await condition(
-    () => firstResponseAt !== undefined,
+    () => firstResponseAt !== undefined || withdrawn,
     Math.max(firstResponseDeadline - Date.now(), 1),
   );
   if (!answeredInTime) {
@@ -136,6 +167,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     });
     await publish('complaint.escalated', 'escalated:first-response', { reason: 'first-response window breached' });
   }
+  // The complaint stays open for facts and actions until the customer withdraws it.
+  await condition(() => withdrawn);
+  stage = 'withdrawn';
+  await publish('complaint.withdrawn', 'withdrawn', {});
   await condition(allHandlersFinished);
   return status();
 }

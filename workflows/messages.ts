@@ -56,6 +56,23 @@ export const complaintReceivedSignal = defineSignal<[EventRef]>('complaintReceiv
 
 export const statusQuery = defineQuery<ComplaintStatus>('status');
 
+/** One change in a complaint's life: who, what, when, why (DESIGN §2). */
+export interface TimelineEntry {
+  at: string;
+  actor: Actor;
+  /** What happened: a human action (`account-recorded`), a fact (`customer.replied`), a timer (`deadline-breached`). */
+  action: string;
+  /** Why, or the gist of what changed. */
+  detail?: string;
+  /** The id of the external event that caused it, for facts from other systems. */
+  eventId?: string;
+  /** Things a supervisor should look at, e.g. phrasing flagged by the respect check. */
+  flags?: string[];
+}
+
+/** Every change, oldest first. A repeated event id never appears twice. */
+export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
+
 export interface RecordAccountInput {
   actor: Actor;
   /** The customer's own account, in their words as captured by the agent. */

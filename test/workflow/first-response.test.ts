@@ -42,7 +42,8 @@ describe('the first-response window (24 h durable timer)', () => {
       expect(publisher.types('fr-breach')).toEqual(['complaint.opened', 'complaint.acknowledged']);
       expect((await handle.query(statusQuery)).escalated).toBe(false);
 
-      const status = await handle.result();
+      await env.sleep(2 * HOUR);
+      const status = await handle.query(statusQuery);
       expect(status.escalated).toBe(true);
       expect(status.breaches).toEqual([{ clock: 'first-response', at: expect.any(String) as string }]);
       // The breach fired at the deadline (24 h after receipt), not before.
@@ -70,7 +71,8 @@ describe('the first-response window (24 h durable timer)', () => {
       await handle.executeUpdate(recordAccountUpdate, {
         args: [{ actor: { id: 'agent-7', role: 'operator' }, account: 'Charged twice in October.' }],
       });
-      const status = await handle.result();
+      await env.sleep(10 * HOUR);
+      const status = await handle.query(statusQuery);
       expect(status.escalated).toBe(false);
       expect(status.breaches).toEqual([]);
       expect(publisher.types('fr-in-time')).not.toContain('complaint.deadline-breached');
