@@ -37,6 +37,11 @@ export const CustomerRepliedSchema = z.strictObject({
   message: z.string().trim().min(1).max(10_000),
   /** The question this answers, when the customer replied to one. */
   inReplyTo: z.string().max(200).optional(),
+  /**
+   * How the contact centre read the reply. After the final response, a reply reopens the complaint
+   * unless it is marked `satisfied` (a thank-you must not count as a complaint).
+   */
+  sentiment: z.enum(['satisfied', 'neutral', 'dissatisfied']).optional(),
 });
 export const CustomerWithdrewSchema = z.strictObject({ reason: z.string().trim().max(2_000).optional() });
 export const RemedyFulfilledSchema = z.strictObject({
