@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { REGION_CODES } from '../calendar/regions';
+import { AFTER_CLOSE_OF_BUSINESS, DURATION_UNITS } from '../clock';
+import {
+  BREACH_ACTIONS,
+  CFPB_RESPONSE_TYPES,
+  CLOCK_KINDS,
+  LIFECYCLE_EVENTS,
+  RESPONSE_KINDS,
+  RESPONSE_PARTS,
+} from './vocabulary';
+
+/**
+ * The policy file format (docs/policies.md describes it for operators). Objects are strict, so a
+ * misspelt key is reported rather than ignored.
+ */
+
+const slug = (what: string) =>
+  z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, `${what} must be lower-case words joined by hyphens`);
+
+/** A duration in a policy: `{ "amount": 8, "unit": "weeks" }`. */
+export const DurationSchema = z.strictObject({
+  amount: z.number().positive().finite(),
+  unit: z.enum(DURATION_UNITS),
+});
+
+const EventSchema = z.enum(LIFECYCLE_EVENTS);
+
+/** An extension of a clock's target on an event: 15 → 35 business days after a holding response. */
+export const ClockExtensionSchema = z.strictObject({
+  on: EventSchema,
+  target: DurationSchema,
+  description: z.string().optional(),
+});
+
+/** One clock of a policy. */
+export const ClockSchema = z
+  .strictObject({
+    name: slug('a clock name'),
+    description: z.string().optional(),
+    /** Where the figure comes from (a regulator's rule, or "Redress promise"). */
+    source: z.string().optional(),
+    kind: z.enum(CLOCK_KINDS).default('deadline'),
+    start: EventSchema,
+    stop: z.array(EventSchema).min(1, 'a clock needs at least one stop event'),
+    target: DurationSchema,
+    warnings: z.array(z.number().gt(0, 'must be above 0').lt(1, 'must be below 1 (the breach is at 1)')).default([]),
+    breach: z.array(z.enum(BREACH_ACTIONS)).default([]),
+    pausesWhileWaitingOnCustomer: z.boolean(),
+    /** Overrides the policy's `calendar.afterCloseOfBusiness` for this clock. */
+    afterCloseOfBusiness: z.enum(AFTER_CLOSE_OF_BUSINESS).optional(),
+    extension: ClockExtensionSchema.optional(),
+  })
+  .superRefine((clock, ctx) => {
+    clock.warnings.forEach((w, i) => {
+      const previous = clock.warnings[i - 1];
+      if (previous !== undefined && w <= previous) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['warnings', i],
+          message: 'warnings must be in ascending order without repeats',
+        });
+      }
+    });
+    if (clock.kind === 'deadline' && clock.breach.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['breach'], message: 'a deadline clock needs at least one breach action' });
+    }
+    if (clock.kind === 'window' && clock.breach.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['breach'],
+        message: 'a window clock closes without a breach, so it takes no breach actions',
+      });
+    }
+    if (new Set(clock.breach).size !== clock.breach.length) {
+      ctx.addIssue({ code: 'custom', path: ['breach'], message: 'breach actions must not repeat' });
+    }
+    if (clock.stop.includes(clock.start)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stop'],
+        message: `the start event ${clock.start} cannot also stop the clock`,
+      });
+    }
+    if (clock.extension) {
+      if (clock.extension.target.unit !== clock.target.unit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extension', 'target', 'unit'],
+          message: `must be the clock's own unit (${clock.target.unit})`,
+        });
+      } else if (clock.extension.target.amount <= clock.target.amount) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extension', 'target', 'amount'],
+          message: `an extension must be longer than the target (${clock.target.amount})`,
+        });
+      }
+      if (clock.extension.on === clock.start || clock.stop.includes(clock.extension.on)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extension', 'on'],
+          message: 'must be neither the start nor a stop event',
+        });
+      }
+    }
+  });
+
+/** What one kind of response must contain. */
+export const ResponseRequirementSchema = z.strictObject({
+  requiredParts: z.array(z.enum(RESPONSE_PARTS)).min(1),
+  /** For `cfpb-response` only: the response types the company may use. */
+  allowedTypes: z.array(z.enum(CFPB_RESPONSE_TYPES)).min(1).optional(),
+});
+
+/** Which complaints a rule matches; an absent list matches anything. */
+export const SelectionRuleSchema = z.strictObject({
+  /** ISO 3166 codes; `GB` matches `GB` and every subdivision (`GB-SCT`), `GB-SCT` only itself. */
+  jurisdictions: z
+    .array(z.string().regex(/^[A-Z]{2}(?:-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as GB or GB-SCT'))
+    .min(1)
+    .optional(),
+  products: z.array(z.string().min(1)).min(1).optional(),
+  categories: z.array(z.string().min(1)).min(1).optional(),
+});
+
+/** A policy file: one version of one regime. */
+export const PolicySchema = z
+  .strictObject({
+    id: slug('the policy id'),
+    version: z.int().positive(),
+    /** The instant this version applies from; a complaint keeps the version in force when it was received. */
+    effectiveFrom: z.iso.datetime({
+      offset: true,
+      message: 'must be an ISO-8601 instant with an offset, e.g. 2025-01-01T00:00:00Z',
+    }),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    sources: z.array(z.string()).default([]),
+    selection: z.strictObject({
+      /** Higher wins when several policies match a complaint. */
+      priority: z.int(),
+      /** Any one matching rule selects the policy; none means it is chosen only by id. */
+      rules: z.array(SelectionRuleSchema),
+    }),
+    calendar: z.strictObject({
+      /** The calendar used when the complaint's jurisdiction is not itself a region (e.g. `GB`). */
+      defaultRegion: z.enum(REGION_CODES as [string, ...string[]]),
+      afterCloseOfBusiness: z.enum(AFTER_CLOSE_OF_BUSINESS),
+    }),
+    clocks: z.array(ClockSchema).min(1),
+    responses: z.partialRecord(z.enum(RESPONSE_KINDS), ResponseRequirementSchema),
+    remedies: z.strictObject({
+      /** Per ISO 4217 currency, the amount above which a supervisor must approve a remedy. */
+      supervisorApprovalAbove: z.record(
+        z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code'),
+        z.number().nonnegative(),
+      ),
+    }),
+    followUp: z
+      .strictObject({
+        /** How long after the remedy the survey goes out. */
+        delay: DurationSchema,
+        /** How long the survey stays open; no answer closes the complaint as resolved without feedback. */
+        surveyWindow: DurationSchema,
+        /** The top of the satisfaction scale (5 for 1–5). */
+        scale: z.int().min(2),
+        /** A score at or below this reopens the complaint. */
+        reopenAtOrBelow: z.int().min(1),
+      })
+      .refine((f) => f.reopenAtOrBelow < f.scale, {
+        path: ['reopenAtOrBelow'],
+        message: 'must be below the top of the scale',
+      }),
+    /** How long after resolution a customer's reply reopens the complaint. */
+    reopenWindow: DurationSchema,
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Set<string>();
+    policy.clocks.forEach((clock, i) => {
+      if (seen.has(clock.name)) {
+        ctx.addIssue({ code: 'custom', path: ['clocks', i, 'name'], message: `duplicate clock name ${clock.name}` });
+      }
+      seen.add(clock.name);
+    });
+    if (!seen.has('first-response')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clocks'],
+        message: "needs a first-response clock: a first human response is Redress's own promise in every regime",
+      });
+    }
+    for (const [kind, requirement] of Object.entries(policy.responses)) {
+      if (requirement?.allowedTypes && kind !== 'cfpb-response') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['responses', kind, 'allowedTypes'],
+          message: 'only cfpb-response has response types',
+        });
+      }
+    }
+    const cfpb = policy.responses['cfpb-response'];
+    if (cfpb && !cfpb.allowedTypes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['responses', 'cfpb-response', 'allowedTypes'],
+        message: 'is required for cfpb-response',
+      });
+    }
+  });
+
+/** A validated policy. */
+export type Policy = z.output<typeof PolicySchema>;
+/** A validated clock of a policy. */
+export type PolicyClock = z.output<typeof ClockSchema>;
+/** A selection rule. */
+export type SelectionRule = z.output<typeof SelectionRuleSchema>;
+/** What a response kind must contain. */
+export type ResponseRequirement = z.output<typeof ResponseRequirementSchema>;
