@@ -1,40 +1,144 @@
-import type { KafkaMessage } from 'kafkajs';
+import { createHash } from 'node:crypto';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { z } from 'zod';
 import type { FieldError } from '../../domain/validation';
 
 /**
- * What the bridge publishes on `complaints.dlq` for an input it cannot accept: why, where it came
- * from, and the original bytes (base64), so a person can fix and replay it. Nothing is lost.
+ * Originals up to this size are kept whole in the dead letter. Base64 makes them a third larger, and
+ * the record must stay under the broker's default `max.message.bytes` (1 MiB): a larger original
+ * keeps its first {@link TRUNCATED_ORIGINAL_BYTES}, its size and its SHA-256, and is read back whole
+ * from its source topic, partition and offset (all in the record) while that topic retains it.
  */
-export interface DeadLetter {
+export const MAX_ORIGINAL_BYTES = 512 * 1024;
+export const TRUNCATED_ORIGINAL_BYTES = 64 * 1024;
+const MAX_REASON_CHARS = 2_000;
+const MAX_ERRORS = 50;
+const MAX_HEADER_CHARS = 16 * 1024;
+/** Keys are ids: a longer one is no id, and is kept only in part. */
+const MAX_KEY_BYTES = 16 * 1024;
+const TRUNCATED_KEY_BYTES = 1024;
+
+const BytesSchema = z.strictObject({
+  /** The bytes, base64; null when the message had none. */
+  base64: z.string().nullable(),
+  size: z.number().int().min(0),
+  sha256: z.string().nullable(),
+  truncated: z.boolean(),
+});
+
+/**
+ * What the bridge publishes on `complaints.dlq` for an input it cannot accept (a contract, DESIGN §4):
+ * why, where it came from, and the original bytes, so a person can fix and replay it. `original.key`
+ * and `original.value` are base64 (plain strings, as the first version had them); `keyBytes` and
+ * `valueBytes` add the size, the SHA-256 of the whole original and whether it was truncated.
+ */
+export const DeadLetterSchema = z.strictObject({
+  /** A stable code for the kind of rejection (see docs/events.md), for dashboards and replay tools. */
+  code: z.string(),
+  /** Why, in words: the first field errors, the Temporal refusal, … (may quote field names, never values). */
+  reason: z.string(),
+  errors: z.array(z.strictObject({ field: z.string(), message: z.string() })),
+  source: z.strictObject({
+    topic: z.string(),
+    partition: z.number().int(),
+    offset: z.string(),
+    timestamp: z.string(),
+  }),
+  original: z.strictObject({
+    key: z.string().nullable(),
+    value: z.string().nullable(),
+    valueBytes: BytesSchema,
+    keyBytes: BytesSchema,
+    headers: z.record(z.string(), z.string()),
+  }),
+  /** The event id and complaint id when the envelope was valid (facts Temporal refused), else absent. */
+  eventId: z.string().optional(),
+  complaintId: z.string().optional(),
+  rejectedAt: z.string(),
+});
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;
+
+/** Why a message is dead-lettered, as the bridge decided it. */
+export interface Rejection {
+  code: string;
   reason: string;
   errors: FieldError[];
-  source: { topic: string; partition: number; offset: string; timestamp: string };
-  original: { key: string | null; value: string | null; headers: Record<string, string> };
-  rejectedAt: string;
+  eventId?: string;
+  complaintId?: string;
 }
 
+/** Builds the dead-letter record of a message; bounded in size whatever the message was. */
 export function deadLetter(
   topic: string,
   partition: number,
-  message: KafkaMessage,
-  reason: string,
-  errors: FieldError[],
+  message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset' | 'timestamp'>,
+  rejection: Rejection,
   now = new Date(),
 ): DeadLetter {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
+  const value = bytes(message.value, MAX_ORIGINAL_BYTES, TRUNCATED_ORIGINAL_BYTES);
+  const key = bytes(message.key, MAX_KEY_BYTES, TRUNCATED_KEY_BYTES);
   return {
-    reason,
-    errors,
+    code: rejection.code,
+    reason: clip(rejection.reason, MAX_REASON_CHARS),
+    errors: rejection.errors
+      .slice(0, MAX_ERRORS)
+      .map((e) => ({ field: clip(e.field, 200), message: clip(e.message, 500) })),
     source: { topic, partition, offset: message.offset, timestamp: message.timestamp },
     original: {
-      key: message.key ? message.key.toString('base64') : null,
-      value: message.value ? message.value.toString('base64') : null,
-      headers,
+      key: key.base64,
+      value: value.base64,
+      valueBytes: value,
+      keyBytes: key,
+      headers: headerStrings(message.headers),
     },
+    ...(rejection.eventId ? { eventId: rejection.eventId } : {}),
+    ...(rejection.complaintId ? { complaintId: rejection.complaintId } : {}),
     rejectedAt: now.toISOString(),
   };
+}
+
+/** The Kafka key of a dead letter: the original key when it is a plausible id, so one complaint's letters stay in order. */
+export function deadLetterKey(message: Pick<KafkaMessage, 'key'>): Buffer | null {
+  return message.key && message.key.length <= TRUNCATED_KEY_BYTES ? message.key : null;
+}
+
+/** The Kafka headers of a dead letter: enough to route and count without parsing the record. */
+export function deadLetterHeaders(record: DeadLetter): Record<string, string> {
+  return {
+    code: record.code,
+    reason: clip(record.reason, 500),
+    'source-topic': record.source.topic,
+    'source-partition': String(record.source.partition),
+    'source-offset': record.source.offset,
+  };
+}
+
+function bytes(buf: Buffer | null | undefined, max: number, keep: number): z.infer<typeof BytesSchema> {
+  if (!buf) return { base64: null, size: 0, sha256: null, truncated: false };
+  const truncated = buf.length > max;
+  const kept = truncated ? buf.subarray(0, keep) : buf;
+  return {
+    base64: kept.toString('base64'),
+    size: buf.length,
+    sha256: createHash('sha256').update(buf).digest('hex'),
+    truncated,
+  };
+}
+
+function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  let budget = MAX_HEADER_CHARS;
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.map(String).join(',') : String(value);
+    const kept = text.slice(0, Math.max(0, budget - name.length));
+    budget -= name.length + kept.length;
+    if (budget <= 0) break;
+    out[name] = kept;
+  }
+  return out;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -1,6 +1,7 @@
-import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { isGrpcServiceError, type Client } from '@temporalio/client';
-import type { InboundEvent } from '../../domain/events';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { FollowUpEventType, InboundData, InboundEvent } from '../../domain/events';
 import { complaintWorkflowId } from '../../domain/ids';
 import {
   COMPLAINT_WORKFLOW,
@@ -11,23 +12,67 @@ import {
   remedyFulfilledSignal,
   surveyRespondedSignal,
   type ComplaintInput,
+  type ExternalFact,
 } from '../../workflows/messages';
 
 /** gRPC status 3: the request itself is wrong, so retrying it cannot help. */
 const GRPC_INVALID_ARGUMENT = 3;
 
-/** The outcome of delivering one event to Temporal. */
-export type Delivery = { kind: 'delivered' | 'duplicate' } | { kind: 'rejected'; reason: string };
+/** How a follow-up fact reaches its complaint's workflow: a signal, or an update (which can be rejected). */
+export type FactRoute<T extends FollowUpEventType> =
+  | { kind: 'signal'; signal: SignalDefinition<[ExternalFact<InboundData<T>>]> | string }
+  | { kind: 'update'; update: UpdateDefinition<unknown, [ExternalFact<InboundData<T>>]> | string };
+
+/**
+ * Which Temporal operation each inbound event type becomes. `complaint.received` is always
+ * signal-with-start (it creates the complaint); each follow-up fact is a signal or an update. The
+ * event id is the deduplication key of all three: the workflow remembers signalled ids, and an
+ * update carries the event id as its update id.
+ */
+export type RouteTable = { [T in FollowUpEventType]: FactRoute<T> };
+
+/** The workflow contract (workflows/messages.ts): every fact from another system is a signal. */
+export const COMPLAINT_ROUTES: RouteTable = {
+  'customer.replied': { kind: 'signal', signal: customerRepliedSignal },
+  'customer.withdrew': { kind: 'signal', signal: customerWithdrewSignal },
+  'remedy.fulfilled': { kind: 'signal', signal: remedyFulfilledSignal },
+  'remedy.failed': { kind: 'signal', signal: remedyFailedSignal },
+  'survey.responded': { kind: 'signal', signal: surveyRespondedSignal },
+};
+
+/** Where complaints are started: the complaint workflow on its task queue (the benchmark swaps in a no-op). */
+export interface DeliveryTarget {
+  workflowType: string;
+  taskQueue: string;
+  routes: RouteTable;
+}
+
+/** The default target for a task queue. */
+export function complaintTarget(taskQueue: string): DeliveryTarget {
+  return { workflowType: COMPLAINT_WORKFLOW, taskQueue, routes: COMPLAINT_ROUTES };
+}
+
+/**
+ * The outcome of delivering one event to Temporal:
+ * - `delivered`: Temporal accepted it;
+ * - `duplicate`: the complaint was already opened and is closed (a redelivered `complaint.received`);
+ * - `unknown-complaint`: a fact for a complaint with no open workflow (the caller decides whether
+ *   that is final: the complaint may still be on its way through the intake topic);
+ * - `rejected`: Temporal refused it for good (an update's validator said no, or an invalid request).
+ */
+export type Delivery =
+  | { kind: 'delivered' | 'duplicate' }
+  | { kind: 'unknown-complaint'; reason: string }
+  | { kind: 'rejected'; reason: string };
 
 /** A failure worth retrying: the message is good, Temporal could not take it just now. */
 export class TransientDeliveryError extends Error {}
 
 /**
- * Delivers one validated event to its complaint's workflow: `complaint.received` by signal-with-start
- * (the workflow id is derived from the complaint id, so a second delivery finds the first workflow),
- * every other fact by a signal that carries its event id. The workflow ignores an id it has seen.
+ * Delivers one validated event to its complaint's workflow. Transient failures (Temporal down, a
+ * timeout, a rate limit) throw {@link TransientDeliveryError}; everything else is an outcome.
  */
-export async function deliver(client: Client, taskQueue: string, event: InboundEvent): Promise<Delivery> {
+export async function deliver(client: Client, target: DeliveryTarget, event: InboundEvent): Promise<Delivery> {
   const workflowId = complaintWorkflowId(event.complaintId);
   try {
     if (event.type === 'complaint.received') {
@@ -36,9 +81,9 @@ export async function deliver(client: Client, taskQueue: string, event: InboundE
         complaint: event.data,
         openedBy: { eventId: event.eventId, source: event.source },
       };
-      await client.workflow.signalWithStart(COMPLAINT_WORKFLOW, {
+      await client.workflow.signalWithStart(target.workflowType, {
         workflowId,
-        taskQueue,
+        taskQueue: target.taskQueue,
         args: [input],
         signal: complaintReceivedSignal,
         signalArgs: [{ eventId: event.eventId, source: event.source }],
@@ -47,24 +92,22 @@ export async function deliver(client: Client, taskQueue: string, event: InboundE
       });
       return { kind: 'delivered' };
     }
-    const fact = { eventId: event.eventId, source: event.source, occurredAt: event.occurredAt };
+    const fact: ExternalFact<unknown> = {
+      eventId: event.eventId,
+      source: event.source,
+      occurredAt: event.occurredAt,
+      data: event.data,
+    };
+    const route = target.routes[event.type] as FactRoute<FollowUpEventType>;
     const handle = client.workflow.getHandle(workflowId);
-    switch (event.type) {
-      case 'customer.replied':
-        await handle.signal(customerRepliedSignal, { ...fact, data: event.data });
-        break;
-      case 'customer.withdrew':
-        await handle.signal(customerWithdrewSignal, { ...fact, data: event.data });
-        break;
-      case 'remedy.fulfilled':
-        await handle.signal(remedyFulfilledSignal, { ...fact, data: event.data });
-        break;
-      case 'remedy.failed':
-        await handle.signal(remedyFailedSignal, { ...fact, data: event.data });
-        break;
-      case 'survey.responded':
-        await handle.signal(surveyRespondedSignal, { ...fact, data: event.data });
-        break;
+    if (route.kind === 'signal') {
+      await handle.signal(route.signal, fact);
+    } else {
+      // The event id as update id: Temporal answers a repeated id with the first outcome.
+      await handle.executeUpdate(route.update as UpdateDefinition<unknown, [ExternalFact<unknown>]>, {
+        args: [fact],
+        updateId: event.eventId,
+      });
     }
     return { kind: 'delivered' };
   } catch (err) {
@@ -72,16 +115,30 @@ export async function deliver(client: Client, taskQueue: string, event: InboundE
   }
 }
 
-function classify(err: unknown, event: InboundEvent): Delivery {
+/** Sorts a Temporal error into an outcome, or throws it as transient. Exported for unit tests. */
+export function classify(err: unknown, event: Pick<InboundEvent, 'type' | 'complaintId'>): Delivery {
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     // signal-with-start refused by the reuse policy: the complaint exists and is closed.
     return { kind: 'duplicate' };
   }
   if (err instanceof WorkflowNotFoundError) {
-    return { kind: 'rejected', reason: `no open complaint ${event.complaintId} for ${event.type}` };
+    return { kind: 'unknown-complaint', reason: `no open complaint ${event.complaintId} for ${event.type}` };
   }
-  if (isGrpcServiceError(err) && (err.code as number) === GRPC_INVALID_ARGUMENT) {
-    return { kind: 'rejected', reason: `Temporal refused the event: ${err.details}` };
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    return { kind: 'rejected', reason: `the complaint refused ${event.type}: ${cause}` };
+  }
+  const grpc = grpcCause(err);
+  if (grpc && (grpc.code as number) === GRPC_INVALID_ARGUMENT) {
+    return { kind: 'rejected', reason: `Temporal refused ${event.type}: ${grpc.details}` };
   }
   throw new TransientDeliveryError(`Temporal did not accept ${event.type}: ${(err as Error).message}`, { cause: err });
+}
+
+/** The gRPC error behind a client error: the SDK wraps most of them in a ServiceError's cause. */
+function grpcCause(err: unknown): { code: unknown; details: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return { code: e.code, details: e.details };
+  }
+  return undefined;
 }
