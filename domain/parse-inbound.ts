@@ -125,7 +125,9 @@ export function parseInbound(role: InboundTopicRole, value: Buffer | null, key: 
     );
   }
   const schema = INBOUND_DATA_SCHEMAS[type as InboundEventType];
-  const data = schema.safeParse(envelope.data.data);
+  // The payload as parsed from JSON, not as the envelope schema copied it: z.record copies each key
+  // by assignment, so a "__proto__" key became the copy's prototype and escaped the strict check.
+  const data = schema.safeParse((json as { data: unknown }).data);
   if (!data.success) {
     const errors = fieldErrors(data.error).map((e) => ({ ...e, field: `data.${e.field}` }));
     return reject('invalid-data', `invalid ${type} data: ${errors.map((e) => e.field).join(', ')}`, errors);
