@@ -1,0 +1,226 @@
+import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Kafka, Producer } from 'kafkajs';
+import type { Config } from '../../config';
+import { complaintWorkflowId } from '../../domain/ids';
+import { repoRoot } from '../../infra/paths';
+import { startManaged, type ManagedProcess } from '../../infra/managed-process';
+import { timelineQuery, type TimelineEntry } from '../../workflows/messages';
+import { receivedEvent } from './fixtures';
+import { followUpEvent } from './malformed';
+
+/**
+ * Helpers for the bridge's fault tests: a stream of complaints with follow-up facts, the checks that
+ * each complaint exists once and each fact was applied once, and the real bridge as a child process.
+ */
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` resolves true, or fails naming `what`. */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** A TCP port nobody listens on right now (the kernel's pick), for servers a test starts itself. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Follow-up types a stream uses: never `customer.withdrew`, which closes the complaint. */
+const STREAM_FACTS = ['customer.replied', 'remedy.fulfilled', 'survey.responded', 'remedy.failed'] as const;
+
+export interface StreamMessage {
+  topic: string;
+  key: string;
+  value: string;
+}
+
+/** A stream of complaints: each complaint's `complaint.received`, then `factsPer` facts about it. */
+export interface ComplaintStream {
+  complaintIds: string[];
+  /** Fact event ids by complaint id, in publishing order. */
+  facts: Map<string, string[]>;
+  /** Every message, a complaint always before its facts. */
+  messages: StreamMessage[];
+}
+
+export function complaintStream(config: Config, prefix: string, count: number, factsPer: number): ComplaintStream {
+  const complaintIds: string[] = [];
+  const facts = new Map<string, string[]>();
+  const messages: StreamMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}-${i}`;
+    complaintIds.push(id);
+    messages.push({ topic: config.topics.intake, key: id, value: JSON.stringify(receivedEvent(id, `evt-${id}`)) });
+  }
+  // Facts trail their complaints by a few positions, so both topics are busy at once.
+  const withFacts: StreamMessage[] = [];
+  const lag = 5;
+  for (let i = 0; i < count + lag; i++) {
+    if (i < count) withFacts.push(messages[i]!);
+    const j = i - lag;
+    if (j < 0) continue;
+    const id = complaintIds[j]!;
+    const ids: string[] = [];
+    for (let f = 0; f < factsPer; f++) {
+      const eventId = `evt-${id}-f${f}`;
+      ids.push(eventId);
+      const type = STREAM_FACTS[(j + f) % STREAM_FACTS.length]!;
+      withFacts.push({ topic: config.topics.events, key: id, value: JSON.stringify(followUpEvent(type, id, eventId)) });
+    }
+    facts.set(id, ids);
+  }
+  return { complaintIds, facts, messages: withFacts };
+}
+
+/**
+ * Publishes messages in order, `chunk` at a time, retrying a chunk that fails (as an upstream system
+ * would while the broker restarts; a retried chunk may be published twice, which Redress must absorb).
+ */
+export async function publishAll(
+  producer: Producer,
+  messages: StreamMessage[],
+  opts: { chunk?: number; pauseMs?: number; onChunk?: (sent: number) => void | Promise<void> } = {},
+): Promise<void> {
+  const chunk = opts.chunk ?? 50;
+  for (let i = 0; i < messages.length; i += chunk) {
+    const part = messages.slice(i, i + chunk);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const m of part) {
+          await producer.send({ topic: m.topic, acks: -1, messages: [{ key: m.key, value: m.value }] });
+        }
+        break;
+      } catch (err) {
+        if (attempt > 60) throw err;
+        await sleep(1_000);
+      }
+    }
+    await opts.onChunk?.(i + part.length);
+    if (opts.pauseMs) await sleep(opts.pauseMs);
+  }
+}
+
+/** True when the group has committed every message of `topics` (what a finished bridge leaves behind). */
+export async function groupCaughtUp(kafka: Kafka, groupId: string, topics: string[]): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const [highs, [committed]] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+      ]);
+      for (const h of highs) {
+        const c = committed?.partitions.find((p) => p.partition === h.partition);
+        const next = BigInt(c?.offset ?? '-1');
+        if (BigInt(h.high) > BigInt(h.low) && next < BigInt(h.high)) return false;
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Every workflow on a task queue, as visibility lists them (one row per run). */
+export async function workflowIdsOn(client: Client, taskQueue: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) ids.push(wf.workflowId);
+  return ids;
+}
+
+/**
+ * The exactly-once check: every complaint has exactly one workflow run on the task queue and no
+ * other run exists there, and each of its facts is on its timeline exactly once. Returns the
+ * problems found (empty when all is well), so a failure names them.
+ */
+export async function exactlyOnceProblems(
+  client: Client,
+  taskQueue: string,
+  stream: Pick<ComplaintStream, 'complaintIds' | 'facts'>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const expected = new Set(stream.complaintIds.map(complaintWorkflowId));
+  // Visibility trails the history a little: wait until it lists them all before judging.
+  let listed: string[] = [];
+  await waitUntil(
+    'visibility to list every complaint',
+    async () => {
+      listed = await workflowIdsOn(client, taskQueue);
+      return [...expected].every((id) => listed.includes(id));
+    },
+    60_000,
+  ).catch(() => undefined);
+  const counts = new Map<string, number>();
+  for (const id of listed) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const id of expected) {
+    const n = counts.get(id) ?? 0;
+    if (n !== 1) problems.push(`${id}: ${n} workflow runs`);
+  }
+  for (const id of counts.keys()) if (!expected.has(id)) problems.push(`${id}: a workflow nobody asked for`);
+
+  const ids = [...stream.complaintIds];
+  const worker = async () => {
+    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+      const timeline = await client.workflow.getHandle(complaintWorkflowId(id)).query<TimelineEntry[]>(timelineQuery);
+      for (const eventId of stream.facts.get(id) ?? []) {
+        const n = timeline.filter((e) => e.eventId === eventId).length;
+        if (n !== 1) problems.push(`${id}: fact ${eventId} applied ${n} times`);
+      }
+      const order = timeline
+        .filter((e) => (stream.facts.get(id) ?? []).includes(e.eventId ?? ''))
+        .map((e) => e.eventId);
+      const published = (stream.facts.get(id) ?? []).filter((f) => order.includes(f));
+      if (JSON.stringify(order) !== JSON.stringify(published)) problems.push(`${id}: facts applied out of order`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return problems;
+}
+
+/** The real bridge process (`dist/workers/bridge-main.js`), its log in a file. */
+export async function spawnBridge(env: NodeJS.ProcessEnv, logFile: string): Promise<ManagedProcess> {
+  const main = join(repoRoot(), 'dist', 'workers', 'bridge-main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  const startedAt = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
+  return startManaged({
+    name: 'bridge',
+    command: process.execPath,
+    args: [main],
+    env: { ...process.env, ...env, LOG_LEVEL: 'info', REDRESS_BRIDGE_METRICS_PORT: '0' },
+    logFile,
+    startTimeoutMs: 60_000,
+    healthy: () =>
+      Promise.resolve(
+        existsSync(logFile) && readFileSync(logFile, 'utf8').slice(startedAt).includes('"bridge consuming"'),
+      ),
+  });
+}
+
+/** The JSON log lines of a process's log file that carry `msg`. */
+export function logLines(logFile: string, msg: string): Array<Record<string, unknown>> {
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg === msg);
+}
