@@ -7,15 +7,21 @@ import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { startBridge, type Bridge } from './bridge/bridge';
 
-/** Where /metrics is served: REDRESS_BRIDGE_METRICS_PORT (0 picks a free port; the log says which). */
-const MetricsEnvSchema = z.object({
+/**
+ * The bridge's own settings. REDRESS_BRIDGE_METRICS_PORT is where /metrics is served (0 picks a free
+ * port; the log says which); the session timeout is how long a bridge that died without leaving
+ * holds its partitions; max in flight bounds the concurrent calls to Temporal.
+ */
+const BridgeEnvSchema = z.object({
   REDRESS_BRIDGE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   REDRESS_BRIDGE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  REDRESS_BRIDGE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  REDRESS_BRIDGE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000).default(64),
 });
 
 /** Serves the bridge's metrics (and the process's own) for Prometheus, and a liveness probe. */
 function serveMetrics(bridge: Bridge, logger: Logger): Promise<Server> {
-  const env = MetricsEnvSchema.parse(process.env);
+  const env = BridgeEnvSchema.parse(process.env);
   const processMetrics = new Registry();
   collectDefaultMetrics({ register: processMetrics, prefix: 'redress_bridge_' });
   const registry = Registry.merge([bridge.metrics.registry, processMetrics]);
@@ -62,7 +68,11 @@ async function main(): Promise<void> {
   const logger = createLogger('bridge', config.logLevel);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const bridge = await startBridge(config, client, logger);
+  const env = BridgeEnvSchema.parse(process.env);
+  const bridge = await startBridge(config, client, logger, {
+    sessionTimeoutMs: env.REDRESS_BRIDGE_SESSION_TIMEOUT_MS,
+    maxInFlight: env.REDRESS_BRIDGE_MAX_IN_FLIGHT,
+  });
   const server = await serveMetrics(bridge, logger);
   let stopping = false;
   const shutdown = (signal: string) => {

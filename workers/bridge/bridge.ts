@@ -43,6 +43,11 @@ export interface BridgeOptions {
   callTimeoutMs?: number;
   /** Batches (partitions) processed at once (default 16: every partition of both inbound topics, with room). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * How long the group waits for a silent member before giving its partitions to another (default
+   * 30 s). A bridge killed without a goodbye holds its partitions this long.
+   */
+  sessionTimeoutMs?: number;
   /** Metrics to record into; by default a new registry. */
   metrics?: BridgeMetrics;
 }
@@ -414,7 +419,7 @@ export async function startBridge(
     const c = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       // Short long-polls: a partition resumed after a pause is fetched again within a second.
       maxWaitTimeInMs: 1_000,
