@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryNotRegisteredError, type Client } from '@temporalio/client';
+import { Client, Connection, QueryNotRegisteredError } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
-import type { Config } from '../../config';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../config';
+import { ensureTopics } from '../../infra/kafka-topics';
+import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
+import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
+import { TopicCollector, testKafka, testProducer } from './kafka';
+import { quietTemporalRuntime, workflowBundle } from './stack';
 import { complaintWorkflowId } from '../../domain/ids';
 import { repoRoot } from '../../infra/paths';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
@@ -231,4 +239,96 @@ export function logLines(logFile: string, msg: string): Array<Record<string, unk
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((l) => l.msg === msg);
+}
+
+/**
+ * The SDK runtime with the Rust core's own warnings filtered out: while a test keeps the server down,
+ * core warns on every retried call, thousands of lines that would bury the test's report.
+ */
+function quietCoreRuntime(): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+      },
+    });
+  } catch {
+    quietTemporalRuntime(); // Already installed in this process.
+  }
+}
+
+/** Redress's worker (kept running across server outages) and bridge, in this process, on given servers. */
+export interface BridgeStack {
+  config: Config;
+  client: Client;
+  connection: Connection;
+  bridge: Bridge;
+  producer: Producer;
+  collector: TopicCollector;
+  kafka: Kafka;
+  stop(): Promise<void>;
+}
+
+/**
+ * Like startTestStack, but on servers the test chose (e.g. a dedicated Temporal server it will stop),
+ * with a worker that is made again whenever it dies, as a process supervisor would.
+ */
+export async function startBridgeStack(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  options: BridgeOptions = {},
+): Promise<BridgeStack> {
+  quietCoreRuntime();
+  const run = `${name}-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    ...process.env,
+    ...env,
+    REDRESS_TOPIC_PREFIX: `${run}.`,
+    TEMPORAL_TASK_QUEUE: `tq-${run}`,
+    REDRESS_BRIDGE_GROUP: `bridge-${run}`,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  await ensureTopics(config.kafka.brokers, config.topics);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const bundle = await workflowBundle();
+  let stopping = false;
+  let current: ComplaintWorkerHandle | undefined;
+  const workerLoop = (async () => {
+    while (!stopping) {
+      try {
+        current = await createComplaintWorker(config, logger, { workflowBundle: bundle });
+        await current.worker.run();
+      } catch {
+        // The server went away; a supervisor would start the worker again, and so does this loop.
+      } finally {
+        await current?.close().catch(() => undefined);
+        current = undefined;
+      }
+      if (!stopping) await sleep(1_000);
+    }
+  })();
+  const bridge = await startBridge(config, client, logger, options);
+  const kafka = testKafka(config.kafka.brokers.join(','));
+  const producer = await testProducer(kafka);
+  const collector = await new TopicCollector(kafka, [config.topics.lifecycle, config.topics.dlq]).start();
+  return {
+    config,
+    client,
+    connection,
+    bridge,
+    producer,
+    collector,
+    kafka,
+    async stop() {
+      stopping = true;
+      await bridge.stop();
+      if (current?.worker.getState() === 'RUNNING') current.worker.shutdown();
+      await workerLoop;
+      await collector.stop().catch(() => undefined);
+      await producer.disconnect();
+      await connection.close();
+    },
+  };
 }
