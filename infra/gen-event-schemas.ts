@@ -1,0 +1,116 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  EnvelopeSchema,
+  INBOUND_DATA_SCHEMAS,
+  LIFECYCLE_EVENT_TYPES,
+  REDRESS_SOURCE,
+  type InboundEventType,
+} from '../domain/events';
+import { DeadLetterSchema } from '../workers/bridge/dead-letter';
+import { repoRoot } from './paths';
+
+/**
+ * JSON Schemas of the Kafka contracts (DESIGN §4, docs/events.md), generated from the zod schemas
+ * the bridge validates with, so an upstream team can validate an event before publishing it and a
+ * schema can never drift from the code: a unit test fails when the committed files are stale.
+ *
+ *   node dist/infra/gen-event-schemas.js           writes docs/schemas/
+ *   node dist/infra/gen-event-schemas.js --check   exits 1 when docs/schemas/ is out of date
+ */
+
+/** The contract's version, in each schema's $id. A breaking change gets a new event type instead. */
+export const SCHEMA_VERSION = 1;
+
+type JsonSchema = Record<string, unknown>;
+
+function toSchema(schema: z.ZodType, name: string, title: string, description: string): JsonSchema {
+  // io 'input': what a producer must send (before defaults and trims are applied).
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'throw' });
+  return {
+    $schema: generated.$schema,
+    $id: `urn:redress:schema:${name}:v${SCHEMA_VERSION}`,
+    title,
+    description,
+    ...Object.fromEntries(Object.entries(generated).filter(([k]) => k !== '$schema')),
+  };
+}
+
+const INBOUND_TOPIC: Record<InboundEventType, string> = {
+  'complaint.received': 'complaints.intake',
+  'customer.replied': 'complaints.events',
+  'customer.withdrew': 'complaints.events',
+  'remedy.fulfilled': 'complaints.events',
+  'remedy.failed': 'complaints.events',
+  'survey.responded': 'complaints.events',
+};
+
+/** Every schema file of docs/schemas/, by file name. */
+export function eventSchemas(): Record<string, JsonSchema> {
+  const files: Record<string, JsonSchema> = {
+    'envelope.schema.json': toSchema(
+      EnvelopeSchema,
+      'envelope',
+      'Redress event envelope',
+      'Every event on every Redress topic, in both directions. The message key is the complaintId.',
+    ),
+  };
+  for (const type of Object.keys(INBOUND_DATA_SCHEMAS) as InboundEventType[]) {
+    const event = EnvelopeSchema.extend({ type: z.literal(type), data: INBOUND_DATA_SCHEMAS[type] });
+    files[`${type}.schema.json`] = toSchema(
+      event,
+      type,
+      `${type} (on ${INBOUND_TOPIC[type]})`,
+      `A ${type} event as an upstream system publishes it on ${INBOUND_TOPIC[type]}, keyed by complaintId. ` +
+        'Strings must not contain control characters other than tab, CR and LF; the whole message must be at most 256 KiB.',
+    );
+  }
+  files['lifecycle.schema.json'] = toSchema(
+    EnvelopeSchema.extend({ type: z.enum(LIFECYCLE_EVENT_TYPES), source: z.literal(REDRESS_SOURCE) }),
+    'lifecycle',
+    'Lifecycle event (on complaints.lifecycle)',
+    'What happened to a complaint, as Redress publishes it. eventId is redress:<complaintId>:<step>: a repeated id is a duplicate to drop.',
+  );
+  files['dead-letter.schema.json'] = toSchema(
+    DeadLetterSchema,
+    'dead-letter',
+    'Dead letter (on complaints.dlq)',
+    'An input the bridge could not accept: why (code, reason, errors), where it came from (source), and the original bytes (base64).',
+  );
+  return files;
+}
+
+/** The directory the schemas are committed in. */
+export function schemaDir(): string {
+  return join(repoRoot(), 'docs', 'schemas');
+}
+
+export const render = (schema: JsonSchema) => `${JSON.stringify(schema, null, 2)}\n`;
+
+function main(): void {
+  const dir = schemaDir();
+  const files = eventSchemas();
+  if (process.argv.includes('--check')) {
+    const stale = Object.entries(files).filter(([name, schema]) => {
+      try {
+        return readFileSync(join(dir, name), 'utf8') !== render(schema);
+      } catch {
+        return true;
+      }
+    });
+    if (stale.length > 0) {
+      process.stderr.write(
+        `out of date: ${stale.map(([n]) => n).join(', ')}; run node dist/infra/gen-event-schemas.js\n`,
+      );
+      process.exit(1);
+    }
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) if (name.endsWith('.schema.json') && !(name in files)) rmSync(join(dir, name));
+  for (const [name, schema] of Object.entries(files)) writeFileSync(join(dir, name), render(schema));
+  process.stdout.write(`wrote ${Object.keys(files).length} schemas to ${dir}\n`);
+}
+
+if (require.main === module) main();
