@@ -1,6 +1,7 @@
 // Three projects, so a newcomer can run the fast ones alone (`npx jest --selectProjects unit`):
 //  - unit:        pure logic, no servers;
 //  - workflow:    the workflow code on Temporal's time-skipping test server (days pass in milliseconds);
+//  - replay:      recorded histories replayed against today's workflow code (determinism);
 //  - integration: the real Temporal dev server and the real Kafka broker, started once by globalSetup.
 // Type checking is done by `tsc --noEmit` in the test command, so ts-jest only transpiles here.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
@@ -11,6 +12,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
+    { ...common, displayName: 'replay', testMatch: ['<rootDir>/test/replay/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

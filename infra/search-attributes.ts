@@ -13,6 +13,11 @@ const INDEXED: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueTyp
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** Every search attribute as the operator service's request wants it: name to indexed type. */
+export function indexedSearchAttributes(): Record<string, temporal.api.enums.v1.IndexedValueType> {
+  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map(({ name, type }) => [name, INDEXED[type]]));
+}
+
 /** The dev server's `--search-attribute Name=Type` flags, applied when its database is created. */
 export function searchAttributeFlags(): string[] {
   const cliType: Record<SearchAttributeType, string> = {
@@ -35,6 +40,15 @@ export function searchAttributeFlags(): string[] {
 export async function ensureSearchAttributes(address: string, namespace: string): Promise<string[]> {
   const connection = await Connection.connect({ address });
   try {
+    return await registerMissingSearchAttributes(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** As {@link ensureSearchAttributes}, on a connection the caller owns (e.g. a test environment's). */
+export async function registerMissingSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const have = new Set(Object.keys(existing.customAttributes ?? {}));
     const missing = ALL_SEARCH_ATTRIBUTES.filter(({ name }) => !have.has(name));
@@ -44,7 +58,5 @@ export async function ensureSearchAttributes(address: string, namespace: string)
       searchAttributes: Object.fromEntries(missing.map(({ name, type }) => [name, INDEXED[type]])),
     });
     return missing.map((m) => m.name);
-  } finally {
-    await connection.close();
   }
 }

@@ -2,7 +2,9 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Work
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka } from './kafka-client';
+import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
+import { loadPoliciesAsync } from '../domain/policy/load';
 import { kafkaPublisher } from '../activities/publisher';
 import type { Config } from '../config';
 import { PinoTemporalLogger } from './temporal-logger';
@@ -51,7 +53,17 @@ export async function createComplaintWorker(
 ): Promise<ComplaintWorkerHandle> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const producer = await connectProducer(config, logger);
-  const activities = createActivities({ publisher: kafkaPublisher(producer), topics: config.topics, logger });
+  // Policies are read once at start-up: a bad operator policy file stops the worker with the field named.
+  const policies = await loadPoliciesAsync();
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const activities = createActivities({
+    publisher: kafkaPublisher(producer),
+    topics: config.topics,
+    logger,
+    policies,
+    client,
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -67,6 +79,7 @@ export async function createComplaintWorker(
     connection,
     async close() {
       await producer.disconnect();
+      await clientConnection.close();
       await connection.close();
     },
   };

@@ -1,176 +1,243 @@
-import { condition, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
-import type { ComplaintActivities } from '../activities';
-import type { LifecycleEventType, OutboundEvent } from '../domain/events';
-import { publishedEventId } from '../domain/ids';
 import {
-  complaintReceivedSignal,
-  customerRepliedSignal,
-  customerWithdrewSignal,
-  remedyFailedSignal,
-  remedyFulfilledSignal,
-  surveyRespondedSignal,
-  timelineQuery,
-  type ExternalFact,
-  type TimelineEntry,
-  recordAccountUpdate,
-  statusQuery,
-  type ComplaintInput,
-  type ComplaintStatus,
-  type RecordAccountInput,
-  type Stage,
-} from './messages';
+  allHandlersFinished,
+  condition,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  type SearchAttributeUpdatePair,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
+import type { ComplaintActivities } from '../activities';
+import type { ActionBase, ComplaintInput, ComplaintStatus } from './messages';
+import * as m from './messages';
+import { SA } from '../domain/search-attributes';
+import { ActionRefused, ComplaintCase } from './case';
 
-const { publishLifecycle, sendNotification } = proxyActivities<ComplaintActivities>({
+/**
+ * Local activities: each step's publishing runs inside the workflow task that decided it, which keeps a
+ * full complaint's history short (one marker per step instead of five events). Kafka being down must not
+ * lose an event, so they retry for as long as it takes, backing off to a minute.
+ */
+const { assess, publish } = proxyLocalActivities<ComplaintActivities>({
   startToCloseTimeout: '30 seconds',
-  // Kafka being down must not lose an event: retry for as long as it takes, backing off to a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const HOUR = 3_600_000;
-/** Redress's own promise: a human reply within 24 hours of receipt. */
-const FIRST_RESPONSE_MS = 24 * HOUR;
-
-/** One customer complaint, from intake to its first response (the walking skeleton). */
+/**
+ * One customer complaint, from intake to a closed and measured outcome (DESIGN §2). The rules live in
+ * `ComplaintCase`; this function wires them to Temporal: human actions are validated updates, facts
+ * from other systems are signals deduplicated by event id, and every clock is a durable timer.
+ */
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintStatus> {
-  const { complaintId, complaint } = input;
-  const seenEvents = new Set<string>([input.openedBy.eventId]);
-  let stage: Stage = 'received';
-  let escalated = false;
-  let firstResponseAt: number | undefined;
-  let withdrawn = false;
-  const breaches: Array<{ clock: string; at: string }> = [];
-  const timeline: TimelineEntry[] = [];
-
-  // The clock runs from receipt, not from when the workflow happened to start.
-  const receivedAt = Math.min(Date.parse(complaint.receivedAt), Date.now());
-  const firstResponseDeadline = receivedAt + FIRST_RESPONSE_MS;
-
-  const status = (): ComplaintStatus => ({
-    complaintId,
-    stage,
-    escalated,
-    breaches: [...breaches],
-    clocks: [
-      {
-        clock: 'first-response',
-        deadline: new Date(firstResponseDeadline).toISOString(),
-        timeLeftMs: firstResponseDeadline - Date.now(),
-        ...(firstResponseAt !== undefined ? { stoppedAt: new Date(firstResponseAt).toISOString() } : {}),
-        ...(breaches.some((b) => b.clock === 'first-response') ? { breachedAt: breaches[0]?.at } : {}),
-      },
-    ],
-    ...(firstResponseAt !== undefined ? { firstResponseAt: new Date(firstResponseAt).toISOString() } : {}),
+  // The clock runs from receipt, not from when the workflow happened to start (never in the future).
+  const receivedAt = Math.min(Date.parse(input.complaint.receivedAt), Date.now());
+  // Readable from the first moment: until intake has assessed the complaint, the status says so.
+  let c: ComplaintCase | undefined;
+  setHandler(m.statusQuery, () => (c ? c.status(Date.now()) : intakeStatus(input, receivedAt)));
+  setHandler(m.timelineQuery, () => (c ? [...c.timeline] : []));
+  const assessment = await assess(input.complaintId, {
+    ...input.complaint,
     receivedAt: new Date(receivedAt).toISOString(),
-    category: complaint.category,
-    channel: complaint.channel,
+  });
+  return run(new ComplaintCase(input, assessment, receivedAt));
+}
+
+/** The status of a complaint whose intake assessment has not finished yet (a moment after it arrived). */
+function intakeStatus(input: ComplaintInput, receivedAt: number): ComplaintStatus {
+  const { complaint } = input;
+  return {
+    complaintId: input.complaintId,
+    stage: 'received',
+    regime: 'pending',
+    policyVersion: 0,
+    region: 'pending',
     severity: complaint.severity ?? 'medium',
-  });
-
-  const publish = (type: LifecycleEventType, step: string, data: Record<string, unknown> = {}) => {
-    const event: OutboundEvent = {
-      eventId: publishedEventId(complaintId, step),
-      type,
-      complaintId,
-      occurredAt: new Date().toISOString(),
-      source: 'redress',
-      data,
-    };
-    return publishLifecycle(event);
-  };
-
-  setHandler(complaintReceivedSignal, ({ eventId }) => {
-    // A repeated delivery of the complaint: remembered, and otherwise ignored.
-    seenEvents.add(eventId);
-  });
-  setHandler(statusQuery, status);
-  setHandler(timelineQuery, () => [...timeline]);
-
-  // Facts from other systems: each applied once, whatever how often Kafka delivers it.
-  const fact = (action: string) => (event: ExternalFact<unknown>) => {
-    if (seenEvents.has(event.eventId)) return;
-    seenEvents.add(event.eventId);
-    timeline.push({
-      at: new Date().toISOString(),
-      actor: { id: event.source, role: 'service' },
-      action,
-      eventId: event.eventId,
-    });
-  };
-  setHandler(customerRepliedSignal, fact('customer.replied'));
-  setHandler(customerWithdrewSignal, (event) => {
-    fact('customer.withdrew')(event);
-    withdrawn = true;
-  });
-  setHandler(remedyFulfilledSignal, fact('remedy.fulfilled'));
-  setHandler(remedyFailedSignal, fact('remedy.failed'));
-  setHandler(surveyRespondedSignal, fact('survey.responded'));
-  setHandler(
-    recordAccountUpdate,
-    async ({ actor, account }) => {
-      firstResponseAt ??= Date.now();
-      stage = 'apology';
-      await sendNotification(
-        {
-          complaintId,
-          step: 'account-confirmation',
-          kind: 'account-confirmation',
-          customer: complaint.customer,
-          channel: complaint.customer.preferredChannel ?? complaint.channel,
-          vars: { account, actor: actor.id },
-        },
-        new Date().toISOString(),
-      );
-      return status();
-    },
-    {
-      validator: ({ account }: RecordAccountInput) => {
-        if (stage !== 'acknowledged' && stage !== 'listening') {
-          throw new Error(`the account can be recorded in the acknowledged or listening stage, not in ${stage}`);
-        }
-        if (account.trim().length === 0) throw new Error('account: must not be empty');
-      },
-    },
-  );
-
-  await publish('complaint.opened', 'opened', {
     category: complaint.category,
     channel: complaint.channel,
-    receivedAt: complaint.receivedAt,
-    workflowId: workflowInfo().workflowId,
-  });
-  const deadlineIso = new Date(firstResponseDeadline).toISOString();
-  await sendNotification(
-    {
-      complaintId,
-      step: 'acknowledgement',
-      kind: 'acknowledgement',
-      customer: complaint.customer,
-      channel: complaint.customer.preferredChannel ?? complaint.channel,
-      vars: { firstResponseDeadline: deadlineIso },
-    },
-    new Date().toISOString(),
-  );
-  stage = 'acknowledged';
-  await publish('complaint.acknowledged', 'acknowledged', { firstResponseDeadline: deadlineIso });
+    customerId: complaint.customer.id,
+    escalated: false,
+    breached: false,
+    breaches: [],
+    clocks: [],
+    waitingOnCustomer: false,
+    reopenCount: 0,
+    repeatOf: [],
+    flags: [],
+    receivedAt: new Date(receivedAt).toISOString(),
+  };
+}
 
-  const answeredInTime = await condition(
-    () => firstResponseAt !== undefined || withdrawn,
-    Math.max(firstResponseDeadline - Date.now(), 1),
-  );
-  if (!answeredInTime) {
-    const at = new Date().toISOString();
-    breaches.push({ clock: 'first-response', at });
-    escalated = true;
-    await publish('complaint.deadline-breached', 'breached:first-response', {
-      clock: 'first-response',
-      deadline: deadlineIso,
+/** The complaint's life once intake has assessed it: handlers, then the clock loop until it ends. */
+async function run(c: ComplaintCase): Promise<ComplaintStatus> {
+  const receivedAt = c.receivedAt;
+
+  // Publishing is serialised: steps publish in the order they happened, even when handlers overlap.
+  let publishing: Promise<void> = Promise.resolve();
+  const commit = (): Promise<void> => {
+    syncSearchAttributes();
+    const batch = c.takeOutbox();
+    if (!batch) return publishing;
+    const occurredAt = new Date().toISOString();
+    publishing = publishing.then(() => publish(batch, occurredAt));
+    return publishing;
+  };
+
+  let lastAttributes = '';
+  const syncSearchAttributes = () => {
+    const s = c.status(Date.now());
+    const next = c.nextDeadline();
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SA.stage, value: s.stage },
+      { key: SA.severity, value: s.severity },
+      { key: SA.category, value: s.category },
+      { key: SA.channel, value: s.channel },
+      { key: SA.customerId, value: s.customerId },
+      { key: SA.assignee, value: s.assignee ?? null },
+      { key: SA.regime, value: s.regime },
+      { key: SA.outcome, value: s.outcome ?? null },
+      { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },
+      { key: SA.receivedAt, value: new Date(receivedAt) },
+      { key: SA.breached, value: s.breached },
+      { key: SA.escalated, value: s.escalated },
+      { key: SA.csat, value: s.csat ?? null },
+      { key: SA.reopenCount, value: s.reopenCount },
+    ] as SearchAttributeUpdatePair[];
+    // Only when something changed: every upsert is a history event.
+    const key = JSON.stringify(pairs.map((p) => p.value));
+    if (key === lastAttributes) return;
+    lastAttributes = key;
+    upsertSearchAttributes(pairs);
+  };
+
+  setHandler(m.statusQuery, () => c.status(Date.now()));
+  setHandler(m.timelineQuery, () => [...c.timeline]);
+
+  setHandler(m.complaintReceivedSignal, (ref) => {
+    c.firstSeen(ref); // A repeated delivery of the complaint: remembered, otherwise ignored.
+  });
+  /** A fact from another system: applied once per event id, and published. */
+  function onFact<F extends { eventId: string }>(def: SignalDefinition<[F]>, apply: (now: number, f: F) => void): void {
+    setHandler(def, (f: F) => {
+      if (!c.firstSeen(f) || c.isTerminal()) return;
+      apply(Date.now(), f);
+      void commit();
     });
-    await publish('complaint.escalated', 'escalated:first-response', { reason: 'first-response window breached' });
   }
-  // The complaint stays open for facts and actions until the customer withdraws it.
-  await condition(() => withdrawn);
-  stage = 'withdrawn';
-  await publish('complaint.withdrawn', 'withdrawn', {});
+  onFact(m.customerRepliedSignal, (now, f) => c.onCustomerReplied(now, f));
+  onFact(m.customerWithdrewSignal, (now, f) => c.onCustomerWithdrew(now, f));
+  onFact(m.remedyFulfilledSignal, (now, f) => c.onRemedyFulfilled(now, f));
+  onFact(m.remedyFailedSignal, (now, f) => c.onRemedyFailed(now, f));
+  onFact(m.surveyRespondedSignal, (now, f) => c.onSurveyResponded(now, f));
+
+  /**
+   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
+   * again (another update may have changed the stage since), applies it and publishes what it caused.
+   */
+  function action<I extends ActionBase>(
+    def: UpdateDefinition<ComplaintStatus, [I]>,
+    check: (i: I) => void,
+    apply: (now: number, i: I) => void,
+  ): void {
+    const refuse = (i: I) => {
+      try {
+        check(i);
+      } catch (err) {
+        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
+        throw err;
+      }
+    };
+    setHandler(
+      def,
+      async (i: I) => {
+        refuse(i);
+        apply(Date.now(), i);
+        await commit();
+        return c.status(Date.now());
+      },
+      { validator: refuse },
+    );
+  }
+  action(
+    m.assignUpdate,
+    (i) => c.checkAssign(i),
+    (now, i) => c.doAssign(now, i),
+  );
+  action(
+    m.recordAccountUpdate,
+    (i) => c.checkRecordAccount(i),
+    (now, i) => c.doRecordAccount(now, i),
+  );
+  action(
+    m.askQuestionUpdate,
+    (i) => c.checkAskQuestion(i),
+    (now, i) => c.doAskQuestion(now, i),
+  );
+  action(
+    m.apologiseUpdate,
+    (i) => c.checkApologise(i),
+    (now, i) => c.doApologise(now, i),
+  );
+  action(
+    m.skipApologyUpdate,
+    (i) => c.checkSkipApology(i),
+    (now, i) => c.doSkipApology(now, i),
+  );
+  action(
+    m.proposeRemedyUpdate,
+    (i) => c.checkProposeRemedy(i),
+    (now, i) => c.doProposeRemedy(now, i),
+  );
+  action(
+    m.decideRemedyUpdate,
+    (i) => c.checkDecideRemedy(i),
+    (now, i) => c.doDecideRemedy(now, i),
+  );
+  action(
+    m.extendUpdate,
+    (i) => c.checkExtend(i),
+    (now, i) => c.doExtend(now, i),
+  );
+  action(
+    m.escalateUpdate,
+    (i) => c.checkEscalate(i),
+    (now, i) => c.doEscalate(now, i),
+  );
+  action(
+    m.withdrawUpdate,
+    (i) => c.checkWithdraw(i),
+    (now, i) => c.doWithdraw(now, i.actor, i.reason),
+  );
+  action(
+    m.resolveUpdate,
+    (i) => c.checkResolve(i),
+    (now, i) => c.doResolve(now, i),
+  );
+
+  c.open(Date.now());
+  await commit();
+
+  // The clocks: sleep until the next warning, breach or scheduled step. A message that brings the next
+  // instant earlier wakes the loop; one that moves it later lets the sleep run out and re-arm, so a
+  // busy complaint does not start and cancel a timer for every action.
+  while (!c.isTerminal()) {
+    const wakeAt = c.nextWakeAt();
+    const sooner = () => {
+      const next = c.nextWakeAt();
+      return next !== undefined && (wakeAt === undefined || next < wakeAt);
+    };
+    if (wakeAt === undefined) {
+      await condition(() => c.isTerminal() || sooner());
+    } else {
+      await condition(() => c.isTerminal() || sooner(), Math.max(wakeAt - Date.now(), 1));
+    }
+    if (!c.isTerminal()) c.runDue(Date.now());
+    await commit();
+  }
+  await commit();
   await condition(allHandlersFinished);
-  return status();
+  return c.status(Date.now());
 }

@@ -48,8 +48,8 @@ describe('HTTP API on the real stack', () => {
     expect(read.statusCode).toBe(200);
     const status = read.json<{ stage: string; clocks: Array<{ clock: string; timeLeftMs: number }> }>();
     expect(status.stage).toBe('acknowledged');
-    expect(status.clocks[0]).toMatchObject({ clock: 'first-response' });
-    expect(status.clocks[0]!.timeLeftMs).toBeGreaterThan(23 * 3600 * 1000);
+    const firstResponse = status.clocks.find((c) => c.clock === 'first-response');
+    expect(firstResponse!.timeLeftMs).toBeGreaterThan(23 * 3600 * 1000);
   });
 
   it('answers 200 with the existing complaint when the same id is posted again', async () => {

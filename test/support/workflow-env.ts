@@ -5,6 +5,8 @@ import { createActivities } from '../../activities';
 import type { Publisher } from '../../activities/publisher';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import { timeSkippingServer } from '../../infra/paths';
+import { indexedSearchAttributes } from '../../infra/search-attributes';
+import { loadPolicies } from '../../domain/policy/load';
 import { quietTemporalRuntime, workflowBundle } from './stack';
 
 /** One record the activities published, as the recording publisher saw it. */
@@ -35,9 +37,16 @@ export class RecordingPublisher implements Publisher {
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietTemporalRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: timeSkippingServer() } },
   });
+  // The workflow keeps its search attributes current, and the server refuses ones it does not know. The
+  // test server cannot list them, but it can add them (to a fresh server, so none exists yet).
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: indexedSearchAttributes(),
+  });
+  return env;
 }
 
 /** A worker with the real workflow bundle and real activities over a recording publisher. */
@@ -51,6 +60,12 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ publisher, topics: { ...DEFAULT_TOPICS }, logger: pino({ level: 'silent' }) }),
+    activities: createActivities({
+      publisher,
+      topics: { ...DEFAULT_TOPICS },
+      logger: pino({ level: 'silent' }),
+      policies: loadPolicies(),
+      // No client: the time-skipping server has no visibility, so repeat detection is tested on the dev server.
+    }),
   });
 }

@@ -1,0 +1,129 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition, SignalDefinition } from '@temporalio/common';
+import { encodeHistory } from './history-file';
+import type { Actor } from '../../domain/actor';
+import type { Complaint } from '../../domain/complaint';
+import { complaintWorkflowId } from '../../domain/ids';
+import {
+  COMPLAINT_WORKFLOW,
+  statusQuery,
+  timelineQuery,
+  type ComplaintStatus,
+  type ComplaintWorkflow,
+  type TimelineEntry,
+} from '../../workflows/messages';
+import { complaintFixture } from './fixtures';
+import { createTestWorker, RecordingPublisher, type Published } from './workflow-env';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+export const operator: Actor = { id: 'agent-7', role: 'operator' };
+export const supervisor: Actor = { id: 'sup-1', role: 'supervisor' };
+
+/** Where recorded histories are kept for the replay tests (RECORD_HISTORIES=1 writes them). */
+export const HISTORY_DIR = join(__dirname, '../replay/histories');
+
+/** One complaint workflow under test on the time-skipping server, with what it published. */
+export class ComplaintHarness {
+  constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly complaintId: string,
+    readonly handle: WorkflowHandle<ComplaintWorkflow>,
+    readonly published: RecordingPublisher,
+  ) {}
+
+  status(): Promise<ComplaintStatus> {
+    return this.handle.query(statusQuery);
+  }
+  timeline(): Promise<TimelineEntry[]> {
+    return this.handle.query(timelineQuery);
+  }
+  /** Runs an action (update) and returns the status it answered with. */
+  act<I>(def: UpdateDefinition<ComplaintStatus, [I]>, input: I, updateId?: string): Promise<ComplaintStatus> {
+    return this.handle.executeUpdate(def, { args: [input], ...(updateId ? { updateId } : {}) });
+  }
+  /** Sends a fact as the bridge would, then waits until the workflow has processed it. */
+  async fact<D>(
+    def: SignalDefinition<[{ eventId: string; source: string; occurredAt: string; data: D }]>,
+    eventId: string,
+    data: D,
+  ): Promise<void> {
+    await this.handle.signal(def, { eventId, source: 'test-upstream', occurredAt: new Date().toISOString(), data });
+    await this.status(); // a query after a signal returns once the signal was applied
+  }
+  /** Lets workflow time pass (timers fire), then waits for the workflow to settle. */
+  async sleep(ms: number): Promise<void> {
+    await this.env.sleep(ms);
+    await this.status();
+  }
+  /** Lifecycle event types published so far, in order. */
+  lifecycle(): string[] {
+    return this.published.types(this.complaintId);
+  }
+  records(topic: string, type?: string): Published[] {
+    return this.published.records.filter(
+      (r) => r.topic === topic && r.key === this.complaintId && (!type || r.value.type === type),
+    );
+  }
+  notifications(kind?: string): Array<Record<string, unknown>> {
+    return this.records('complaints.notifications')
+      .map((r) => r.value.data)
+      .filter((d) => !kind || d.kind === kind);
+  }
+  async time(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+}
+
+let counter = 0;
+
+/**
+ * Starts one complaint on its own task queue and runs `body` while a worker serves it. With
+ * RECORD_HISTORIES=1 the history is written to the replay corpus under `name`.
+ */
+export async function withComplaint(
+  env: TestWorkflowEnvironment,
+  name: string,
+  overrides: Partial<Complaint> & { receivedAt?: string },
+  body: (h: ComplaintHarness) => Promise<void>,
+): Promise<void> {
+  counter += 1;
+  const complaintId = `${name}-${counter}`;
+  const taskQueue = `tq-${complaintId}`;
+  const published = new RecordingPublisher();
+  const worker = await createTestWorker(env, taskQueue, published);
+  await worker.runUntil(async () => {
+    const receivedAt = overrides.receivedAt ?? new Date(await env.currentTimeMs()).toISOString();
+    const handle = await env.client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, {
+      workflowId: complaintWorkflowId(complaintId),
+      taskQueue,
+      args: [
+        {
+          complaintId,
+          complaint: complaintFixture({ ...overrides, receivedAt }),
+          openedBy: { eventId: `evt-${complaintId}`, source: 'test' },
+        },
+      ],
+    });
+    const h = new ComplaintHarness(env, complaintId, handle, published);
+    try {
+      await h.status();
+      await body(h);
+      if (process.env.RECORD_HISTORIES === '1') {
+        mkdirSync(HISTORY_DIR, { recursive: true });
+        const history = await handle.fetchHistory();
+        writeFileSync(join(HISTORY_DIR, `${name}.json`), encodeHistory(name, history));
+      }
+    } finally {
+      // A workflow left running would have timers firing into a task queue nobody polls any more, and
+      // the test server does not skip time while a workflow task is outstanding: later tests would hang.
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') await handle.terminate('test finished');
+    }
+  });
+}
+
+export const customerIn = (jurisdiction: string) => ({ ...complaintFixture().customer, jurisdiction });

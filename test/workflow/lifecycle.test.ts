@@ -1,0 +1,525 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import * as m from '../../workflows/messages';
+import { calendarSnapshotAround } from '../../domain/calendar';
+import { addDuration, measure } from '../../domain/clock';
+import { DAY, HOUR, customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
+import { createTimeSkippingEnv } from '../support/workflow-env';
+
+/**
+ * The complaint lifecycle on Temporal's time-skipping server: the real workflow and activity code, with
+ * only Kafka replaced by a recording publisher. Days and weeks pass in milliseconds.
+ */
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const refused = async (p: Promise<unknown>, reason: RegExp) => {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
+};
+
+const DE = { customer: customerIn('DE') }; // the default regime (no specific rule matches Germany)
+
+describe('the happy path', () => {
+  it('goes from intake to a measured close, publishing every step', async () => {
+    await withComplaint(env, 'happy-path', DE, async (h) => {
+      let s = await h.status();
+      expect(s).toMatchObject({ stage: 'acknowledged', regime: 'default', region: 'DE', severity: 'medium' });
+      const ack = h.notifications('acknowledgement')[0]!;
+      const firstDeadline = s.clocks.find((c) => c.clock === 'first-response')!.deadline;
+      expect(ack.body).toContain(firstDeadline);
+      expect(s.clocks.find((c) => c.clock === 'acknowledgement')).toMatchObject({ status: 'stopped', met: true });
+
+      await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice in October.', confirmed: true });
+      await h.act(m.apologiseUpdate, {
+        actor: operator,
+        text: 'We are sorry: we charged you twice.',
+        faultAdmitted: true,
+      });
+      s = await h.act(m.proposeRemedyUpdate, {
+        actor: operator,
+        kind: 'refund',
+        description: 'Refund of the second charge',
+        amount: 49.5,
+        currency: 'EUR',
+      });
+      expect(s.remedy).toMatchObject({
+        status: 'requested',
+        remedyId: `${h.complaintId}:remedy:1`,
+        needsApproval: false,
+      });
+      const [request] = h.records('complaints.remedies');
+      expect(request!.value.data).toMatchObject({
+        idempotencyKey: `${h.complaintId}:remedy:1`,
+        amount: 49.5,
+        currency: 'EUR',
+      });
+
+      await h.fact(m.remedyFulfilledSignal, 'fulfil-1', { remedyId: `${h.complaintId}:remedy:1`, reference: 'R-1' });
+      s = await h.act(m.resolveUpdate, {
+        actor: operator,
+        response: 'final-response',
+        outcome: 'upheld',
+        reasons: 'We charged you twice by mistake.',
+      });
+      expect(s.stage).toBe('follow-up');
+      expect(s.clocks.find((c) => c.clock === 'final-response')).toMatchObject({ status: 'stopped', met: true });
+
+      await h.sleep(2 * DAY + HOUR); // the follow-up delay
+      expect(h.notifications('survey')).toHaveLength(1);
+      await h.fact(m.surveyRespondedSignal, 'survey-1', { score: 5, confirmed: true });
+      s = await h.status();
+      expect(s).toMatchObject({ stage: 'resolved', csat: 5, outcome: 'upheld', reopenCount: 0 });
+
+      await h.sleep(31 * DAY); // the reopen window
+      const final = await h.handle.result();
+      expect(final.stage).toBe('closed');
+      expect(h.lifecycle()).toEqual([
+        'complaint.opened',
+        'complaint.stage-changed',
+        'complaint.acknowledged',
+        'complaint.stage-changed',
+        'complaint.stage-changed',
+        'complaint.apology-sent',
+        'complaint.stage-changed',
+        'complaint.remedy-proposed',
+        'complaint.remedy-approved',
+        'complaint.remedy-requested',
+        'complaint.remedy-fulfilled',
+        'complaint.stage-changed',
+        'complaint.followup-sent',
+        'complaint.stage-changed',
+        'complaint.resolved',
+        'complaint.stage-changed',
+        'complaint.closed',
+      ]);
+      const ids = h.records('complaints.lifecycle').map((r) => r.value.eventId);
+      expect(new Set(ids).size).toBe(ids.length); // deterministic and distinct
+      const history = await h.handle.fetchHistory();
+      expect(history.events!.length).toBeLessThan(100);
+      console.log(`history events of the full happy path: ${history.events!.length}`);
+    });
+  });
+});
+
+describe('remedies', () => {
+  it('needs a supervisor to approve a remedy above the threshold', async () => {
+    await withComplaint(env, 'remedy-approval', DE, async (h) => {
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Lost parcel', confirmed: true });
+      await h.act(m.skipApologyUpdate, {
+        actor: operator,
+        reason: 'The customer asked us to get straight to the refund.',
+      });
+      let s = await h.act(m.proposeRemedyUpdate, {
+        actor: operator,
+        kind: 'refund',
+        description: 'Full refund',
+        amount: 900,
+        currency: 'EUR',
+      });
+      expect(s.remedy).toMatchObject({ status: 'awaiting-approval', needsApproval: true });
+      expect(h.records('complaints.remedies')).toHaveLength(0);
+      expect(h.notifications('supervisor-alert')).toHaveLength(1);
+      await refused(h.act(m.decideRemedyUpdate, { actor: operator, approve: true, reason: 'ok' }), /only a supervisor/);
+      s = await h.act(m.decideRemedyUpdate, {
+        actor: supervisor,
+        approve: true,
+        reason: 'Parcel confirmed lost by the courier',
+      });
+      expect(s.remedy).toMatchObject({ status: 'requested', approvedBy: 'sup-1' });
+      expect(h.records('complaints.remedies')).toHaveLength(1);
+    });
+  });
+
+  it('declines with an explanation, the alternatives and the referral rights', async () => {
+    await withComplaint(env, 'decline', { customer: customerIn('GB-ENG') }, async (h) => {
+      expect((await h.status()).regime).toBe('fca-disp');
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Wants compensation for a delay',
+        confirmed: true,
+      });
+      await h.act(m.apologiseUpdate, { actor: operator, text: 'We are sorry for the delay.', faultAdmitted: false });
+      await refused(
+        h.act(m.proposeRemedyUpdate, {
+          actor: operator,
+          kind: 'decline',
+          description: 'The delay was within the published terms.',
+        }),
+        /must include: alternatives/,
+      );
+      const s = await h.act(m.proposeRemedyUpdate, {
+        actor: operator,
+        kind: 'decline',
+        description: 'The delay was within the published delivery times.',
+        alternatives: ['A free upgrade to next-day delivery on your next order'],
+      });
+      expect(s.remedy?.status).toBe('declined');
+      const decline = h.notifications('decline')[0]!;
+      expect(decline.body).toContain('A free upgrade to next-day delivery');
+      expect(decline.body).toContain('Financial Ombudsman Service');
+      await h.act(m.resolveUpdate, {
+        actor: operator,
+        response: 'final-response',
+        outcome: 'not-upheld',
+        reasons: 'The delivery met the promised times.',
+      });
+      const final = h.notifications('final-response')[0]!;
+      expect(final.body).toContain('within six months');
+      expect(h.lifecycle()).toContain('complaint.remedy-declined');
+    });
+  });
+
+  it('returns a failed remedy to the agent, who can propose another; its due date is a clock', async () => {
+    await withComplaint(env, 'remedy-failure', DE, async (h) => {
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Broken kettle', confirmed: true });
+      await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Apologised on the phone already.' });
+      let s = await h.act(m.proposeRemedyUpdate, {
+        actor: operator,
+        kind: 'replacement',
+        description: 'New kettle',
+        dueInDays: 3,
+      });
+      const due = s.clocks.find((c) => c.clock === 'remedy-due')!;
+      expect(due.status).toBe('running');
+      expect(Date.parse(due.deadline) - (await h.time())).toBeLessThanOrEqual(3 * DAY);
+      await h.fact(m.remedyFailedSignal, 'fail-1', { remedyId: `${h.complaintId}:remedy:1`, reason: 'Out of stock' });
+      s = await h.status();
+      expect(s.stage).toBe('remedy');
+      expect(s.remedy).toMatchObject({ status: 'failed', failureReason: 'Out of stock' });
+      expect(s.clocks.find((c) => c.clock === 'remedy-due')!.status).toBe('stopped');
+      expect(h.lifecycle()).toContain('complaint.remedy-failed');
+      s = await h.act(m.proposeRemedyUpdate, {
+        actor: operator,
+        kind: 'refund',
+        description: 'Refund instead',
+        amount: 30,
+        currency: 'EUR',
+        dueInDays: 2,
+      });
+      expect(s.remedy).toMatchObject({ remedyId: `${h.complaintId}:remedy:2`, status: 'requested' });
+      // The promise is a clock: missing it breaches and escalates.
+      await h.sleep(2 * DAY + HOUR);
+      s = await h.status();
+      expect(s.breaches.map((b) => b.clock)).toContain('remedy-due');
+      expect(s.escalated).toBe(true);
+    });
+  });
+});
+
+describe('follow-up and reopening', () => {
+  const toFollowUp = async (h: Parameters<Parameters<typeof withComplaint>[3]>[0]) => {
+    await h.act(m.recordAccountUpdate, { actor: operator, account: 'Wrong item sent', confirmed: true });
+    await h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry we sent the wrong item.', faultAdmitted: true });
+    await h.act(m.proposeRemedyUpdate, {
+      actor: operator,
+      kind: 'explanation',
+      description: 'Explained the mix-up and how we fixed it',
+    });
+    await h.act(m.resolveUpdate, {
+      actor: operator,
+      response: 'final-response',
+      outcome: 'upheld',
+      reasons: 'A picking error.',
+    });
+    await h.sleep(2 * DAY + HOUR);
+  };
+
+  it('reopens on a low confirmed score, counting reopens, and ignores an unconfirmed answer', async () => {
+    await withComplaint(env, 'reopen-low-score', DE, async (h) => {
+      await toFollowUp(h);
+      await h.fact(m.surveyRespondedSignal, 'scanner-click', { score: 1, confirmed: false });
+      expect((await h.status()).stage).toBe('follow-up');
+      await h.fact(m.surveyRespondedSignal, 'survey-low', { score: 2, confirmed: true });
+      const s = await h.status();
+      expect(s).toMatchObject({ stage: 'listening', reopenCount: 1, csat: 2 });
+      expect(s.clocks.find((c) => c.clock === 'final-response')!.status).toBe('running');
+      expect(h.lifecycle()).toContain('complaint.reopened');
+    });
+  });
+
+  it('reopens when the customer replies with a complaint after the final response, not on a thank-you', async () => {
+    await withComplaint(env, 'reopen-reply', DE, async (h) => {
+      await toFollowUp(h);
+      await h.fact(m.customerRepliedSignal, 'thanks', { message: 'Thanks!', sentiment: 'satisfied' });
+      expect((await h.status()).stage).toBe('follow-up');
+      await h.fact(m.customerRepliedSignal, 'still-wrong', { message: 'The replacement is wrong too.' });
+      expect(await h.status()).toMatchObject({ stage: 'listening', reopenCount: 1 });
+    });
+  });
+
+  it('closes as resolved without feedback when nobody answers the survey', async () => {
+    await withComplaint(env, 'no-feedback', DE, async (h) => {
+      await toFollowUp(h);
+      await h.sleep(15 * DAY);
+      const s = await h.status();
+      expect(s.stage).toBe('resolved');
+      expect(s.csat).toBeUndefined();
+      await h.sleep(31 * DAY);
+      expect((await h.handle.result()).stage).toBe('closed');
+    });
+  });
+});
+
+describe('withdrawal', () => {
+  it('ends the complaint when the customer withdraws it (via Kafka), stopping every clock', async () => {
+    await withComplaint(env, 'withdrawal', DE, async (h) => {
+      await h.act(m.askQuestionUpdate, { actor: operator, question: 'Which order was it?' });
+      await h.fact(m.customerWithdrewSignal, 'withdrew-1', { reason: 'Sorted it out myself' });
+      const s = await h.handle.result();
+      expect(s.stage).toBe('withdrawn');
+      expect(s.clocks.every((c) => c.status === 'stopped')).toBe(true);
+      expect(h.lifecycle()).toContain('complaint.withdrawn');
+    });
+  });
+
+  it("lets an operator withdraw on the customer's behalf, with a reason", async () => {
+    await withComplaint(env, 'withdraw-update', DE, async (h) => {
+      await refused(h.act(m.withdrawUpdate, { actor: operator, reason: ' ' }), /reason: must not be empty/);
+      await h.act(m.withdrawUpdate, { actor: operator, reason: 'Customer called to withdraw' });
+      expect((await h.handle.result()).stage).toBe('withdrawn');
+    });
+  });
+});
+
+describe('clocks: warnings and breaches', () => {
+  it('warns at every fraction and breaches the first-response and final-response windows when nothing happens', async () => {
+    await withComplaint(env, 'breaches', DE, async (h) => {
+      await h.sleep(11 * HOUR);
+      expect(h.lifecycle()).not.toContain('complaint.deadline-warning');
+      await h.sleep(2 * HOUR); // past 50 % of 24 h
+      let warnings = h.records('complaints.lifecycle', 'complaint.deadline-warning').map((r) => r.value.data);
+      expect(warnings).toEqual([expect.objectContaining({ clock: 'first-response', fraction: 0.5, late: false })]);
+      await h.sleep(12 * HOUR);
+      let s = await h.status();
+      expect(s.breaches.map((b) => b.clock)).toEqual(['first-response']);
+      expect(s.escalated).toBe(true);
+      warnings = h.records('complaints.lifecycle', 'complaint.deadline-warning').map((r) => r.value.data);
+      expect(warnings.filter((w) => w.clock === 'first-response').map((w) => w.fraction)).toEqual([0.5, 0.75, 0.9]);
+      expect(h.lifecycle()).toContain('complaint.deadline-breached');
+      await h.sleep(16 * DAY); // 10 business days have certainly passed
+      s = await h.status();
+      expect(s.breaches.map((b) => b.clock)).toEqual(['first-response', 'final-response']);
+      expect(s.clocks.find((c) => c.clock === 'final-response')!.warningsFired).toEqual([0.5, 0.75, 0.9]);
+      expect(h.notifications('supervisor-alert').length).toBeGreaterThanOrEqual(1);
+      expect(h.records('complaints.lifecycle', 'complaint.deadline-breached')).toHaveLength(2);
+    });
+  });
+});
+
+describe('regulatory regimes', () => {
+  it('FCA: takes the summary resolution fast path within 3 business days, and refuses it after', async () => {
+    await withComplaint(env, 'summary-resolution', { customer: customerIn('GB-SCT') }, async (h) => {
+      const s = await h.act(m.resolveUpdate, {
+        actor: operator,
+        response: 'summary-resolution',
+        outcome: 'upheld',
+        reasons: 'We refunded the fee on the call.',
+      });
+      expect(s.stage).toBe('follow-up');
+      expect(s.region).toBe('GB-SCT');
+      const letter = h.notifications('summary-resolution')[0]!;
+      expect(letter.body).toContain('we now consider your complaint resolved');
+      expect(letter.body).toContain('Financial Ombudsman Service');
+      expect(s.clocks.find((c) => c.clock === 'final-response')!.status).toBe('stopped');
+    });
+    await withComplaint(env, 'summary-resolution-late', { customer: customerIn('GB-ENG') }, async (h) => {
+      await h.sleep(7 * DAY);
+      await refused(
+        h.act(m.resolveUpdate, { actor: operator, response: 'summary-resolution', outcome: 'upheld', reasons: 'Late' }),
+        /summary resolution route is open only until/,
+      );
+      // The window closing is no breach: it has no breach actions.
+      expect((await h.status()).breaches.map((b) => b.clock)).not.toContain('summary-resolution');
+    });
+  });
+
+  it("FCA payment services: a supervisor's holding response extends 15 to 35 business days; not after day 15", async () => {
+    await withComplaint(
+      env,
+      'holding-response',
+      { customer: customerIn('GB-ENG'), category: 'payments' },
+      async (h) => {
+        let s = await h.status();
+        expect(s.regime).toBe('fca-payments');
+        const before = s.clocks.find((c) => c.clock === 'final-response')!;
+        expect(before.target).toBe(15);
+        const input = {
+          reason: 'We are waiting for the card scheme',
+          expectedBy: new Date((await h.time()) + 30 * DAY).toISOString(),
+        };
+        await refused(h.act(m.extendUpdate, { actor: operator, ...input }), /only a supervisor/);
+        s = await h.act(m.extendUpdate, { actor: supervisor, ...input });
+        const after = s.clocks.find((c) => c.clock === 'final-response')!;
+        expect(after.target).toBe(35);
+        expect(Date.parse(after.deadline)).toBeGreaterThan(Date.parse(before.deadline) + 20 * DAY);
+        expect(h.notifications('holding-response')[0]!.body).toContain('waiting for the card scheme');
+        await refused(h.act(m.extendUpdate, { actor: supervisor, ...input }), /already sent/);
+      },
+    );
+    await withComplaint(
+      env,
+      'holding-response-late',
+      { customer: customerIn('GB-ENG'), category: 'payments' },
+      async (h) => {
+        await h.sleep(25 * DAY); // past 15 business days
+        await refused(
+          h.act(m.extendUpdate, {
+            actor: supervisor,
+            reason: 'Too late',
+            expectedBy: new Date((await h.time()) + DAY).toISOString(),
+          }),
+          /must be sent before the final-response deadline/,
+        );
+      },
+    );
+  });
+
+  it('CFPB: an in-progress response stops the 15-day clock; the closing needs one of the fixed response types', async () => {
+    await withComplaint(env, 'cfpb', { customer: customerIn('US') }, async (h) => {
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Fee charged in error', confirmed: true });
+      let s = await h.act(m.resolveUpdate, {
+        actor: operator,
+        response: 'cfpb-response',
+        responseType: 'in-progress',
+        outcome: 'upheld',
+        reasons: 'We are reviewing the fee.',
+      });
+      expect(s.clocks.find((c) => c.clock === 'response')!.status).toBe('stopped');
+      expect(s.clocks.find((c) => c.clock === 'final-response')!.status).toBe('running');
+      await h.act(m.apologiseUpdate, { actor: operator, text: 'We apologize for the error.', faultAdmitted: true });
+      await h.act(m.proposeRemedyUpdate, {
+        actor: operator,
+        kind: 'refund',
+        description: 'Fee refund',
+        amount: 35,
+        currency: 'USD',
+      });
+      await h.fact(m.remedyFulfilledSignal, 'cfpb-fulfil', { remedyId: `${h.complaintId}:remedy:1` });
+      await refused(
+        h.act(m.resolveUpdate, { actor: operator, response: 'cfpb-response', outcome: 'upheld', reasons: 'Refunded.' }),
+        /responseType: must be one of closed-with-monetary-relief/,
+      );
+      s = await h.act(m.resolveUpdate, {
+        actor: operator,
+        response: 'cfpb-response',
+        responseType: 'closed-with-monetary-relief',
+        outcome: 'upheld',
+        reasons: 'Refunded.',
+      });
+      expect(s.stage).toBe('follow-up');
+      expect(h.notifications('apology')[0]!.subject).toContain('apologize');
+    });
+  });
+});
+
+describe('pauses', () => {
+  it('waiting on the customer over a weekend costs the business-day clock only the working hours', async () => {
+    await withComplaint(env, 'weekend-pause', DE, async (h) => {
+      // Move to the next Friday 15:00 in Berlin.
+      const now = await h.time();
+      const berlin = (ms: number) =>
+        new Date(ms).toLocaleString('en-GB', {
+          timeZone: 'Europe/Berlin',
+          weekday: 'short',
+          hour: '2-digit',
+          hour12: false,
+        });
+      let t = now + HOUR - (now % HOUR);
+      while (!/^Fri, 15/.test(berlin(t))) t += HOUR;
+      await h.sleep(t - now);
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Overcharged', confirmed: true });
+      const before = (await h.status()).clocks.find((c) => c.clock === 'final-response')!;
+      await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Already apologised on the phone' });
+      let s = await h.act(m.askQuestionUpdate, { actor: operator, question: 'Which card was charged?' });
+      expect(s.waitingOnCustomer).toBe(true);
+      expect(s.clocks.find((c) => c.clock === 'final-response')!.status).toBe('paused');
+      await h.sleep(67 * HOUR); // Friday 15:00 to Monday 10:00
+      await h.fact(m.customerRepliedSignal, 'which-card', { message: 'The visa one' });
+      s = await h.status();
+      const after = s.clocks.find((c) => c.clock === 'final-response')!;
+      expect(after.status).toBe('running');
+      // 2 working hours on Friday (15:00-17:00) and 1 on Monday (09:00-10:00): the deadline moves by 3
+      // business hours, not by the 67 hours the customer took. Holidays come from the same calendar.
+      const snapshot = calendarSnapshotAround('DE', new Date(now).toISOString());
+      const friday = new Date(t).toISOString();
+      const monday = new Date(t + 67 * HOUR).toISOString();
+      const cost = measure(friday, monday, 'business-hours', snapshot);
+      expect(cost).toBeLessThanOrEqual(3);
+      expect(after.deadline.slice(0, 19)).toBe(
+        addDuration(before.deadline, { amount: cost, unit: 'business-hours' }, snapshot).slice(0, 19),
+      );
+      expect(after.remaining).toBeCloseTo(before.remaining, 3);
+      // A warning whose instant passed during the pause fires at the resume, late, never skipped.
+      for (const w of h.records('complaints.lifecycle', 'complaint.deadline-warning').map((r) => r.value)) {
+        if (w.data.late === true) expect(w.occurredAt.slice(0, 16)).toBe(monday.slice(0, 16));
+      }
+    });
+  });
+});
+
+describe('repeated and rejected messages', () => {
+  it('applies a repeated event id once and a repeated update id once', async () => {
+    await withComplaint(env, 'repeats', DE, async (h) => {
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'x', confirmed: false }, 'update-1');
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'x', confirmed: false }, 'update-1');
+      expect((await h.timeline()).filter((e) => e.action === 'account-recorded')).toHaveLength(1);
+      expect(h.notifications('account-confirmation')).toHaveLength(1);
+      await h.fact(m.customerRepliedSignal, 'reply-1', { message: 'Yes that is right' });
+      await h.fact(m.customerRepliedSignal, 'reply-1', { message: 'Yes that is right' });
+      expect((await h.timeline()).filter((e) => e.eventId === 'reply-1')).toHaveLength(1);
+    });
+  });
+
+  it('refuses actions in the wrong stage or role with a reason, changing nothing', async () => {
+    await withComplaint(env, 'rejected', DE, async (h) => {
+      const before = await h.timeline();
+      await refused(
+        h.act(m.proposeRemedyUpdate, { actor: operator, kind: 'refund', description: 'x', amount: 5, currency: 'EUR' }),
+        /before listening is done/,
+      );
+      await refused(
+        h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry', faultAdmitted: true }),
+        /cannot apologise in the acknowledged stage/,
+      );
+      await refused(
+        h.act(m.assignUpdate, { actor: { id: 'audit-1', role: 'auditor' }, assignee: 'x' }),
+        /the auditor role cannot act/,
+      );
+      await refused(
+        h.act(m.resolveUpdate, { actor: operator, response: 'final-response', outcome: 'upheld', reasons: 'x' }),
+        /cannot send the final response in the acknowledged stage/,
+      );
+      await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
+      await refused(h.act(m.assignUpdate, { actor: operator, assignee: 'agent-9' }), /reassigning needs a supervisor/);
+      await h.act(m.assignUpdate, { actor: supervisor, assignee: 'agent-9' });
+      const after = await h.timeline();
+      expect(after.length).toBe(before.length + 2);
+      expect((await h.status()).assignee).toBe('agent-9');
+    });
+  });
+
+  it('flags blaming or defensive phrasing to the timeline and the supervisor, never rewriting it', async () => {
+    await withComplaint(env, 'respect-check', DE, async (h) => {
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Late delivery', confirmed: true });
+      const text = 'As already explained, this was not our fault, but we are sorry.';
+      const s = await h.act(m.apologiseUpdate, { actor: operator, text, faultAdmitted: false });
+      expect(s.flags.join(' ')).toMatch(/as already explained/);
+      expect(s.flags.join(' ')).toMatch(/not our fault/);
+      const entry = (await h.timeline()).find((e) => e.action === 'apology-sent')!;
+      expect(entry.flags).toHaveLength(2);
+      expect(h.notifications('apology')[0]!.body).toContain(text);
+      expect(h.notifications('supervisor-alert').some((n) => String(n.subject).includes('respect check'))).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,1009 @@
+import type { Assessment, PublishBatch, RemedyRequest } from '../activities';
+import type { NotificationKind, NotificationRequest } from '../activities/notifications';
+import type { Actor, Role } from '../domain/actor';
+import { SYSTEM_ACTOR } from '../domain/actor';
+import type { LifecycleEventType, OutboundEvent } from '../domain/events';
+import { publishedEventId } from '../domain/ids';
+import {
+  addDuration,
+  dueEvents,
+  extendClock,
+  markFired,
+  nextDueEvent,
+  pauseClock,
+  resumeClock,
+  startClock,
+  stopClock,
+  timeLeft,
+  toEpochMs,
+  type ClockEvent,
+  type ClockState,
+  type Duration,
+} from '../domain/clock';
+import { allowedResponseTypes, missingParts, needsSupervisorApproval, scoreReopens } from '../domain/policy/content';
+import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
+import type { Policy, PolicyClock } from '../domain/policy/schema';
+import type { BreachAction, LifecycleEvent, ResponseKind } from '../domain/policy/vocabulary';
+import { templateParts } from '../domain/response-parts';
+import { respectCheck } from '../domain/respect-check';
+import type {
+  ApologiseInput,
+  AskQuestionInput,
+  AssignInput,
+  ClockStatus,
+  ComplaintInput,
+  ComplaintStatus,
+  DecideRemedyInput,
+  EscalateInput,
+  ExtendInput,
+  ExternalFact,
+  ProposeRemedyInput,
+  RecordAccountInput,
+  Remedy,
+  ResolveInput,
+  SkipApologyInput,
+  Stage,
+  TimelineEntry,
+  WithdrawInput,
+} from './messages';
+import type { InboundData } from '../domain/events';
+
+/**
+ * One complaint's state and every rule of its lifecycle (DESIGN §2–§3), free of the Temporal SDK so the
+ * rules read as plain code: `check*` methods refuse a wrong action with a reason (update validators),
+ * `do*` methods change state and queue what must be published. The workflow (complaint.ts) wires them to
+ * messages, timers and activities. Every instant comes from the caller (workflow time), never a clock.
+ */
+
+/** An action refused: the message says why, in words an operator can act on. */
+export class ActionRefused extends Error {
+  override readonly name = 'ActionRefused';
+}
+
+const OPEN_STAGES: readonly Stage[] = [
+  'received',
+  'acknowledged',
+  'listening',
+  'apology',
+  'remedy',
+  'follow-up',
+  'resolved',
+];
+const BEFORE_FINAL: readonly Stage[] = ['acknowledged', 'listening', 'apology', 'remedy'];
+const ACTING_ROLES: readonly Role[] = ['operator', 'supervisor'];
+const REMEDY_DUE_CLOCK = 'remedy-due';
+const DEFAULT_REMEDY_DAYS = 5;
+const MONEY_REMEDIES = new Set(['refund', 'credit']);
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class ComplaintCase {
+  stage: Stage = 'received';
+  readonly policy: Policy;
+  readonly a: Assessment;
+  clocks: Record<string, ClockState> = {};
+  breaches: Array<{ clock: string; at: string }> = [];
+  escalated = false;
+  assignee?: string;
+  waitingOnCustomer = false;
+  listeningDone = false;
+  remedy?: Remedy;
+  remedyCount = 0;
+  outcome?: ComplaintStatus['outcome'];
+  csat?: number;
+  reopenCount = 0;
+  /** Bumped on every reopen, so the event ids of a new cycle never collide with the last one's. */
+  cycle = 0;
+  flags: string[] = [];
+  firstResponseAt?: number;
+  finalResponseAt?: number;
+  extended = false;
+  /** Things the workflow must do at an instant that are not policy clocks. */
+  scheduled: { surveyAt?: number; surveyWindowEndsAt?: number; reopenWindowEndsAt?: number } = {};
+  readonly timeline: TimelineEntry[] = [];
+  readonly seen = new Set<string>();
+  private outbox: Required<PublishBatch> = { notifications: [], remedies: [], lifecycle: [] };
+  private escalations = 0;
+  /** The promised fulfilment time of the remedy awaiting approval. */
+  private dueInDays?: number;
+  private alerts = 0;
+
+  constructor(
+    readonly input: ComplaintInput,
+    assessment: Assessment,
+    readonly receivedAt: number,
+  ) {
+    this.a = assessment;
+    this.policy = assessment.policy;
+    this.seen.add(input.openedBy.eventId);
+  }
+
+  get complaintId(): string {
+    return this.input.complaintId;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Intake: start the policy's clocks at receipt, publish opened, acknowledge stating the deadlines. */
+  open(now: number): void {
+    const c = this.input.complaint;
+    this.record(
+      now,
+      SYSTEM_ACTOR,
+      'received',
+      `regime ${this.policy.id} v${this.policy.version}, region ${this.a.region}, severity ${this.a.severity}`,
+    );
+    if (this.a.repeatOf.length > 0) {
+      this.flag(
+        now,
+        `repeat complaint: the customer has other open or recent complaints (${this.a.repeatOf.join(', ')})`,
+      );
+    }
+    for (const clock of clocksStartingOn(this.policy, 'received')) {
+      this.clocks[clock.name] = startClock(clockSpec(this.policy, clock), this.receivedAt, this.a.snapshot);
+    }
+    this.lifecycle(now, 'complaint.opened', 'opened', {
+      category: c.category,
+      channel: c.channel,
+      severity: this.a.severity,
+      regime: this.policy.id,
+      policyVersion: this.policy.version,
+      receivedAt: c.receivedAt,
+      repeatOf: this.a.repeatOf,
+    });
+    const deadlines = Object.fromEntries(Object.values(this.clocks).map((s) => [s.clock, s.deadline]));
+    this.notify('acknowledgement', 'acknowledgement', {
+      firstResponseDeadline: deadlines['first-response'] ?? 'soon',
+      finalResponseDeadline: deadlines['final-response'] ?? deadlines['response'] ?? 'soon',
+    });
+    this.emit(now, 'acknowledged');
+    this.setStage(now, 'acknowledged', SYSTEM_ACTOR);
+    this.lifecycle(now, 'complaint.acknowledged', 'acknowledged', { deadlines });
+  }
+
+  isTerminal(): boolean {
+    return this.stage === 'closed' || this.stage === 'withdrawn';
+  }
+
+  /** The next instant the workflow must wake for: a clock's warning or breach, or a scheduled step. */
+  nextWakeAt(): number | undefined {
+    const times = [
+      ...Object.values(this.clocks).map((s) => nextDueEvent(s)?.at),
+      ...Object.values(this.scheduled).map((t) => (t === undefined ? undefined : iso(t))),
+    ]
+      .filter((t): t is string => t !== undefined)
+      .map((t) => toEpochMs(t));
+    return times.length > 0 ? Math.min(...times) : undefined;
+  }
+
+  /** Fires everything due at `now`: clock warnings and breaches (late ones too), then scheduled steps. */
+  runDue(now: number): void {
+    for (const name of Object.keys(this.clocks)) {
+      for (const event of dueEvents(this.clocks[name]!, now)) {
+        this.clocks[name] = markFired(this.clocks[name]!, event);
+        this.fireClockEvent(now, event);
+      }
+    }
+    const s = this.scheduled;
+    if (s.surveyAt !== undefined && s.surveyAt <= now) this.sendSurvey(now);
+    if (s.surveyWindowEndsAt !== undefined && s.surveyWindowEndsAt <= now) {
+      s.surveyWindowEndsAt = undefined;
+      this.record(now, SYSTEM_ACTOR, 'survey-window-closed', 'no confirmed answer: resolved without feedback');
+      this.resolveCase(now);
+    }
+    if (s.reopenWindowEndsAt !== undefined && s.reopenWindowEndsAt <= now) {
+      s.reopenWindowEndsAt = undefined;
+      this.emit(now, 'closed');
+      this.setStage(now, 'closed', SYSTEM_ACTOR);
+      this.lifecycle(now, 'complaint.closed', 'closed', {
+        outcome: this.outcome ?? null,
+        csat: this.csat ?? null,
+        reopenCount: this.reopenCount,
+      });
+    }
+  }
+
+  private fireClockEvent(now: number, event: ClockEvent): void {
+    const kind = this.clockKind(event.clock);
+    const deadline = this.clocks[event.clock]?.deadline;
+    const cycle = `c${this.cycle}:x${this.clocks[event.clock]?.extensions.length ?? 0}`;
+    if (event.type === 'warning') {
+      if (kind === 'window') return;
+      this.record(
+        now,
+        SYSTEM_ACTOR,
+        'deadline-warning',
+        `${event.clock} at ${Math.round(event.fraction * 100)}%${event.late ? ' (fired late: its instant passed during a pause)' : ''}`,
+      );
+      this.lifecycle(now, 'complaint.deadline-warning', `warning:${event.clock}:${cycle}:${event.fraction}`, {
+        clock: event.clock,
+        fraction: event.fraction,
+        deadline,
+        late: event.late,
+      });
+      return;
+    }
+    if (kind === 'window') {
+      this.record(now, SYSTEM_ACTOR, 'window-closed', `${event.clock}: this route is no longer open`);
+      return;
+    }
+    this.breaches.push({ clock: event.clock, at: iso(now) });
+    this.record(now, SYSTEM_ACTOR, 'deadline-breached', `${event.clock} missed its deadline ${deadline ?? ''}`);
+    const actions: readonly BreachAction[] = this.policyClock(event.clock)?.breach ?? [
+      'escalate',
+      'notify-supervisor',
+      'publish-breach',
+    ];
+    if (actions.includes('publish-breach')) {
+      this.lifecycle(now, 'complaint.deadline-breached', `breached:${event.clock}:${cycle}`, {
+        clock: event.clock,
+        deadline,
+      });
+    }
+    if (actions.includes('escalate')) this.escalate(now, SYSTEM_ACTOR, `${event.clock} deadline breached`);
+    if (actions.includes('notify-supervisor'))
+      this.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
+  }
+
+  // ------------------------------------------------------------------ human actions: checks
+
+  checkAssign(i: AssignInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('assign', OPEN_STAGES);
+    requireText('assignee', i.assignee, 100);
+    if (this.assignee && this.assignee !== i.assignee && i.actor.role !== 'supervisor') {
+      throw new ActionRefused(`complaint is assigned to ${this.assignee}; reassigning needs a supervisor`);
+    }
+  }
+
+  checkRecordAccount(i: RecordAccountInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('record the account', ['acknowledged', 'listening']);
+    requireText('account', i.account, 10_000);
+  }
+
+  checkAskQuestion(i: AskQuestionInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('ask the customer a question', BEFORE_FINAL);
+    requireText('question', i.question, 5_000);
+  }
+
+  checkApologise(i: ApologiseInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('apologise', ['apology']);
+    requireText('text', i.text, 5_000);
+  }
+
+  checkSkipApology(i: SkipApologyInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('skip the apology', ['apology']);
+    requireText('reason', i.reason, 2_000);
+  }
+
+  checkProposeRemedy(i: ProposeRemedyInput): void {
+    this.requireActing(i.actor);
+    if (this.stage === 'acknowledged' || this.stage === 'listening') {
+      throw new ActionRefused(
+        "a remedy cannot be proposed before listening is done: record the customer's confirmed account first",
+      );
+    }
+    if (this.stage === 'apology')
+      throw new ActionRefused('apologise (or skip the apology with a reason) before proposing a remedy');
+    this.requireStage('propose a remedy', ['remedy']);
+    if (this.remedy && ['awaiting-approval', 'requested', 'fulfilled'].includes(this.remedy.status)) {
+      throw new ActionRefused(
+        `remedy ${this.remedy.remedyId} is ${this.remedy.status}; a new one can be proposed only after it was rejected or failed`,
+      );
+    }
+    requireText('description', i.description, 5_000);
+    if (MONEY_REMEDIES.has(i.kind)) {
+      if (i.amount === undefined || !(i.amount > 0))
+        throw new ActionRefused(`amount: a ${i.kind} needs an amount above zero`);
+      if (!i.currency || !/^[A-Z]{3}$/.test(i.currency))
+        throw new ActionRefused('currency: must be an ISO 4217 code such as GBP');
+    }
+    if (i.dueInDays !== undefined && !(Number.isInteger(i.dueInDays) && i.dueInDays >= 1 && i.dueInDays <= 90)) {
+      throw new ActionRefused('dueInDays: must be a whole number of days from 1 to 90');
+    }
+    if (i.kind === 'decline') {
+      const provided = [
+        'reasons',
+        ...((i.alternatives ?? []).length > 0 ? ['alternatives'] : []),
+        ...templateParts(this.policy.id, 'decline'),
+      ];
+      const missing = missingParts(this.policy, 'decline', provided);
+      if (missing.length > 0)
+        throw new ActionRefused(`a decline under ${this.policy.id} must include: ${missing.join(', ')}`);
+    }
+  }
+
+  checkDecideRemedy(i: DecideRemedyInput): void {
+    if (i.actor.role !== 'supervisor') throw new ActionRefused('only a supervisor can approve or reject a remedy');
+    if (this.remedy?.status !== 'awaiting-approval') throw new ActionRefused('no remedy is awaiting approval');
+    requireText('reason', i.reason, 2_000);
+  }
+
+  checkExtend(i: ExtendInput): void {
+    if (i.actor.role !== 'supervisor') throw new ActionRefused('only a supervisor can extend with a holding response');
+    this.requireStage('send a holding response', BEFORE_FINAL);
+    const affected = this.policy.clocks.filter(
+      (c) => c.extension?.on === 'holding-response-sent' || c.stop.includes('holding-response-sent'),
+    );
+    if (!this.policy.responses['holding-response'] || affected.length === 0) {
+      throw new ActionRefused(`the ${this.policy.id} regime does not allow a holding response`);
+    }
+    if (this.extended) throw new ActionRefused('a holding response was already sent');
+    // The holding response must come before the deadline it extends (FCA payment services: by day 15).
+    for (const c of affected.filter((p) => p.extension?.on === 'holding-response-sent')) {
+      const s = this.clocks[c.name];
+      if (s && s.breach.fired) {
+        throw new ActionRefused(
+          `a holding response must be sent before the ${c.name} deadline (${s.deadline}), which has passed`,
+        );
+      }
+    }
+    requireText('reason', i.reason, 2_000);
+    if (Number.isNaN(Date.parse(i.expectedBy))) throw new ActionRefused('expectedBy: must be an ISO-8601 instant');
+    const provided = ['delay-reasons', 'expected-response-date', ...templateParts(this.policy.id, 'holding-response')];
+    const missing = missingParts(this.policy, 'holding-response', provided);
+    if (missing.length > 0)
+      throw new ActionRefused(`a holding response under ${this.policy.id} must include: ${missing.join(', ')}`);
+  }
+
+  checkEscalate(i: EscalateInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('escalate', OPEN_STAGES);
+    requireText('reason', i.reason, 2_000);
+  }
+
+  checkWithdraw(i: WithdrawInput): void {
+    this.requireActing(i.actor);
+    this.requireStage('withdraw', ['received', 'acknowledged', 'listening', 'apology', 'remedy', 'follow-up']);
+    requireText('reason', i.reason, 2_000);
+  }
+
+  checkResolve(i: ResolveInput): void {
+    this.requireActing(i.actor);
+    requireText('reasons', i.reasons, 10_000);
+    const kind: ResponseKind = i.response;
+    if (!this.policy.responses[kind] && kind !== 'final-response') {
+      throw new ActionRefused(`the ${this.policy.id} regime has no ${kind}`);
+    }
+    const inProgress = kind === 'cfpb-response' && i.responseType === 'in-progress';
+    if (kind === 'summary-resolution') {
+      this.requireStage('send a summary resolution', BEFORE_FINAL);
+      const window = this.clocks['summary-resolution'];
+      if (!window || window.status === 'stopped' || window.breach.fired) {
+        throw new ActionRefused(
+          `the summary resolution route is open only until ${window?.deadline ?? 'the close of the 3rd business day'}; send a final response instead`,
+        );
+      }
+    } else if (inProgress) {
+      this.requireStage('send an in-progress response', BEFORE_FINAL);
+    } else {
+      this.requireStage('send the final response', ['remedy']);
+      const settled = ['fulfilled', 'declined', 'explained'];
+      if (!this.remedy || !settled.includes(this.remedy.status)) {
+        throw new ActionRefused(
+          `the final response comes after the remedy is settled (fulfilled, declined or explained); it is ${this.remedy?.status ?? 'not proposed'}`,
+        );
+      }
+    }
+    if (kind === 'cfpb-response') {
+      const allowed = allowedResponseTypes(this.policy, kind);
+      if (!i.responseType || !allowed.includes(i.responseType)) {
+        throw new ActionRefused(`responseType: must be one of ${allowed.join(', ')}`);
+      }
+    }
+    const provided = [
+      'outcome',
+      'reasons',
+      ...(i.responseType ? ['response-type'] : []),
+      ...(this.remedy ? ['remedy'] : []),
+      ...Object.keys(i.parts ?? {}),
+      ...templateParts(this.policy.id, kind),
+    ];
+    const missing = missingParts(this.policy, kind, provided);
+    if (missing.length > 0)
+      throw new ActionRefused(`the ${kind} under ${this.policy.id} lacks required parts: ${missing.join(', ')}`);
+  }
+
+  // ------------------------------------------------------------------ human actions: effects
+
+  doAssign(now: number, i: AssignInput): void {
+    const from = this.assignee;
+    this.assignee = i.assignee;
+    this.record(
+      now,
+      i.actor,
+      from ? 'reassigned' : 'assigned',
+      from ? `from ${from} to ${i.assignee}` : `to ${i.assignee}`,
+    );
+    if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
+  }
+
+  doRecordAccount(now: number, i: RecordAccountInput): void {
+    this.record(
+      now,
+      i.actor,
+      'account-recorded',
+      i.confirmed ? 'confirmed by the customer' : 'sent to the customer to confirm',
+    );
+    this.notify('account-confirmation', `account:c${this.cycle}:${this.timeline.length}`, { account: i.account });
+    this.firstResponse(now);
+    if (i.confirmed) {
+      this.listeningDone = true;
+      this.setWaiting(now, false);
+      this.setStage(now, 'apology', i.actor);
+    } else {
+      if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
+      this.setWaiting(now, true);
+    }
+  }
+
+  doAskQuestion(now: number, i: AskQuestionInput): void {
+    this.record(now, i.actor, 'question-asked', undefined, this.checkWords(i.question));
+    this.notify('question', `question:c${this.cycle}:${this.timeline.length}`, { question: i.question });
+    this.firstResponse(now);
+    if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
+    this.setWaiting(now, true);
+  }
+
+  doApologise(now: number, i: ApologiseInput): void {
+    const flags = this.checkWords(i.text);
+    this.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
+    this.notify('apology', `apology:c${this.cycle}`, { text: i.text });
+    this.firstResponse(now);
+    this.lifecycle(now, 'complaint.apology-sent', `apology:c${this.cycle}`, {
+      faultAdmitted: i.faultAdmitted,
+      by: i.actor.id,
+    });
+    this.setStage(now, 'remedy', i.actor);
+  }
+
+  doSkipApology(now: number, i: SkipApologyInput): void {
+    this.record(now, i.actor, 'apology-skipped', i.reason);
+    this.setStage(now, 'remedy', i.actor);
+  }
+
+  doProposeRemedy(now: number, i: ProposeRemedyInput): void {
+    this.remedyCount += 1;
+    this.dueInDays = i.dueInDays;
+    const remedyId = `${this.complaintId}:remedy:${this.remedyCount}`;
+    const flags = this.checkWords(i.description);
+    const needsApproval =
+      i.amount !== undefined &&
+      i.currency !== undefined &&
+      i.actor.role !== 'supervisor' &&
+      needsSupervisorApproval(this.policy, i.amount, i.currency);
+    const remedy: Remedy = {
+      remedyId,
+      kind: i.kind,
+      description: i.description,
+      ...(i.amount !== undefined ? { amount: i.amount } : {}),
+      ...(i.currency ? { currency: i.currency } : {}),
+      ...(i.alternatives ? { alternatives: i.alternatives } : {}),
+      status: 'awaiting-approval',
+      proposedBy: i.actor.id,
+      needsApproval,
+    };
+    this.remedy = remedy;
+    this.record(
+      now,
+      i.actor,
+      'remedy-proposed',
+      `${i.kind}${i.amount !== undefined ? ` ${i.amount} ${i.currency ?? ''}` : ''}`,
+      flags,
+    );
+    const summary = { remedyId, kind: i.kind, amount: i.amount ?? null, currency: i.currency ?? null, needsApproval };
+    this.lifecycle(now, 'complaint.remedy-proposed', `remedy-proposed:${remedyId}`, summary);
+    if (i.kind === 'decline') {
+      remedy.status = 'declined';
+      this.notify('decline', `decline:${remedyId}`, {
+        reasons: i.description,
+        alternatives: (i.alternatives ?? []).map((a) => `- ${a}`).join('\n'),
+      });
+      this.lifecycle(now, 'complaint.remedy-declined', `remedy-declined:${remedyId}`, { remedyId });
+      this.emit(now, 'remedy-declined');
+    } else if (i.kind === 'explanation') {
+      remedy.status = 'explained';
+    } else if (needsApproval) {
+      this.alertSupervisor(
+        'remedy awaiting approval',
+        `${i.kind} of ${i.amount ?? ''} ${i.currency ?? ''} is above the approval threshold`,
+      );
+    } else {
+      this.approveRemedy(now, i.actor, 'within the policy threshold', i.dueInDays);
+    }
+  }
+
+  doDecideRemedy(now: number, i: DecideRemedyInput): void {
+    const remedy = this.remedy!;
+    if (i.approve) {
+      this.approveRemedy(now, i.actor, i.reason, this.dueInDays);
+    } else {
+      remedy.status = 'rejected';
+      this.record(now, i.actor, 'remedy-rejected', i.reason);
+    }
+  }
+
+  private approveRemedy(now: number, actor: Actor, reason: string, dueInDays: number | undefined): void {
+    const remedy = this.remedy!;
+    remedy.approvedBy = actor.id;
+    remedy.status = 'requested';
+    const due = startClock(
+      { name: REMEDY_DUE_CLOCK, target: { amount: dueInDays ?? DEFAULT_REMEDY_DAYS, unit: 'days' }, warnings: [0.75] },
+      now,
+      this.a.snapshot,
+    );
+    this.clocks[REMEDY_DUE_CLOCK] = due;
+    remedy.dueBy = due.deadline;
+    this.record(now, actor, 'remedy-approved', reason);
+    this.lifecycle(now, 'complaint.remedy-approved', `remedy-approved:${remedy.remedyId}`, {
+      remedyId: remedy.remedyId,
+      by: actor.id,
+    });
+    this.emit(now, 'remedy-approved');
+    const request: RemedyRequest = {
+      complaintId: this.complaintId,
+      remedyId: remedy.remedyId,
+      kind: remedy.kind,
+      description: remedy.description,
+      ...(remedy.amount !== undefined ? { amount: remedy.amount } : {}),
+      ...(remedy.currency ? { currency: remedy.currency } : {}),
+      dueBy: due.deadline,
+      customerId: this.input.complaint.customer.id,
+    };
+    this.outbox.remedies.push(request);
+    this.lifecycle(now, 'complaint.remedy-requested', `remedy-requested:${remedy.remedyId}`, {
+      remedyId: remedy.remedyId,
+      dueBy: due.deadline,
+    });
+    this.emit(now, 'remedy-requested');
+  }
+
+  doExtend(now: number, i: ExtendInput): void {
+    this.extended = true;
+    this.record(now, i.actor, 'holding-response-sent', i.reason, this.checkWords(i.reason));
+    this.notify('holding-response', `holding:c${this.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
+    this.firstResponse(now);
+    this.emit(now, 'holding-response-sent');
+  }
+
+  doEscalate(now: number, i: EscalateInput): void {
+    this.escalate(now, i.actor, i.reason);
+    this.alertSupervisor('escalated', i.reason);
+  }
+
+  doWithdraw(now: number, actor: Actor, reason: string): void {
+    this.record(now, actor, 'withdrawn', reason);
+    this.emit(now, 'withdrawn');
+    this.scheduled = {};
+    this.setStage(now, 'withdrawn', actor);
+    this.lifecycle(now, 'complaint.withdrawn', 'withdrawn', { by: actor.id });
+  }
+
+  doResolve(now: number, i: ResolveInput): void {
+    const flags = this.checkWords(i.reasons);
+    const parts = Object.fromEntries(Object.entries(i.parts ?? {}).map(([k, v]) => [`part:${k}`, v]));
+    const vars = {
+      outcome: i.outcome,
+      reasons: i.reasons,
+      ...(i.responseType ? { responseType: i.responseType } : {}),
+      ...(this.remedy && this.remedy.status !== 'declined' ? { remedy: this.remedy.description } : {}),
+      ...parts,
+    };
+    if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
+      this.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
+      this.notify('cfpb-response', `cfpb-in-progress:c${this.cycle}`, vars);
+      this.firstResponse(now);
+      this.emit(now, 'in-progress-response-sent');
+      return;
+    }
+    this.outcome = i.outcome;
+    this.finalResponseAt = now;
+    this.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
+    this.notify(i.response, `${i.response}:c${this.cycle}`, vars);
+    this.firstResponse(now);
+    this.emit(now, i.response === 'summary-resolution' ? 'summary-resolution-sent' : 'final-response-sent');
+    this.setStage(now, 'follow-up', i.actor);
+    this.scheduled.surveyAt = this.after(now, this.policy.followUp.delay);
+  }
+
+  // ------------------------------------------------------------------ facts from other systems
+
+  /** True the first time an event id is seen: a repeated delivery changes nothing. */
+  firstSeen(fact: { eventId: string }): boolean {
+    if (this.seen.has(fact.eventId)) return false;
+    this.seen.add(fact.eventId);
+    return true;
+  }
+
+  onCustomerReplied(now: number, f: ExternalFact<InboundData<'customer.replied'>>): void {
+    const actor = customerActor(f);
+    this.record(
+      now,
+      actor,
+      'customer.replied',
+      f.data.sentiment ? `sentiment: ${f.data.sentiment}` : undefined,
+      undefined,
+      f.eventId,
+    );
+    if ((this.stage === 'follow-up' || this.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
+      this.reopen(now, actor, 'the customer replied after the final response');
+      return;
+    }
+    if (this.waitingOnCustomer) this.setWaiting(now, false);
+  }
+
+  onCustomerWithdrew(now: number, f: ExternalFact<InboundData<'customer.withdrew'>>): void {
+    if (!OPEN_STAGES.includes(this.stage) || this.stage === 'resolved') {
+      this.record(
+        now,
+        customerActor(f),
+        'customer.withdrew',
+        `ignored: the complaint is ${this.stage}`,
+        undefined,
+        f.eventId,
+      );
+      return;
+    }
+    this.doWithdraw(now, customerActor(f), f.data.reason ?? 'withdrawn by the customer');
+    this.timeline[this.timeline.length - 1]!.eventId = f.eventId;
+  }
+
+  onRemedyFulfilled(now: number, f: ExternalFact<InboundData<'remedy.fulfilled'>>): void {
+    const remedy = this.remedy;
+    if (!remedy || remedy.remedyId !== f.data.remedyId || remedy.status !== 'requested') {
+      this.record(
+        now,
+        systemActor(f),
+        'remedy.fulfilled',
+        `ignored: remedy ${f.data.remedyId} is not the one requested`,
+        ['unexpected remedy event'],
+        f.eventId,
+      );
+      return;
+    }
+    remedy.status = 'fulfilled';
+    this.stopClock(now, REMEDY_DUE_CLOCK);
+    this.record(
+      now,
+      systemActor(f),
+      'remedy.fulfilled',
+      f.data.reference ? `reference ${f.data.reference}` : undefined,
+      undefined,
+      f.eventId,
+    );
+    this.lifecycle(now, 'complaint.remedy-fulfilled', `remedy-fulfilled:${remedy.remedyId}`, {
+      remedyId: remedy.remedyId,
+    });
+    this.emit(now, 'remedy-fulfilled');
+  }
+
+  onRemedyFailed(now: number, f: ExternalFact<InboundData<'remedy.failed'>>): void {
+    const remedy = this.remedy;
+    if (!remedy || remedy.remedyId !== f.data.remedyId || remedy.status !== 'requested') {
+      this.record(
+        now,
+        systemActor(f),
+        'remedy.failed',
+        `ignored: remedy ${f.data.remedyId} is not the one requested`,
+        ['unexpected remedy event'],
+        f.eventId,
+      );
+      return;
+    }
+    remedy.status = 'failed';
+    remedy.failureReason = f.data.reason;
+    this.stopClock(now, REMEDY_DUE_CLOCK);
+    // Back to the agent: the stage stays `remedy`, and a new remedy can be proposed.
+    this.record(now, systemActor(f), 'remedy.failed', f.data.reason, ['remedy failed: back to the agent'], f.eventId);
+    this.lifecycle(now, 'complaint.remedy-failed', `remedy-failed:${remedy.remedyId}`, {
+      remedyId: remedy.remedyId,
+      reason: f.data.reason,
+    });
+    this.alertSupervisor('remedy failed', f.data.reason);
+  }
+
+  onSurveyResponded(now: number, f: ExternalFact<InboundData<'survey.responded'>>): void {
+    const actor = customerActor(f);
+    if (!f.data.confirmed) {
+      // A link opened by a mail scanner is not an answer: only a confirmed submission counts.
+      this.record(now, actor, 'survey.responded', 'not confirmed by the customer: not counted', undefined, f.eventId);
+      return;
+    }
+    if (this.stage !== 'follow-up' || this.scheduled.surveyWindowEndsAt === undefined) {
+      this.record(
+        now,
+        actor,
+        'survey.responded',
+        `ignored: no survey is open (stage ${this.stage})`,
+        undefined,
+        f.eventId,
+      );
+      return;
+    }
+    this.csat = f.data.score;
+    this.scheduled.surveyWindowEndsAt = undefined;
+    this.record(
+      now,
+      actor,
+      'survey.responded',
+      `score ${f.data.score} of ${this.policy.followUp.scale}`,
+      undefined,
+      f.eventId,
+    );
+    this.emit(now, 'survey-responded');
+    if (scoreReopens(this.policy, f.data.score)) {
+      this.reopen(now, actor, `satisfaction score ${f.data.score} of ${this.policy.followUp.scale}`);
+    } else {
+      this.resolveCase(now);
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private sendSurvey(now: number): void {
+    this.scheduled.surveyAt = undefined;
+    this.notify('survey', `survey:c${this.cycle}`, {
+      surveyLink: `https://feedback.example/complaints/${encodeURIComponent(this.complaintId)}/c${this.cycle}`,
+    });
+    this.record(now, SYSTEM_ACTOR, 'survey-sent');
+    this.lifecycle(now, 'complaint.followup-sent', `followup:c${this.cycle}`, {});
+    this.emit(now, 'followup-sent');
+    this.scheduled.surveyWindowEndsAt = this.after(now, this.policy.followUp.surveyWindow);
+  }
+
+  private resolveCase(now: number): void {
+    this.emit(now, 'resolved');
+    this.setStage(now, 'resolved', SYSTEM_ACTOR);
+    this.lifecycle(now, 'complaint.resolved', `resolved:c${this.cycle}`, {
+      outcome: this.outcome ?? null,
+      csat: this.csat ?? null,
+    });
+    this.scheduled.reopenWindowEndsAt = this.after(now, this.policy.reopenWindow);
+  }
+
+  private reopen(now: number, actor: Actor, reason: string): void {
+    this.reopenCount += 1;
+    this.cycle += 1;
+    this.scheduled = {};
+    this.listeningDone = false;
+    this.outcome = undefined;
+    this.extended = false;
+    this.finalResponseAt = undefined;
+    this.emit(now, 'reopened');
+    // A new cycle of the policy's response clocks (not the acknowledgement, not one-off windows).
+    for (const clock of this.policy.clocks) {
+      if (clock.start === 'received' && clock.kind === 'deadline' && !clock.stop.includes('acknowledged')) {
+        this.clocks[clock.name] = startClock(clockSpec(this.policy, clock), now, this.a.snapshot);
+      }
+    }
+    this.firstResponseAt = undefined;
+    this.setStage(now, 'listening', actor);
+    this.record(now, actor, 'reopened', reason);
+    this.lifecycle(now, 'complaint.reopened', `reopened:${this.reopenCount}`, {
+      reason,
+      reopenCount: this.reopenCount,
+    });
+  }
+
+  private firstResponse(now: number): void {
+    if (this.firstResponseAt !== undefined) return;
+    this.firstResponseAt = now;
+    this.emit(now, 'first-response-sent');
+  }
+
+  private escalate(now: number, actor: Actor, reason: string): void {
+    this.escalated = true;
+    this.escalations += 1;
+    this.record(now, actor, 'escalated', reason);
+    this.lifecycle(now, 'complaint.escalated', `escalated:${this.escalations}`, { reason, by: actor.id });
+  }
+
+  private alertSupervisor(reason: string, detail: string): void {
+    this.alerts += 1;
+    this.notify(
+      'supervisor-alert',
+      `alert:${this.alerts}`,
+      { reason, detail, ...(this.assignee ? { assignee: this.assignee } : {}) },
+      false,
+    );
+  }
+
+  /** Applies a policy lifecycle event to the clocks: stops, then extensions, then starts. */
+  private emit(now: number, event: LifecycleEvent): void {
+    for (const clock of clocksStoppedBy(this.policy, event)) this.stopClock(now, clock.name);
+    for (const clock of this.policy.clocks) {
+      const s = this.clocks[clock.name];
+      if (clock.extension?.on === event && s && s.status !== 'stopped') {
+        this.clocks[clock.name] = extendClock(s, clock.extension.target, now, this.a.snapshot);
+        this.record(now, SYSTEM_ACTOR, 'clock-extended', `${clock.name} now due ${this.clocks[clock.name]!.deadline}`);
+      }
+    }
+    if (event !== 'received') {
+      for (const clock of clocksStartingOn(this.policy, event)) {
+        this.clocks[clock.name] = startClock(clockSpec(this.policy, clock), now, this.a.snapshot);
+      }
+    }
+    if (event === 'withdrawn' || event === 'closed') this.stopClock(now, REMEDY_DUE_CLOCK);
+  }
+
+  private stopClock(now: number, name: string): void {
+    const s = this.clocks[name];
+    if (s && s.status !== 'stopped') this.clocks[name] = stopClock(s, now, this.a.snapshot);
+  }
+
+  /** Waiting on the customer pauses the clocks whose policy says so; an answer resumes them. */
+  private setWaiting(now: number, waiting: boolean): void {
+    if (this.waitingOnCustomer === waiting) return;
+    this.waitingOnCustomer = waiting;
+    for (const [name, s] of Object.entries(this.clocks)) {
+      if (!this.policyClock(name)?.pausesWhileWaitingOnCustomer) continue;
+      if (waiting && s.status === 'running') this.clocks[name] = pauseClock(s, now);
+      if (!waiting && s.status === 'paused') this.clocks[name] = resumeClock(s, now, this.a.snapshot);
+    }
+    this.record(now, SYSTEM_ACTOR, waiting ? 'waiting-on-customer' : 'customer-answered');
+  }
+
+  private setStage(now: number, to: Stage, actor: Actor): void {
+    const from = this.stage;
+    if (from === to) return;
+    this.stage = to;
+    this.lifecycle(now, 'complaint.stage-changed', `stage:c${this.cycle}:${from}->${to}:${this.timeline.length}`, {
+      from,
+      to,
+      by: actor.id,
+    });
+  }
+
+  /** Runs the respect check on agent-written text; hits go to the timeline and the supervisor. */
+  private checkWords(text: string): string[] | undefined {
+    const hits = respectCheck(text);
+    if (hits.length === 0) return undefined;
+    const flags = hits.map((h) => `respect check: "${h.phrase}" (${h.why})`);
+    this.flags.push(...flags);
+    this.alertSupervisor('respect check', flags.join('; '));
+    return flags;
+  }
+
+  private flag(now: number, text: string): void {
+    this.flags.push(text);
+    this.record(now, SYSTEM_ACTOR, 'flagged', text, [text]);
+  }
+
+  private record(now: number, actor: Actor, action: string, detail?: string, flags?: string[], eventId?: string): void {
+    this.timeline.push({
+      at: iso(now),
+      actor,
+      action,
+      ...(detail !== undefined ? { detail } : {}),
+      ...(eventId !== undefined ? { eventId } : {}),
+      ...(flags && flags.length > 0 ? { flags } : {}),
+    });
+  }
+
+  private lifecycle(now: number, type: LifecycleEventType, step: string, data: Record<string, unknown>): void {
+    const event: OutboundEvent = {
+      eventId: publishedEventId(this.complaintId, step),
+      type,
+      complaintId: this.complaintId,
+      occurredAt: iso(now),
+      source: 'redress',
+      data,
+    };
+    this.outbox.lifecycle.push(event);
+  }
+
+  private notify(kind: NotificationKind, step: string, vars: Record<string, string>, toCustomer = true): void {
+    const c = this.input.complaint;
+    const request: NotificationRequest = {
+      complaintId: this.complaintId,
+      step,
+      kind,
+      regime: this.policy.id,
+      ...(toCustomer ? { customer: c.customer } : {}),
+      channel: toCustomer ? (c.customer.preferredChannel ?? c.channel) : 'internal',
+      vars,
+    };
+    this.outbox.notifications.push(request);
+  }
+
+  private after(now: number, duration: Duration): number {
+    return toEpochMs(addDuration(now, duration, this.a.snapshot));
+  }
+
+  private policyClock(name: string): PolicyClock | undefined {
+    return this.policy.clocks.find((c) => c.name === name);
+  }
+
+  private clockKind(name: string): 'deadline' | 'window' {
+    return this.policyClock(name)?.kind ?? 'deadline';
+  }
+
+  private requireActing(actor: Actor): void {
+    if (!ACTING_ROLES.includes(actor.role)) throw new ActionRefused(`the ${actor.role} role cannot act on complaints`);
+  }
+
+  private requireStage(what: string, stages: readonly Stage[]): void {
+    if (!stages.includes(this.stage)) {
+      throw new ActionRefused(`cannot ${what} in the ${this.stage} stage (allowed in: ${stages.join(', ')})`);
+    }
+  }
+
+  /** Takes everything queued for publishing (the workflow publishes it in one activity call). */
+  takeOutbox(): PublishBatch | undefined {
+    const batch = this.outbox;
+    if (batch.notifications.length + batch.remedies.length + batch.lifecycle.length === 0) return undefined;
+    this.outbox = { notifications: [], remedies: [], lifecycle: [] };
+    return batch;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  status(now: number): ComplaintStatus {
+    const c = this.input.complaint;
+    const clocks: ClockStatus[] = Object.values(this.clocks).map((s) => {
+      const left = timeLeft(s, now, this.a.snapshot);
+      return {
+        clock: s.clock,
+        kind: this.clockKind(s.clock),
+        status: s.status,
+        deadline: s.deadline,
+        timeLeftMs: toEpochMs(s.deadline) - now,
+        remaining: left.remaining,
+        unit: s.unit,
+        target: s.target,
+        warningsFired: s.warnings.filter((w) => w.fired).map((w) => w.fraction),
+        breached: s.breach.fired && this.clockKind(s.clock) === 'deadline',
+        ...(s.stoppedAt ? { stoppedAt: s.stoppedAt } : {}),
+        ...(s.outcome ? { met: s.outcome.met } : {}),
+      };
+    });
+    const next = this.nextDeadline();
+    return {
+      complaintId: this.complaintId,
+      stage: this.stage,
+      regime: this.policy.id,
+      policyVersion: this.policy.version,
+      region: this.a.region,
+      severity: this.a.severity,
+      category: c.category,
+      channel: c.channel,
+      customerId: c.customer.id,
+      ...(this.assignee ? { assignee: this.assignee } : {}),
+      escalated: this.escalated,
+      breached: this.breaches.length > 0,
+      breaches: [...this.breaches],
+      clocks,
+      ...(next !== undefined ? { nextDeadline: iso(next) } : {}),
+      waitingOnCustomer: this.waitingOnCustomer,
+      ...(this.remedy ? { remedy: { ...this.remedy } } : {}),
+      ...(this.outcome ? { outcome: this.outcome } : {}),
+      ...(this.csat !== undefined ? { csat: this.csat } : {}),
+      reopenCount: this.reopenCount,
+      repeatOf: [...this.a.repeatOf],
+      flags: [...this.flags],
+      receivedAt: iso(this.receivedAt),
+      ...(this.firstResponseAt !== undefined ? { firstResponseAt: iso(this.firstResponseAt) } : {}),
+      ...(this.finalResponseAt !== undefined ? { finalResponseAt: iso(this.finalResponseAt) } : {}),
+    };
+  }
+
+  /** The earliest deadline of a running (not breached) deadline clock: what "at risk" sorts by. */
+  nextDeadline(): number | undefined {
+    const deadlines = Object.values(this.clocks)
+      .filter((s) => s.status === 'running' && !s.breach.fired && this.clockKind(s.clock) === 'deadline')
+      .map((s) => toEpochMs(s.deadline));
+    return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+  }
+}
+
+function requireText(field: string, value: string | undefined, max: number): void {
+  if (typeof value !== 'string' || value.trim().length === 0) throw new ActionRefused(`${field}: must not be empty`);
+  if (value.length > max) throw new ActionRefused(`${field}: must be at most ${max} characters`);
+}
+
+const customerActor = (f: { source: string }): Actor => ({ id: `customer via ${f.source}`, role: 'service' });
+const systemActor = (f: { source: string }): Actor => ({ id: f.source, role: 'service' });
