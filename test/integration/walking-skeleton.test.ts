@@ -1,4 +1,5 @@
 import { complaintWorkflowId } from '../../domain/ids';
+import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintWorkflow } from '../../workflows/messages';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -96,6 +97,46 @@ describe('walking skeleton on the real Temporal server and Kafka broker', () => 
       (e) => e.complaintId === 'c-good-after-bad' && e.type === 'complaint.acknowledged',
     );
     expect(stack.collector.find<Event>(topics.lifecycle, (e) => e.complaintId.startsWith('c-bad-'))).toHaveLength(0);
+  });
+});
+
+describe('repeat complaints (visibility on the real dev server)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack('repeat', { bridge: false });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('flags a new complaint from a customer who has another open complaint', async () => {
+    const customer = { ...complaintFixture().customer, id: `cust-repeat-${Date.now()}` };
+    const start = (id: string) =>
+      stack.client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, {
+        workflowId: complaintWorkflowId(id),
+        taskQueue: stack.config.temporal.taskQueue,
+        args: [
+          {
+            complaintId: id,
+            complaint: complaintFixture({ customer }),
+            openedBy: { eventId: `evt-${id}`, source: 'test' },
+          },
+        ],
+      });
+    await start('rep-first');
+    // Visibility is eventually consistent: wait until the first complaint is findable by customer.
+    const query = `RedressCustomerId = '${customer.id}'`;
+    for (let found = 0; found === 0;) {
+      found = (await stack.client.workflow.count(query)).count;
+      if (found === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    const second = await start('rep-second');
+    let status = await second.query(statusQuery);
+    while (status.regime === 'pending') status = await second.query(statusQuery);
+    expect(status.repeatOf).toEqual(['rep-first']);
+    expect(status.flags.join(' ')).toMatch(/repeat complaint/);
+    const first = await stack.client.workflow.getHandle(complaintWorkflowId('rep-first')).query(statusQuery);
+    expect(first.repeatOf).toEqual([]);
   });
 });
 
