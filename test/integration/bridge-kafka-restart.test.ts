@@ -80,5 +80,5 @@ describe('the Kafka broker restarted mid-stream', () => {
     await waitUntil('every acknowledgement on the lifecycle topic', () => acknowledged().size === 200, 120_000);
     expect(bridge.stats.deadLettered).toBe(0);
     expect(stack.collector.find(config.topics.dlq)).toEqual([]);
-  });
+  }, 240_000);
 });

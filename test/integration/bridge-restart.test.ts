@@ -104,10 +104,10 @@ describe('the bridge process stopped mid-stream', () => {
     expect(await exactlyOnceProblems(stack.client, stack.config.temporal.taskQueue, stream)).toEqual([]);
     await second.process.stop();
     expect(await second.process.exited).toBe(0);
-  });
+  }, 180_000);
 
   it('SIGKILL in a stream of 500 complaints: after a restart every complaint exists once and every fact applied once', async () => {
-    const stream = complaintStream(stack.config, 'kill', 500, 2);
+    const stream = complaintStream(stack.config, 'kill', 500, 1);
     const first = await start('kill-1');
     const publishing = publishAll(stack.producer, stream.messages, { chunk: 50, pauseMs: 50 });
     await waitUntil('150 complaints to open', () => opened('kill') >= 150);
@@ -123,5 +123,5 @@ describe('the bridge process stopped mid-stream', () => {
     // Nothing good was dead-lettered on the way.
     expect(stack.collector.find(stack.config.topics.dlq)).toEqual([]);
     await second.process.stop();
-  });
+  }, 300_000);
 });

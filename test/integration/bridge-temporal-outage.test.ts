@@ -90,5 +90,5 @@ describe('the Temporal server stopped for 30 seconds mid-stream', () => {
     expect(await exactlyOnceProblems(stack.client, config.temporal.taskQueue, stream)).toEqual([]);
     expect(bridge.stats.deadLettered).toBe(0);
     expect(stack.collector.find(config.topics.dlq)).toEqual([]);
-  });
+  }, 240_000);
 });

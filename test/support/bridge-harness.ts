@@ -188,8 +188,16 @@ export async function exactlyOnceProblems(
   const ids = [...stream.complaintIds];
   const worker = async () => {
     for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
-      const timeline = await timelineOf(client, id);
-      for (const eventId of stream.facts.get(id) ?? []) {
+      // Accepted by Temporal is not yet applied: a workflow still in its first steps has the signals
+      // buffered. Wait (bounded) until every fact shows, then count.
+      const wanted = stream.facts.get(id) ?? [];
+      let timeline = await timelineOf(client, id);
+      const until = Date.now() + 60_000;
+      while (!wanted.every((w) => timeline.some((e) => e.eventId === w)) && Date.now() < until) {
+        await sleep(500);
+        timeline = await timelineOf(client, id);
+      }
+      for (const eventId of wanted) {
         const n = timeline.filter((e) => e.eventId === eventId).length;
         if (n !== 1) problems.push(`${id}: fact ${eventId} applied ${n} times`);
       }

@@ -446,6 +446,10 @@ export async function startBridge(
         metrics.paused.set({ topic: a.topic, partition: String(a.partition) }, 0);
       }
       assigned = now;
+      // kafkajs remembers a pause across rebalances; a partition that comes back without a pending
+      // retry must not stay paused with no timer to resume it.
+      const stale = now.filter((a) => !partitions.get(tpKey(a.topic, a.partition))?.resumeTimer);
+      if (stale.length > 0) c.resume(stale.map((a) => ({ topic: a.topic, partitions: [a.partition] })));
       logger.info({ group: groupId, assigned: payload.memberAssignment }, 'joined the consumer group');
     });
     c.on(c.events.CRASH, ({ payload }) => {
