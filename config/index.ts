@@ -55,3 +55,68 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/** A metrics URL to scrape, or '' / 'off' for none. */
+const metricsUrl = (fallback: string) =>
+  z
+    .union([z.literal(''), z.literal('off'), z.url({ protocol: /^https?$/ })])
+    .default(fallback)
+    .transform((v) => (v === '' || v === 'off' ? undefined : v));
+
+const ApiEnvSchema = z.object({
+  REDRESS_API_KEYS: z.string().optional(),
+  REDRESS_API_KEYS_FILE: z.string().min(1).optional(),
+  REDRESS_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  REDRESS_API_LIST_SCAN_LIMIT: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  REDRESS_WORKER_METRICS_URL: metricsUrl('http://127.0.0.1:9465/metrics'),
+  REDRESS_BRIDGE_METRICS_URL: metricsUrl('http://127.0.0.1:9464/metrics'),
+  REDRESS_API_METRICS_GROUP: z.string().min(1).optional(),
+});
+
+/** The HTTP API's own settings (kept apart from {@link Config}, which every process shares). */
+export interface ApiSettings {
+  /** `REDRESS_API_KEYS`: comma-separated `id:role:sha256` entries. */
+  keys?: string;
+  /** `REDRESS_API_KEYS_FILE`: a JSON key file (see config/api-keys.ts). */
+  keysFile?: string;
+  /** Requests a minute one caller (key, or address when it has none) may make; bursts up to the same number. */
+  rateLimitPerMinute: number;
+  /** How many complaints one list request may read from visibility to sort them by next deadline. */
+  listScanLimit: number;
+  /** Metrics endpoints whose text `/metrics` appends: the worker's (Temporal SDK) and the bridge's. */
+  workerMetricsUrl?: string;
+  bridgeMetricsUrl?: string;
+  /** Consumer group of the lifecycle-topic reader behind the API's complaint metrics. */
+  metricsGroup: string;
+}
+
+/** Reads the API's settings from an environment; throws naming each bad variable. */
+export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
+  const parsed = ApiEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: ${describeFieldErrors(fieldErrors(parsed.error))}`);
+  }
+  const e = parsed.data;
+  return {
+    ...(e.REDRESS_API_KEYS?.trim() ? { keys: e.REDRESS_API_KEYS } : {}),
+    ...(e.REDRESS_API_KEYS_FILE ? { keysFile: e.REDRESS_API_KEYS_FILE } : {}),
+    rateLimitPerMinute: e.REDRESS_API_RATE_LIMIT,
+    listScanLimit: e.REDRESS_API_LIST_SCAN_LIMIT,
+    ...(e.REDRESS_WORKER_METRICS_URL ? { workerMetricsUrl: e.REDRESS_WORKER_METRICS_URL } : {}),
+    ...(e.REDRESS_BRIDGE_METRICS_URL ? { bridgeMetricsUrl: e.REDRESS_BRIDGE_METRICS_URL } : {}),
+    metricsGroup: e.REDRESS_API_METRICS_GROUP ?? `${env.KAFKA_CLIENT_ID ?? 'redress'}-api-metrics`,
+  };
+}
+
+/**
+ * Where the worker serves the Temporal SDK's Prometheus metrics (`REDRESS_WORKER_METRICS_ADDRESS`,
+ * host:port; default 127.0.0.1:9465; `off` for none), or undefined when off.
+ */
+export function workerMetricsAddress(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env.REDRESS_WORKER_METRICS_ADDRESS ?? '127.0.0.1:9465';
+  if (value === '' || value === 'off') return undefined;
+  if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(value)) {
+    throw new Error(`invalid configuration: REDRESS_WORKER_METRICS_ADDRESS: must be host:port or off, not ${value}`);
+  }
+  return value;
+}

@@ -6,19 +6,38 @@ import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadPoliciesAsync } from '../domain/policy/load';
 import { kafkaPublisher } from '../activities/publisher';
-import type { Config } from '../config';
+import { workerMetricsAddress, type Config } from '../config';
 import { PinoTemporalLogger } from './temporal-logger';
 
 /**
  * Installs the SDK runtime once per process, with its logs (core's included) going to pino.
- * Must run before the first connection or worker is made.
+ * Must run before the first connection or worker is made. The SDK's own metrics (workflow and activity
+ * task latencies, polls, schedule-to-start, sticky cache) are served for Prometheus at
+ * `REDRESS_WORKER_METRICS_ADDRESS` (default 127.0.0.1:9465, `off` for none); the API's `/metrics`
+ * appends them. When that port is taken (a second worker on the same host), the worker runs without
+ * them rather than not at all, and says so.
  */
-export function installTemporalRuntime(logger: Logger, options: { shutdownSignals?: NodeJS.Signals[] } = {}): void {
-  Runtime.install({
+export function installTemporalRuntime(
+  logger: Logger,
+  options: { shutdownSignals?: NodeJS.Signals[]; metricsAddress?: string | null } = {},
+): void {
+  const logging = { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} };
+  const base = {
     logger: new PinoTemporalLogger(logger),
     shutdownSignals: options.shutdownSignals ?? ['SIGINT', 'SIGTERM'],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
-  });
+  };
+  const bindAddress =
+    options.metricsAddress === undefined ? workerMetricsAddress() : (options.metricsAddress ?? undefined);
+  if (bindAddress) {
+    try {
+      Runtime.install({ ...base, telemetryOptions: { logging, metrics: { prometheus: { bindAddress } } } });
+      logger.info({ url: `http://${bindAddress}/metrics` }, 'worker metrics served');
+      return;
+    } catch (err) {
+      logger.warn({ bindAddress, err: (err as Error).message }, 'worker metrics not served: running without them');
+    }
+  }
+  Runtime.install({ ...base, telemetryOptions: { logging } });
 }
 
 /** A Kafka producer for the worker's activities: idempotent, so a broker retry never duplicates a record. */

@@ -1,105 +1,164 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Config } from '../../config';
-import { ComplaintIdSchema, ComplaintSchema } from '../../domain/complaint';
-import { complaintWorkflowId } from '../../domain/ids';
-import { fieldErrors } from '../../domain/validation';
-import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintInput, type ComplaintStatus } from '../../workflows/messages';
-import { ApiError, badRequest, notFound } from './errors';
+import type { ApiKeyStore, Principal } from '../../config/api-keys';
+import type { FieldError } from '../../domain/validation';
+import { authorize, identify } from './auth';
+import { Complaints } from './complaints';
+import { ApiError, badRequest, tooManyRequests } from './errors';
+import { ApiMetrics } from './metrics';
+import { openApiDocument, openApiPath } from './openapi';
+import { RateLimiter } from './rate-limit';
+import { apiRoutes, type RouteSpec } from './routes';
 
-/** `POST /complaints`: the complaint as upstream systems describe it, with its id; receipt defaults to now. */
-export const CreateComplaintSchema = ComplaintSchema.extend({
-  complaintId: ComplaintIdSchema,
-  receivedAt: ComplaintSchema.shape.receivedAt.optional(),
-});
+/** The API's version, as the OpenAPI document states it. */
+export const API_VERSION = '1.0.0';
 
-const ParamsSchema = z.object({ id: ComplaintIdSchema });
+/** Request bodies larger than this are refused with 413 before they are parsed. */
+export const BODY_LIMIT = 1024 * 1024;
 
 export interface ApiDeps {
   config: Config;
   client: Client;
   logger: Logger;
+  /** Who may call, and in which role. */
+  keys: ApiKeyStore;
+  /** Requests a minute per caller (default 600). */
+  rateLimitPerMinute?: number;
+  /** Complaints one list request may scan (default 10,000). */
+  listScanLimit?: number;
   /** Kafka and Temporal reachability, for /health. */
   health?: () => Promise<Record<string, boolean>>;
+  /** The metrics behind /metrics; made here (visibility counts only) when not given. */
+  metrics?: ApiMetrics;
 }
 
-/** Parses with zod or throws a 400 naming every invalid field. */
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** The routes an app registered (method and OpenAPI path), for tests that compare them with the document. */
+const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
+export function registeredRoutes(app: FastifyInstance): Array<{ method: string; path: string }> {
+  return [...(registered.get(app) ?? [])];
+}
+
+/**
+ * Parses with zod or throws a 400 naming every invalid field: `customer.email` in a body, `stage` in a
+ * query, each unknown key by name; the value as a whole is `(body)`, `(query)` or `(path)`.
+ */
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
+  if (!schema) return undefined;
   const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(`invalid ${what}`, fieldErrors(result.error));
-  return result.data;
+  if (result.success) return result.data;
+  const details: FieldError[] = result.error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'unknown field' }));
+    }
+    return [{ field: path.length > 0 ? path.join('.') : `(${where})`, message: issue.message }];
+  });
+  throw badRequest(`invalid ${where}: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
 }
 
-/** The HTTP API (DESIGN §5). Built without listening, so tests can inject requests. */
-export function buildApi({ config, client, logger, health }: ApiDeps): FastifyInstance {
+/**
+ * The HTTP API (DESIGN §5), built without listening so tests and the process can each listen where they
+ * want. Every request is rate-limited per caller, then authenticated and authorised by its route's access
+ * before its body is read; input is parsed with the route's zod schemas; errors are `{ error, message, details? }`.
+ */
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const { config, client, logger, keys } = deps;
   // Typed as Fastify's logger so the app is a plain FastifyInstance for its callers.
   const loggerInstance: FastifyBaseLogger = logger;
-  const app = Fastify({ loggerInstance, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT });
+  const complaints = new Complaints(client, config.temporal.taskQueue);
+  const scope = { taskQueue: config.temporal.taskQueue };
+  const metrics =
+    deps.metrics ??
+    new ApiMetrics({ client, scope, logger, receivedAtOf: async (id) => (await complaints.status(id)).receivedAt });
+  const limiter = new RateLimiter(deps.rateLimitPerMinute ?? 600);
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const started = new WeakMap<FastifyRequest, number>();
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ApiError) return reply.status(err.statusCode).send(err.body());
+  let document: unknown;
+  const routes: RouteSpec[] = apiRoutes({
+    complaints,
+    client,
+    scope,
+    listScanLimit: deps.listScanLimit ?? 10_000,
+    metrics,
+    health: deps.health ?? (() => Promise.resolve({})),
+    openApi: () => (document ??= openApiDocument(routes, API_VERSION)),
+  });
+  const specs = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) return reply.status(err.statusCode).headers(err.headers).send(err.body());
     const statusCode = (err as { statusCode?: number }).statusCode;
-    if (statusCode === 413)
-      return reply.status(413).send({ error: 'payload_too_large', message: 'request body is too large' });
-    if (statusCode && statusCode >= 400 && statusCode < 500) {
-      return reply.status(statusCode).send({ error: 'bad_request', message: (err as Error).message });
+    if (statusCode === 413) {
+      return reply
+        .status(413)
+        .send({ error: 'payload_too_large', message: `request body is larger than ${BODY_LIMIT} bytes` });
     }
-    logger.error({ err }, 'request failed');
+    if (statusCode === 415) {
+      return reply.status(415).send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
+    }
+    if (statusCode && statusCode >= 400 && statusCode < 500) {
+      // Fastify's own refusals (a body that is not JSON, an empty JSON body): name the body as the field.
+      const message = (err as Error).message;
+      return reply.status(statusCode).send({ error: 'bad_request', message, details: [{ field: '(body)', message }] });
+    }
+    logger.error({ err, route: req.routeOptions.url }, 'request failed');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }),
   );
 
-  const queryStatus = async (complaintId: string): Promise<ComplaintStatus> => {
+  // Before the body is read: who is calling, are they within their rate, may they use this route.
+  app.addHook('onRequest', (req, _reply, done) => {
+    started.set(req, performance.now());
     try {
-      return await client.workflow.getHandle(complaintWorkflowId(complaintId)).query(statusQuery);
+      const principal = identify(keys, req.headers);
+      // Callers without a valid key share their address's bucket, which also slows down key guessing.
+      const wait = limiter.take(principal ? `key:${principal.id}` : `ip:${req.ip}`);
+      if (wait > 0) throw tooManyRequests(wait);
+      const spec = specs.get(`${req.method} ${req.routeOptions.url ?? ''}`);
+      // No such route: the not-found handler answers.
+      if (spec) authorize(spec.access, principal, req.headers, spec.what);
+      if (principal) principals.set(req, principal);
+      done();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound(`no complaint ${complaintId}`);
-      throw err;
+      done(err as Error);
     }
-  };
-
-  app.post('/complaints', async (req, reply) => {
-    const body = parse(CreateComplaintSchema, req.body, 'complaint');
-    const { complaintId, ...rest } = body;
-    const input: ComplaintInput = {
-      complaintId,
-      complaint: { ...rest, receivedAt: rest.receivedAt ?? new Date().toISOString() },
-      openedBy: { eventId: `api:${complaintId}`, source: 'api' },
-    };
-    let created = true;
-    try {
-      await client.workflow.start(COMPLAINT_WORKFLOW, {
-        workflowId: complaintWorkflowId(complaintId),
-        taskQueue: config.temporal.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      created = false; // The same complaint again: answer with the one that exists, never a second.
-    }
-    const status = await queryStatus(complaintId);
-    return reply
-      .status(created ? 201 : 200)
-      .header('location', `/complaints/${encodeURIComponent(complaintId)}`)
-      .send(status);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    const t0 = started.get(req);
+    if (t0 !== undefined)
+      metrics.requestSeconds.observe({ method: req.method, route }, (performance.now() - t0) / 1000);
   });
 
-  app.get('/complaints/:id', async (req) => {
-    const { id } = parse(ParamsSchema, req.params, 'path');
-    return queryStatus(id);
-  });
-
-  app.get('/health', async (_req, reply) => {
-    const checks = health ? await health() : {};
-    const ok = Object.values(checks).every(Boolean);
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
-  });
-
+  const list: Array<{ method: string; path: string }> = [];
+  registered.set(app, list);
+  for (const spec of routes) {
+    list.push({ method: spec.method, path: openApiPath(spec.path) });
+    app.route({
+      method: spec.method,
+      url: spec.path,
+      handler: async (req, reply) => {
+        const ctx = {
+          params: parse(spec.params, req.params, 'path'),
+          query: parse(spec.query, req.query, 'query'),
+          body: parse(spec.body, req.body, 'body'),
+          principal: principals.get(req),
+          headers: req.headers,
+        };
+        const result = await spec.handler(ctx);
+        reply.status(result.status ?? 200).headers(result.headers ?? {});
+        if (result.contentType) reply.type(result.contentType);
+        return reply.send(result.body);
+      },
+    });
+  }
   return app;
 }

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly error: string,
     message: string,
     readonly details?: ApiErrorBody['details'],
+    /** Response headers that go with it (`WWW-Authenticate`, `Retry-After`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -23,7 +25,25 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: FieldError[]) =>
+/** 400: the request is malformed; `details` names every invalid field. */
+export const badRequest = (message: string, details?: FieldError[] | Record<string, unknown>) =>
   new ApiError(400, 'bad_request', message, details);
+/** 401: no key, or a key the API does not know. */
+export const unauthorized = (message: string) =>
+  new ApiError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer realm="redress"' });
+/** 403: the key is known but its role may not do this. */
+export const forbidden = (message: string, details?: Record<string, unknown>) =>
+  new ApiError(403, 'forbidden', message, details);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+/** 409: the action is not allowed in the complaint's current state; the message is the workflow's reason. */
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new ApiError(409, 'conflict', message, details);
+/** 429: the caller used up its requests; `Retry-After` says when to try again. */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    'rate_limited',
+    `too many requests: try again in ${retryAfterSeconds} s`,
+    { retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) },
+  );

@@ -1,19 +1,52 @@
-import { loadConfig } from '../../config';
+import { loadApiSettings, loadConfig } from '../../config';
+import { loadApiKeys } from '../../config/api-keys';
 import { createLogger } from '../../config/logger';
 import { kafkaHealthy } from '../../infra/kafka-broker';
+import { dataDir } from '../../infra/paths';
 import { temporalHealthy } from '../../infra/temporal-server';
 import { connectClient } from '../temporal';
 import { buildApi } from './app';
+import { Complaints } from './complaints';
+import { ApiMetrics, startLifecycleMetrics } from './metrics';
 
-/** The API process: listens until SIGINT or SIGTERM, then drains requests and exits. */
+/**
+ * The API process: listens until SIGINT or SIGTERM, then drains requests and exits. Keys come from
+ * REDRESS_API_KEYS / REDRESS_API_KEYS_FILE; with neither, local development keys are made once under the
+ * data directory (their file's path is logged, never a key).
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const settings = loadApiSettings();
   const logger = createLogger('api', config.logLevel);
+  const keys = loadApiKeys(settings, dataDir());
+  if (keys.files) {
+    logger.warn(
+      { keysFile: keys.files.keysFile, secretsFile: keys.files.secretsFile, created: keys.created },
+      `no API keys configured: using local development keys (source ${keys.files.secretsFile} for them)`,
+    );
+  } else {
+    logger.info({ sources: keys.sources, count: keys.store.size }, 'API keys loaded');
+  }
   const { client, close } = await connectClient(config);
+  const scope = { taskQueue: config.temporal.taskQueue };
+  const complaints = new Complaints(client, config.temporal.taskQueue);
+  const metrics = new ApiMetrics({
+    client,
+    scope,
+    logger,
+    ...(settings.workerMetricsUrl ? { workerMetricsUrl: settings.workerMetricsUrl } : {}),
+    ...(settings.bridgeMetricsUrl ? { bridgeMetricsUrl: settings.bridgeMetricsUrl } : {}),
+    receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
+  });
+  const lifecycle = await startLifecycleMetrics(config, settings.metricsGroup, metrics, logger);
   const app = buildApi({
     config,
     client,
     logger,
+    keys: keys.store,
+    metrics,
+    rateLimitPerMinute: settings.rateLimitPerMinute,
+    listScanLimit: settings.listScanLimit,
     health: async () => ({
       temporal: await temporalHealthy(config.temporal.address, config.temporal.namespace),
       kafka: await kafkaHealthy(config.kafka.brokers[0] ?? ''),
@@ -24,6 +57,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping api');
     app
       .close()
+      .then(() => lifecycle.stop())
       .then(close)
       .then(() => process.exit(0))
       .catch(() => process.exit(1));

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { ACTIONS, command } from './act';
+import type { ApiCliIo } from './api-client';
 import type { CliIo } from './deadlines';
 
 /**
@@ -7,6 +9,13 @@ import type { CliIo } from './deadlines';
  * spawning a process. This file only dispatches.
  */
 type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** A read or submit command of ./complaints, loaded when used. */
+const complaints = (name: 'submit' | 'status' | 'timeline' | 'list' | 'atRisk') => async (): Promise<Command> =>
+  (await import('./complaints'))[name];
+
+/** A usage line: the command and its options, then what it does, in a column. */
+const line = (command: string, what: string) => `${command.padEnd(38)} ${what}`;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   deadlines: {
@@ -17,6 +26,28 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   'policy check': {
     summary: 'policy check FILE                                                  validate a policy file',
     load: async () => (await import('./policy-check')).run,
+  },
+  // Operators and supervisors, through the HTTP API (REDRESS_API_URL, REDRESS_API_KEY).
+  submit: { summary: line('submit FILE [--json]', 'submit a complaint from a JSON file'), load: complaints('submit') },
+  status: { summary: line('status ID [--json]', 'stage, owner, remedy, clocks'), load: complaints('status') },
+  timeline: { summary: line('timeline ID [--json]', 'who did what, when, why'), load: complaints('timeline') },
+  list: {
+    summary: line('list [filters] [--all] [--json]', 'complaints by next deadline (filters: list --help)'),
+    load: complaints('list'),
+  },
+  'at-risk': {
+    summary: line('at-risk --within 2h [filters]', 'complaints whose next deadline is within 2h'),
+    load: complaints('atRisk'),
+  },
+  ...Object.fromEntries(
+    Object.entries(ACTIONS).map(([name, { summary }]) => [
+      name,
+      { summary: line(`${name} ID [options]`, summary), load: () => Promise.resolve(command(name)) },
+    ]),
+  ),
+  'api-key create': {
+    summary: line('api-key create --id NAME --role R', 'make an API key: shown once, with its hashed entry'),
+    load: async () => (await import('./api-key')).run,
   },
 };
 
@@ -32,7 +63,7 @@ function usage(io: CliIo): void {
 }
 
 /** Finds the longest command name the arguments start with (`policy check` before `policy`). */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: ApiCliIo): Promise<number> {
   const names = Object.keys(COMMANDS).sort((a, b) => b.split(' ').length - a.split(' ').length);
   for (const name of names) {
     const words = name.split(' ');

@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { API_ROLES } from '../../config/api-keys';
+import { ROLES } from '../../domain/actor';
+import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES } from '../../domain/complaint';
+import {
+  OUTCOMES,
+  REMEDY_KINDS,
+  RESPONSE_KINDS_FOR_RESOLVE,
+  STAGES,
+  type ApologiseInput,
+  type AskQuestionInput,
+  type AssignInput,
+  type ComplaintStatus,
+  type DecideRemedyInput,
+  type EscalateInput,
+  type ExtendInput,
+  type ProposeRemedyInput,
+  type RecordAccountInput,
+  type ResolveInput,
+  type SkipApologyInput,
+  type TimelineEntry,
+  type WithdrawInput,
+} from '../../workflows/messages';
+import { parseDuration } from './duration';
+
+/**
+ * The API's zod schemas: the single source of its request types (parsed with them), its response types
+ * (the workflow's own types, checked equal to these at compile time) and the OpenAPI document.
+ */
+
+/** True when A and B are the same type; used to keep the response schemas in step with the workflow's types. */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when its argument is `true`. */
+function sameType<T extends true>(): T | undefined {
+  return undefined;
+}
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+// ------------------------------------------------------------------ shared
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.string().meta({ description: 'A stable code: bad_request, unauthorized, forbidden, not_found, …' }),
+    message: z.string().meta({ description: 'What went wrong, in words a person can act on' }),
+    details: z
+      .union([z.array(z.object({ field: z.string(), message: z.string() })), z.record(z.string(), z.unknown())])
+      .optional()
+      .meta({ description: 'For 400: every invalid field; otherwise context such as the stage or the role' }),
+  })
+  .meta({ description: 'Every error response' });
+
+export const ComplaintIdParamsSchema = z.strictObject({ id: ComplaintIdSchema });
+
+// ------------------------------------------------------------------ complaints
+
+/** `POST /complaints`: the complaint as upstream systems describe it, with its id; receipt defaults to now. */
+export const CreateComplaintSchema = ComplaintSchema.extend({
+  complaintId: ComplaintIdSchema,
+  receivedAt: ComplaintSchema.shape.receivedAt.optional(),
+});
+export type CreateComplaint = z.infer<typeof CreateComplaintSchema>;
+
+const ActorSchema = z.object({ id: z.string(), role: z.enum(ROLES) });
+
+const ClockStatusSchema = z.object({
+  clock: z.string(),
+  kind: z.enum(['deadline', 'window']),
+  status: z.enum(['running', 'paused', 'stopped']),
+  deadline: z.string(),
+  timeLeftMs: z.number().meta({ description: 'Milliseconds until the deadline when read; negative once passed' }),
+  remaining: z.number().meta({ description: "Time left in the clock's own unit" }),
+  unit: z.string(),
+  target: z.number(),
+  warningsFired: z.array(z.number()),
+  breached: z.boolean(),
+  stoppedAt: z.string().optional(),
+  met: z.boolean().optional(),
+});
+
+const RemedySchema = z.object({
+  remedyId: z.string(),
+  kind: z.enum(REMEDY_KINDS),
+  description: z.string(),
+  amount: z.number().optional(),
+  currency: z.string().optional(),
+  dueBy: z.string().optional(),
+  alternatives: z.array(z.string()).optional(),
+  status: z.enum(['awaiting-approval', 'rejected', 'requested', 'fulfilled', 'failed', 'declined', 'explained']),
+  proposedBy: z.string(),
+  approvedBy: z.string().optional(),
+  needsApproval: z.boolean(),
+  failureReason: z.string().optional(),
+});
+
+export const ComplaintStatusSchema = z.object({
+  complaintId: z.string(),
+  stage: z.enum(STAGES),
+  regime: z.string(),
+  policyVersion: z.number(),
+  region: z.string(),
+  severity: z.enum(SEVERITIES),
+  category: z.string(),
+  channel: z.string(),
+  customerId: z.string(),
+  assignee: z.string().optional(),
+  escalated: z.boolean(),
+  breached: z.boolean(),
+  breaches: z.array(z.object({ clock: z.string(), at: z.string() })),
+  clocks: z.array(ClockStatusSchema),
+  nextDeadline: z.string().optional().meta({ description: 'The earliest deadline of a running clock' }),
+  waitingOnCustomer: z.boolean(),
+  remedy: RemedySchema.optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  csat: z.number().optional(),
+  reopenCount: z.number(),
+  repeatOf: z.array(z.string()),
+  flags: z.array(z.string()),
+  receivedAt: z.string(),
+  firstResponseAt: z.string().optional(),
+  finalResponseAt: z.string().optional(),
+});
+sameType<Equals<z.infer<typeof ComplaintStatusSchema>, ComplaintStatus>>();
+
+export const TimelineEntrySchema = z.object({
+  at: z.string(),
+  actor: ActorSchema,
+  action: z.string(),
+  detail: z.string().optional(),
+  eventId: z.string().optional(),
+  flags: z.array(z.string()).optional(),
+});
+sameType<Equals<z.infer<typeof TimelineEntrySchema>, TimelineEntry>>();
+
+/** `GET /complaints/:id`: the status with the whole timeline (DESIGN §5). */
+export const ComplaintDetailSchema = ComplaintStatusSchema.extend({ timeline: z.array(TimelineEntrySchema) });
+export type ComplaintDetail = z.infer<typeof ComplaintDetailSchema>;
+
+export const TimelineSchema = z.object({ complaintId: z.string(), entries: z.array(TimelineEntrySchema) });
+export type Timeline = z.infer<typeof TimelineSchema>;
+
+// ------------------------------------------------------------------ list
+
+/**
+ * A filter value as it goes into a visibility query. Double quotes and backslashes are refused because
+ * the visibility store does not escape them consistently; apostrophes are escaped.
+ */
+const FilterValueSchema = z
+  .string()
+  .regex(/^[^"\\\p{Cc}]{1,200}$/u, 'must be 1-200 characters without double quotes, backslashes or control characters');
+
+/** A comma-separated list of allowed values: `stage=listening,apology`. */
+const csvOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()))
+    .pipe(z.array(z.enum(values)).min(1))
+    .meta({ description: `One or more (comma-separated) of: ${values.join(', ')}` });
+
+const BoolParamSchema = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListQuerySchema = z.strictObject({
+  stage: csvOf(STAGES).optional(),
+  severity: csvOf(SEVERITIES).optional(),
+  channel: csvOf(CHANNELS).optional(),
+  category: FilterValueSchema.optional(),
+  assignee: FilterValueSchema.optional(),
+  customer: FilterValueSchema.optional().meta({ description: 'The customer id' }),
+  regime: FilterValueSchema.optional().meta({ description: 'Policy regime: default, fca-disp, fca-payments, cfpb' }),
+  breached: BoolParamSchema.optional().meta({ description: 'Whether any deadline was breached' }),
+  escalated: BoolParamSchema.optional(),
+  atRiskWithin: z
+    .string()
+    .transform((s, ctx) => {
+      const ms = parseDuration(s);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30m, 2h, 1d or 1h30m (at most 365d)' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional()
+    .meta({ description: 'Only complaints whose next deadline is within this duration from now (e.g. 2h, 1d)' }),
+  receivedFrom: InstantSchema.optional().meta({ description: 'Received at or after this instant' }),
+  receivedTo: InstantSchema.optional().meta({ description: 'Received before this instant' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(1_000)
+    .optional()
+    .meta({ description: "The previous page's nextCursor, with the same filters" }),
+});
+export type ListQuery = z.output<typeof ListQuerySchema>;
+
+export const ComplaintSummarySchema = z.object({
+  complaintId: z.string(),
+  stage: z.enum(STAGES),
+  open: z.boolean().meta({ description: 'False once the complaint is closed or withdrawn' }),
+  severity: z.string().optional(),
+  category: z.string().optional(),
+  channel: z.string().optional(),
+  customerId: z.string().optional(),
+  assignee: z.string().optional(),
+  regime: z.string().optional(),
+  outcome: z.string().optional(),
+  nextDeadline: z.string().optional(),
+  timeLeftMs: z.number().optional().meta({ description: 'Until the next deadline, when read' }),
+  receivedAt: z.string().optional(),
+  breached: z.boolean(),
+  escalated: z.boolean(),
+  csat: z.number().optional(),
+  reopenCount: z.number(),
+});
+export type ComplaintSummary = z.infer<typeof ComplaintSummarySchema>;
+
+export const ComplaintListSchema = z.object({
+  items: z.array(ComplaintSummarySchema).meta({ description: 'Sorted by next deadline (none last), then id' }),
+  nextCursor: z.string().optional().meta({ description: 'Absent on the last page' }),
+});
+export type ComplaintList = z.infer<typeof ComplaintListSchema>;
+
+// ------------------------------------------------------------------ actions (update inputs without the actor)
+
+/** The body of an action: the update's input less `actor`, which the API fills in from the caller's key. */
+type Body<I> = Omit<I, 'actor'>;
+
+export const AssignBodySchema = z.strictObject({ assignee: text(100) });
+export const RecordAccountBodySchema = z.strictObject({
+  account: text(10_000).meta({ description: "The customer's own account, in their words" }),
+  confirmed: z.boolean().meta({ description: 'True when the customer confirmed it; listening is done only then' }),
+});
+export const AskQuestionBodySchema = z.strictObject({ question: text(5_000) });
+export const ApologiseBodySchema = z.strictObject({ text: text(5_000), faultAdmitted: z.boolean() });
+export const SkipApologyBodySchema = z.strictObject({ reason: text(2_000) });
+export const ProposeRemedyBodySchema = z
+  .strictObject({
+    kind: z.enum(REMEDY_KINDS),
+    description: text(5_000),
+    amount: z.number().positive().max(1e9).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP')
+      .optional(),
+    dueInDays: z.number().int().min(1).max(90).optional().meta({ description: 'Promised within; default 5' }),
+    alternatives: z.array(text(500)).max(10).optional().meta({ description: 'For a decline' }),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind !== 'refund' && b.kind !== 'credit') return;
+    if (b.amount === undefined)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `a ${b.kind} needs an amount` });
+    if (b.currency === undefined)
+      ctx.addIssue({ code: 'custom', path: ['currency'], message: `a ${b.kind} needs a currency` });
+  });
+export const DecideRemedyBodySchema = z.strictObject({ approve: z.boolean(), reason: text(2_000) });
+export const ExtendBodySchema = z.strictObject({
+  reason: text(2_000).meta({ description: 'Why a final response cannot be given yet' }),
+  expectedBy: InstantSchema.meta({ description: 'When the final response will be given' }),
+});
+export const EscalateBodySchema = z.strictObject({ reason: text(2_000) });
+export const WithdrawBodySchema = z.strictObject({ reason: text(2_000) });
+export const ResolveBodySchema = z.strictObject({
+  response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
+  outcome: z.enum(OUTCOMES),
+  reasons: text(10_000),
+  responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
+  parts: z
+    .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
+    .optional()
+    .meta({ description: 'Further parts the regime requires that no template supplies, by part name' }),
+});
+
+sameType<Equals<z.infer<typeof AssignBodySchema>, Body<AssignInput>>>();
+sameType<Equals<z.infer<typeof RecordAccountBodySchema>, Body<RecordAccountInput>>>();
+sameType<Equals<z.infer<typeof AskQuestionBodySchema>, Body<AskQuestionInput>>>();
+sameType<Equals<z.infer<typeof ApologiseBodySchema>, Body<ApologiseInput>>>();
+sameType<Equals<z.infer<typeof SkipApologyBodySchema>, Body<SkipApologyInput>>>();
+sameType<Equals<z.infer<typeof ProposeRemedyBodySchema>, Body<ProposeRemedyInput>>>();
+sameType<Equals<z.infer<typeof DecideRemedyBodySchema>, Body<DecideRemedyInput>>>();
+sameType<Equals<z.infer<typeof ExtendBodySchema>, Body<ExtendInput>>>();
+sameType<Equals<z.infer<typeof EscalateBodySchema>, Body<EscalateInput>>>();
+sameType<Equals<z.infer<typeof WithdrawBodySchema>, Body<WithdrawInput>>>();
+sameType<Equals<z.infer<typeof ResolveBodySchema>, Body<ResolveInput>>>();
+
+// ------------------------------------------------------------------ operations
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.record(z.string(), z.boolean()).meta({ description: 'Whether each dependency answered' }),
+});
+
+/** The roles, for the OpenAPI document's descriptions. */
+export const ROLE_NAMES = API_ROLES;
