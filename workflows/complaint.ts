@@ -31,19 +31,202 @@ const { assess, publish } = proxyLocalActivities<ComplaintActivities>({
  * One customer complaint, from intake to a closed and measured outcome (DESIGN §2). The rules live in
  * `ComplaintCase`; this function wires them to Temporal: human actions are validated updates, facts
  * from other systems are signals deduplicated by event id, and every clock is a durable timer.
+ *
+ * Every handler is registered before the first await. Signals that arrive while intake is still
+ * assessing the complaint wait in `early`, in arrival order: were handlers registered after the
+ * assessment, the SDK would replay buffered signals grouped by handler, so a reply and a survey answer
+ * could be applied the other way round. Updates wait for the assessment, then are checked.
  */
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintStatus> {
   // The clock runs from receipt, not from when the workflow happened to start (never in the future).
   const receivedAt = Math.min(Date.parse(input.complaint.receivedAt), Date.now());
+  let c: ComplaintCase | undefined = undefined;
+  const early: Array<(c: ComplaintCase) => void> = [];
+
+  // Publishing is serialised: steps publish in the order they happened, even when handlers overlap.
+  let publishing: Promise<void> = Promise.resolve();
+  let lastAttributes = '';
+  const commit = (k: ComplaintCase): Promise<void> => {
+    syncSearchAttributes(k);
+    const batch = k.takeOutbox();
+    if (!batch) return publishing;
+    const occurredAt = new Date().toISOString();
+    publishing = publishing.then(() => publish(batch, occurredAt));
+    return publishing;
+  };
+  const syncSearchAttributes = (k: ComplaintCase) => {
+    const s = k.status(Date.now());
+    const next = k.nextDeadline();
+    const pairs = [
+      { key: SA.stage, value: s.stage },
+      { key: SA.severity, value: s.severity },
+      { key: SA.category, value: s.category },
+      { key: SA.channel, value: s.channel },
+      { key: SA.customerId, value: s.customerId },
+      { key: SA.assignee, value: s.assignee ?? null },
+      { key: SA.regime, value: s.regime },
+      { key: SA.outcome, value: s.outcome ?? null },
+      { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },
+      { key: SA.receivedAt, value: new Date(receivedAt) },
+      { key: SA.breached, value: s.breached },
+      { key: SA.escalated, value: s.escalated },
+      { key: SA.csat, value: s.csat ?? null },
+      { key: SA.reopenCount, value: s.reopenCount },
+    ] as SearchAttributeUpdatePair[];
+    // Only when something changed: every upsert is a history event.
+    const key = JSON.stringify(pairs.map((p) => p.value));
+    if (key === lastAttributes) return;
+    lastAttributes = key;
+    upsertSearchAttributes(pairs);
+  };
+
   // Readable from the first moment: until intake has assessed the complaint, the status says so.
-  let c: ComplaintCase | undefined;
   setHandler(m.statusQuery, () => (c ? c.status(Date.now()) : intakeStatus(input, receivedAt)));
   setHandler(m.timelineQuery, () => (c ? [...c.timeline] : []));
+
+  setHandler(m.complaintReceivedSignal, (ref) => {
+    // A repeated delivery of the complaint: remembered, otherwise ignored.
+    if (c) c.firstSeen(ref);
+    else early.push((k) => k.firstSeen(ref));
+  });
+
+  /** A fact from another system: applied once per event id, in arrival order, and published. */
+  function onFact<F extends { eventId: string }>(
+    def: SignalDefinition<[F]>,
+    apply: (k: ComplaintCase, now: number, f: F) => void,
+  ): void {
+    const handle = (k: ComplaintCase, f: F) => {
+      if (!k.firstSeen(f) || k.isTerminal()) return;
+      apply(k, Date.now(), f);
+      void commit(k);
+    };
+    setHandler(def, (f: F) => {
+      if (c) handle(c, f);
+      else early.push((k) => handle(k, f));
+    });
+  }
+  onFact(m.customerRepliedSignal, (k, now, f) => k.onCustomerReplied(now, f));
+  onFact(m.customerWithdrewSignal, (k, now, f) => k.onCustomerWithdrew(now, f));
+  onFact(m.remedyFulfilledSignal, (k, now, f) => k.onRemedyFulfilled(now, f));
+  onFact(m.remedyFailedSignal, (k, now, f) => k.onRemedyFailed(now, f));
+  onFact(m.surveyRespondedSignal, (k, now, f) => k.onSurveyResponded(now, f));
+
+  /**
+   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
+   * again (another update may have changed the stage since), applies it and publishes what it caused.
+   */
+  function action<I extends ActionBase>(
+    def: UpdateDefinition<ComplaintStatus, [I]>,
+    check: (k: ComplaintCase, i: I) => void,
+    apply: (k: ComplaintCase, now: number, i: I) => void,
+  ): void {
+    const refuse = (k: ComplaintCase, i: I) => {
+      try {
+        check(k, i);
+      } catch (err) {
+        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
+        throw err;
+      }
+    };
+    setHandler(
+      def,
+      async (i: I) => {
+        await condition(() => c !== undefined); // intake first: the policy decides what is allowed
+        const k = c!;
+        refuse(k, i);
+        apply(k, Date.now(), i);
+        await commit(k);
+        return k.status(Date.now());
+      },
+      { validator: (i: I) => (c ? refuse(c, i) : undefined) },
+    );
+  }
+  action(
+    m.assignUpdate,
+    (k, i) => k.checkAssign(i),
+    (k, now, i) => k.doAssign(now, i),
+  );
+  action(
+    m.recordAccountUpdate,
+    (k, i) => k.checkRecordAccount(i),
+    (k, now, i) => k.doRecordAccount(now, i),
+  );
+  action(
+    m.askQuestionUpdate,
+    (k, i) => k.checkAskQuestion(i),
+    (k, now, i) => k.doAskQuestion(now, i),
+  );
+  action(
+    m.apologiseUpdate,
+    (k, i) => k.checkApologise(i),
+    (k, now, i) => k.doApologise(now, i),
+  );
+  action(
+    m.skipApologyUpdate,
+    (k, i) => k.checkSkipApology(i),
+    (k, now, i) => k.doSkipApology(now, i),
+  );
+  action(
+    m.proposeRemedyUpdate,
+    (k, i) => k.checkProposeRemedy(i),
+    (k, now, i) => k.doProposeRemedy(now, i),
+  );
+  action(
+    m.decideRemedyUpdate,
+    (k, i) => k.checkDecideRemedy(i),
+    (k, now, i) => k.doDecideRemedy(now, i),
+  );
+  action(
+    m.extendUpdate,
+    (k, i) => k.checkExtend(i),
+    (k, now, i) => k.doExtend(now, i),
+  );
+  action(
+    m.escalateUpdate,
+    (k, i) => k.checkEscalate(i),
+    (k, now, i) => k.doEscalate(now, i),
+  );
+  action(
+    m.withdrawUpdate,
+    (k, i) => k.checkWithdraw(i),
+    (k, now, i) => k.doWithdraw(now, i.actor, i.reason),
+  );
+  action(
+    m.resolveUpdate,
+    (k, i) => k.checkResolve(i),
+    (k, now, i) => k.doResolve(now, i),
+  );
+
   const assessment = await assess(input.complaintId, {
     ...input.complaint,
     receivedAt: new Date(receivedAt).toISOString(),
   });
-  return run(new ComplaintCase(input, assessment, receivedAt));
+  const k = new ComplaintCase(input, assessment, receivedAt);
+  k.open(Date.now());
+  c = k;
+  for (const apply of early.splice(0)) apply(k);
+  await commit(k);
+
+  // The clocks: sleep until the next warning, breach or scheduled step. A message that brings the next
+  // instant earlier wakes the loop; one that moves it later lets the sleep run out and re-arm, so a
+  // busy complaint does not start and cancel a timer for every action.
+  while (!k.isTerminal()) {
+    const wakeAt = k.nextWakeAt();
+    const sooner = () => {
+      const next = k.nextWakeAt();
+      return next !== undefined && (wakeAt === undefined || next < wakeAt);
+    };
+    if (wakeAt === undefined) {
+      await condition(() => k.isTerminal() || sooner());
+    } else {
+      await condition(() => k.isTerminal() || sooner(), Math.max(wakeAt - Date.now(), 1));
+    }
+    if (!k.isTerminal()) k.runDue(Date.now());
+    await commit(k);
+  }
+  await commit(k);
+  await condition(allHandlersFinished);
+  return k.status(Date.now());
 }
 
 /** The status of a complaint whose intake assessment has not finished yet (a moment after it arrived). */
@@ -69,175 +252,4 @@ function intakeStatus(input: ComplaintInput, receivedAt: number): ComplaintStatu
     flags: [],
     receivedAt: new Date(receivedAt).toISOString(),
   };
-}
-
-/** The complaint's life once intake has assessed it: handlers, then the clock loop until it ends. */
-async function run(c: ComplaintCase): Promise<ComplaintStatus> {
-  const receivedAt = c.receivedAt;
-
-  // Publishing is serialised: steps publish in the order they happened, even when handlers overlap.
-  let publishing: Promise<void> = Promise.resolve();
-  const commit = (): Promise<void> => {
-    syncSearchAttributes();
-    const batch = c.takeOutbox();
-    if (!batch) return publishing;
-    const occurredAt = new Date().toISOString();
-    publishing = publishing.then(() => publish(batch, occurredAt));
-    return publishing;
-  };
-
-  let lastAttributes = '';
-  const syncSearchAttributes = () => {
-    const s = c.status(Date.now());
-    const next = c.nextDeadline();
-    const pairs: SearchAttributeUpdatePair[] = [
-      { key: SA.stage, value: s.stage },
-      { key: SA.severity, value: s.severity },
-      { key: SA.category, value: s.category },
-      { key: SA.channel, value: s.channel },
-      { key: SA.customerId, value: s.customerId },
-      { key: SA.assignee, value: s.assignee ?? null },
-      { key: SA.regime, value: s.regime },
-      { key: SA.outcome, value: s.outcome ?? null },
-      { key: SA.nextDeadline, value: next === undefined ? null : new Date(next) },
-      { key: SA.receivedAt, value: new Date(receivedAt) },
-      { key: SA.breached, value: s.breached },
-      { key: SA.escalated, value: s.escalated },
-      { key: SA.csat, value: s.csat ?? null },
-      { key: SA.reopenCount, value: s.reopenCount },
-    ] as SearchAttributeUpdatePair[];
-    // Only when something changed: every upsert is a history event.
-    const key = JSON.stringify(pairs.map((p) => p.value));
-    if (key === lastAttributes) return;
-    lastAttributes = key;
-    upsertSearchAttributes(pairs);
-  };
-
-  setHandler(m.statusQuery, () => c.status(Date.now()));
-  setHandler(m.timelineQuery, () => [...c.timeline]);
-
-  setHandler(m.complaintReceivedSignal, (ref) => {
-    c.firstSeen(ref); // A repeated delivery of the complaint: remembered, otherwise ignored.
-  });
-  /** A fact from another system: applied once per event id, and published. */
-  function onFact<F extends { eventId: string }>(def: SignalDefinition<[F]>, apply: (now: number, f: F) => void): void {
-    setHandler(def, (f: F) => {
-      if (!c.firstSeen(f) || c.isTerminal()) return;
-      apply(Date.now(), f);
-      void commit();
-    });
-  }
-  onFact(m.customerRepliedSignal, (now, f) => c.onCustomerReplied(now, f));
-  onFact(m.customerWithdrewSignal, (now, f) => c.onCustomerWithdrew(now, f));
-  onFact(m.remedyFulfilledSignal, (now, f) => c.onRemedyFulfilled(now, f));
-  onFact(m.remedyFailedSignal, (now, f) => c.onRemedyFailed(now, f));
-  onFact(m.surveyRespondedSignal, (now, f) => c.onSurveyResponded(now, f));
-
-  /**
-   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
-   * again (another update may have changed the stage since), applies it and publishes what it caused.
-   */
-  function action<I extends ActionBase>(
-    def: UpdateDefinition<ComplaintStatus, [I]>,
-    check: (i: I) => void,
-    apply: (now: number, i: I) => void,
-  ): void {
-    const refuse = (i: I) => {
-      try {
-        check(i);
-      } catch (err) {
-        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
-        throw err;
-      }
-    };
-    setHandler(
-      def,
-      async (i: I) => {
-        refuse(i);
-        apply(Date.now(), i);
-        await commit();
-        return c.status(Date.now());
-      },
-      { validator: refuse },
-    );
-  }
-  action(
-    m.assignUpdate,
-    (i) => c.checkAssign(i),
-    (now, i) => c.doAssign(now, i),
-  );
-  action(
-    m.recordAccountUpdate,
-    (i) => c.checkRecordAccount(i),
-    (now, i) => c.doRecordAccount(now, i),
-  );
-  action(
-    m.askQuestionUpdate,
-    (i) => c.checkAskQuestion(i),
-    (now, i) => c.doAskQuestion(now, i),
-  );
-  action(
-    m.apologiseUpdate,
-    (i) => c.checkApologise(i),
-    (now, i) => c.doApologise(now, i),
-  );
-  action(
-    m.skipApologyUpdate,
-    (i) => c.checkSkipApology(i),
-    (now, i) => c.doSkipApology(now, i),
-  );
-  action(
-    m.proposeRemedyUpdate,
-    (i) => c.checkProposeRemedy(i),
-    (now, i) => c.doProposeRemedy(now, i),
-  );
-  action(
-    m.decideRemedyUpdate,
-    (i) => c.checkDecideRemedy(i),
-    (now, i) => c.doDecideRemedy(now, i),
-  );
-  action(
-    m.extendUpdate,
-    (i) => c.checkExtend(i),
-    (now, i) => c.doExtend(now, i),
-  );
-  action(
-    m.escalateUpdate,
-    (i) => c.checkEscalate(i),
-    (now, i) => c.doEscalate(now, i),
-  );
-  action(
-    m.withdrawUpdate,
-    (i) => c.checkWithdraw(i),
-    (now, i) => c.doWithdraw(now, i.actor, i.reason),
-  );
-  action(
-    m.resolveUpdate,
-    (i) => c.checkResolve(i),
-    (now, i) => c.doResolve(now, i),
-  );
-
-  c.open(Date.now());
-  await commit();
-
-  // The clocks: sleep until the next warning, breach or scheduled step. A message that brings the next
-  // instant earlier wakes the loop; one that moves it later lets the sleep run out and re-arm, so a
-  // busy complaint does not start and cancel a timer for every action.
-  while (!c.isTerminal()) {
-    const wakeAt = c.nextWakeAt();
-    const sooner = () => {
-      const next = c.nextWakeAt();
-      return next !== undefined && (wakeAt === undefined || next < wakeAt);
-    };
-    if (wakeAt === undefined) {
-      await condition(() => c.isTerminal() || sooner());
-    } else {
-      await condition(() => c.isTerminal() || sooner(), Math.max(wakeAt - Date.now(), 1));
-    }
-    if (!c.isTerminal()) c.runDue(Date.now());
-    await commit();
-  }
-  await commit();
-  await condition(allHandlersFinished);
-  return c.status(Date.now());
 }

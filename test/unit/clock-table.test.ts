@@ -109,10 +109,11 @@ describe('receipt at the weekend', () => {
     expect(deadlineOf(policy('fca-disp'), 'final-response', received, 'GB-ENG')).toBe('2026-05-02T13:00:00.000Z');
   });
 
-  it('the 24-hour promise counts from Monday opening under the FCA policy, from the instant by default', () => {
-    // fca-disp: next-business-day moves the start to Mon 9 Mar 09:00 → Tue 10 Mar 09:00.
-    // default: same-day → Sun 8 Mar 14:00.
-    expect(deadlineOf(policy('fca-disp'), 'first-response', received, 'GB-ENG')).toBe('2026-03-10T09:00:00.000Z');
+  it('the 24-hour promise counts from the instant in every regime, even where business days start on Monday', () => {
+    // first-response is Redress's own promise, 24 wall hours (same-day) also under the FCA policies:
+    // Sat 7 Mar 14:00 → Sun 8 Mar 14:00. The FCA business-day windows still start on Monday (above).
+    expect(deadlineOf(policy('fca-disp'), 'first-response', received, 'GB-ENG')).toBe('2026-03-08T14:00:00.000Z');
+    expect(deadlineOf(policy('fca-payments'), 'first-response', received, 'GB-ENG')).toBe('2026-03-08T14:00:00.000Z');
     expect(deadlineOf(policy('default'), 'first-response', received, 'GB-ENG')).toBe('2026-03-08T14:00:00.000Z');
   });
 });
