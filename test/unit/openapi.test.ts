@@ -1,0 +1,97 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
+import { buildApi, registeredRoutes } from '../../clients/api/app';
+import { errorStatuses, openApiDocument } from '../../clients/api/openapi';
+import { apiRoutes } from '../../clients/api/routes';
+import { ApiKeyStore } from '../../config/api-keys';
+import { loadConfig } from '../../config';
+
+/** The OpenAPI document, generated from the route table, without any server. */
+type Doc = {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, unknown>; requestBody?: unknown; security?: unknown[] }>
+  >;
+  components: { schemas: Record<string, unknown> };
+};
+const app = buildApi({
+  config: loadConfig({}),
+  client: {} as Client, // never called: nothing here sends a request
+  logger: pino({ level: 'silent' }),
+  keys: new ApiKeyStore([]),
+});
+const routes = apiRoutes({
+  complaints: {} as never,
+  client: {} as Client,
+  scope: { taskQueue: 'q' },
+  listScanLimit: 1,
+  metrics: {} as never,
+  health: () => Promise.resolve({}),
+  openApi: () => ({}),
+});
+const doc = openApiDocument(routes, '1.0.0') as unknown as Doc;
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+  });
+
+  it('documents every route the app registers, and nothing else', async () => {
+    await app.ready();
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(
+      registeredRoutes(app)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    for (const r of registeredRoutes(app)) {
+      expect(app.hasRoute({ method: r.method, url: r.path.replace(/\{(\w+)\}/g, ':$1') })).toBe(true);
+    }
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'POST /complaints',
+        'GET /complaints',
+        'GET /complaints/{id}',
+        'GET /complaints/{id}/timeline',
+        'POST /complaints/{id}/remedy/decision',
+        'GET /health',
+        'GET /metrics',
+        'GET /openapi.json',
+      ]),
+    );
+  });
+
+  it('documents the error statuses each route can answer, and which routes need no key', () => {
+    const submit = doc.paths['/complaints']!.post!;
+    expect(Object.keys(submit.responses).sort()).toEqual(['200', '201', '400', '401', '403', '413', '429']);
+    const decide = doc.paths['/complaints/{id}/remedy/decision']!.post!;
+    expect(Object.keys(decide.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '413']),
+    );
+    expect(doc.paths['/health']!.get!.security).toEqual([]);
+    expect(errorStatuses(routes.find((r) => r.path === '/metrics')!)).toEqual([429]);
+  });
+
+  it('has request schemas from the zod schemas (what a client sends) and shared response components', () => {
+    const body = (
+      doc.paths['/complaints']!.post!.requestBody as {
+        content: Record<string, { schema: { required: string[]; properties: Record<string, unknown> } }>;
+      }
+    ).content['application/json']!.schema;
+    expect(body.required).toEqual(expect.arrayContaining(['complaintId', 'customer', 'channel', 'summary']));
+    expect(body.required).not.toContain('receivedAt');
+    expect(body.properties).not.toHaveProperty('actor');
+    const decision = (
+      doc.paths['/complaints/{id}/remedy/decision']!.post!.requestBody as {
+        content: Record<string, { schema: { properties: Record<string, unknown> } }>;
+      }
+    ).content['application/json']!.schema;
+    expect(Object.keys(decision.properties).sort()).toEqual(['approve', 'reason']);
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Error', 'ComplaintStatus', 'ComplaintDetail', 'Timeline', 'ComplaintList', 'Health']),
+    );
+  });
+});
