@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Logger } from 'pino';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { startLocalServers } from './local-servers';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const logDir = join(dataDir, 'logs');
   const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
+  await stopLeftovers(dataDir, logger);
   const servers = await startLocalServers({
     ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
     ...(env.KAFKA_BROKERS ? { existingKafka: env.KAFKA_BROKERS } : {}),
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     logger.info('stopping the stack');
     for (const c of [...children].reverse()) await c.stop();
     await servers.stop();
+    rmSync(pidFile(dataDir), { force: true });
     logger.info('stack stopped; data kept in %s', dataDir);
     process.exit(code);
   };
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
     await stopAll(1);
     return;
   }
+  // If this runner is killed outright, the next start finds and stops what it left behind.
+  writeFileSync(pidFile(dataDir), JSON.stringify([...servers.started, ...children].map((p) => p.child.pid)));
   for (const c of children) {
     void c.exited.then((code) => {
       if (stopping) return;
@@ -104,6 +109,33 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+const pidFile = (dataDir: string) => join(dataDir, 'stack.pids');
+
+/**
+ * Stops the process groups a previous runner recorded and did not stop (it was killed with SIGKILL, or
+ * its terminal closed): otherwise they would hold the ports and the data directory's locks.
+ */
+async function stopLeftovers(dataDir: string, logger: Logger): Promise<void> {
+  if (!existsSync(pidFile(dataDir))) return;
+  const pids = (JSON.parse(readFileSync(pidFile(dataDir), 'utf8')) as Array<number | null>).filter(
+    (p): p is number => typeof p === 'number',
+  );
+  const alive = (pid: number) => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const left = pids.filter(alive);
+  if (left.length > 0) logger.warn({ pids: left }, 'stopping processes a previous run left behind');
+  for (const pid of left) process.kill(-pid, 'SIGTERM');
+  for (let i = 0; i < 60 && left.some(alive); i++) await new Promise((r) => setTimeout(r, 250));
+  for (const pid of left.filter(alive)) process.kill(-pid, 'SIGKILL');
+  rmSync(pidFile(dataDir), { force: true });
 }
 
 main().catch((err: unknown) => {
