@@ -9,7 +9,12 @@ import { kafkaHealthy } from '../../infra/kafka-broker';
 import { temporalHealthy } from '../../infra/temporal-server';
 import { remedyFulfilledSignal, type ComplaintStatus } from '../../workflows/messages';
 import { complaintWorkflowId } from '../../domain/ids';
-import { startApiHarness, eventually, type ApiHarness } from '../support/api-harness';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startManaged, type ManagedProcess } from '../../infra/managed-process';
+import { repoRoot } from '../../infra/paths';
+import { eventually, freePort, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
 
 /**
@@ -20,11 +25,35 @@ import { complaintFixture } from '../support/fixtures';
 const HOUR = 3_600_000;
 const run = randomUUID().slice(0, 6);
 let h: ApiHarness;
+/** The real worker process (dist), serving the Temporal SDK's metrics for /metrics to append. */
+let workerProcess: ManagedProcess | undefined;
 
 beforeAll(async () => {
-  h = await startApiHarness('api', { lifecycleMetrics: true });
+  const workerPort = await freePort();
+  const workerMetricsUrl = `http://127.0.0.1:${workerPort}/metrics`;
+  h = await startApiHarness('api', { lifecycleMetrics: true, bridgeMetrics: true, workerMetricsUrl });
+  const main = join(repoRoot(), 'dist', 'workers', 'worker-main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  const { topics, temporal } = h.stack.config;
+  workerProcess = await startManaged({
+    name: 'worker',
+    command: process.execPath,
+    args: [main],
+    env: {
+      ...process.env,
+      // A task queue of its own, so it takes none of the test's workflow tasks.
+      TEMPORAL_TASK_QUEUE: `${temporal.taskQueue}-metrics`,
+      REDRESS_TOPIC_PREFIX: topics.intake.slice(0, -'complaints.intake'.length),
+      REDRESS_WORKER_METRICS_ADDRESS: `127.0.0.1:${workerPort}`,
+      LOG_LEVEL: 'info',
+    },
+    logFile: join(process.env.REDRESS_TEST_LOG_DIR ?? tmpdir(), `api-worker-${run}.log`),
+    startTimeoutMs: 90_000,
+    healthy: async () => (await fetch(workerMetricsUrl).catch(() => undefined))?.ok ?? false,
+  });
 });
 afterAll(async () => {
+  await workerProcess?.stop();
   await h?.stop();
 });
 
@@ -541,6 +570,11 @@ describe('operations', () => {
       expect(text).toContain(`# TYPE ${family}`);
     }
     expect(metric(text, 'redress_metrics_source_up{source="visibility"}')).toBe(1);
+    // The worker's (Temporal SDK) and the bridge's metrics, scraped from their own endpoints and appended.
+    expect(metric(text, 'redress_metrics_source_up{source="worker"}')).toBe(1);
+    expect(text).toMatch(/^# TYPE temporal_\w+/m);
+    expect(metric(text, 'redress_metrics_source_up{source="bridge"}')).toBe(1);
+    expect(text).toContain('# TYPE redress_bridge_messages_total counter');
   });
 
   it('GET /openapi.json is a valid OpenAPI 3.1 document covering every route', async () => {

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { API_ROLES, ApiKeyStore, generateApiKey, hashApiKey, type ApiRole } from '../../config/api-keys';
@@ -37,9 +38,18 @@ export interface ApiHarness {
 
 export async function startApiHarness(
   name: string,
-  opts: { rateLimitPerMinute?: number; lifecycleMetrics?: boolean; bridge?: boolean } = {},
+  opts: {
+    rateLimitPerMinute?: number;
+    /** Read the lifecycle topic into the metrics, as the API process does. */
+    lifecycleMetrics?: boolean;
+    /** Run the bridge, and serve its metrics over HTTP for /metrics to append. */
+    bridgeMetrics?: boolean;
+    /** A worker metrics endpoint for /metrics to append. */
+    workerMetricsUrl?: string;
+  } = {},
 ): Promise<ApiHarness> {
-  const stack = await startTestStack(name, { bridge: opts.bridge ?? false });
+  const stack = await startTestStack(name, { bridge: opts.bridgeMetrics ?? false });
+  const bridgeServer = stack.bridge ? await serveRegistry(stack.bridge.metrics.registry) : undefined;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const keys = Object.fromEntries(API_ROLES.map((role) => [role, generateApiKey()])) as Record<ApiRole, string>;
   const store = new ApiKeyStore(API_ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
@@ -50,6 +60,8 @@ export async function startApiHarness(
     scope,
     logger,
     receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
+    ...(opts.workerMetricsUrl ? { workerMetricsUrl: opts.workerMetricsUrl } : {}),
+    ...(bridgeServer ? { bridgeMetricsUrl: bridgeServer.url } : {}),
   });
   const lifecycle = opts.lifecycleMetrics
     ? await startLifecycleMetrics(stack.config, `api-metrics-${scope.taskQueue}`, metrics, logger)
@@ -104,9 +116,35 @@ export async function startApiHarness(
     async stop() {
       await api.close();
       await lifecycle?.stop();
+      await new Promise((resolve) => (bridgeServer ? bridgeServer.server.close(resolve) : resolve(undefined)));
       await stack.stop();
     },
   };
+}
+
+/** Serves a prom-client registry at /metrics on a free port, as the bridge process does. */
+async function serveRegistry(registry: {
+  metrics(): Promise<string>;
+  contentType: string;
+}): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => {
+    void registry.metrics().then((text) => {
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/metrics` };
+}
+
+/** A TCP port that was free a moment ago, for a child process to listen on. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
 }
 
 /**
