@@ -13,6 +13,7 @@ import { describeFieldErrors, fieldErrors } from '../domain/validation';
 
 /** The roles a key can have (the workflow's `system` role is never a caller's). */
 export const API_ROLES = ['service', 'operator', 'supervisor', 'auditor'] as const;
+/** A caller's role. */
 export type ApiRole = (typeof API_ROLES)[number];
 
 /** Who is calling: the key's id (recorded as the actor on the complaint's timeline) and its role. */
@@ -26,11 +27,13 @@ const KeyIdSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'must be 1-100 letters, digits, dot, underscore, @ or hyphen');
 const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash as 64 lower-case hex digits');
 
+/** One configured key: who (id), in which role, and the key's SHA-256. */
 export const ApiKeyEntrySchema = z.strictObject({
   id: KeyIdSchema,
   role: z.enum(API_ROLES),
   sha256: Sha256Schema,
 });
+/** See {@link ApiKeyEntrySchema}. */
 export type ApiKeyEntry = z.infer<typeof ApiKeyEntrySchema>;
 
 /** The key file (`REDRESS_API_KEYS_FILE`): `{ "keys": [{ "id": "alice", "role": "operator", "sha256": "…" }] }`. */
@@ -123,6 +126,7 @@ export interface DevKeyFiles {
   secretsFile: string;
 }
 
+/** The development key files under a data directory. */
 export function devKeyFiles(dataDir: string): DevKeyFiles {
   return { keysFile: join(dataDir, 'api-keys.json'), secretsFile: join(dataDir, 'dev-api-keys.env') };
 }

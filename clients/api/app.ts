@@ -19,6 +19,7 @@ export const API_VERSION = '1.0.0';
 /** Request bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT = 1024 * 1024;
 
+/** What the API is built from: the process's configuration, its Temporal client, logger and keys. */
 export interface ApiDeps {
   config: Config;
   client: Client;
@@ -35,8 +36,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
 }
 
-/** The routes an app registered (method and OpenAPI path), for tests that compare them with the document. */
 const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
+/** The routes an app registered (method and OpenAPI path), for tests that compare them with the document. */
 export function registeredRoutes(app: FastifyInstance): Array<{ method: string; path: string }> {
   return [...(registered.get(app) ?? [])];
 }

@@ -8,6 +8,7 @@ import { forbidden, unauthorized } from './errors';
  */
 export type Access = 'public' | readonly ApiRole[];
 
+/** The access of each kind of route. */
 export const ACCESS = {
   submit: ['service', 'operator', 'supervisor'],
   read: ['operator', 'supervisor', 'auditor'],

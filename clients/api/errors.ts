@@ -34,6 +34,7 @@ export const unauthorized = (message: string) =>
 /** 403: the key is known but its role may not do this. */
 export const forbidden = (message: string, details?: Record<string, unknown>) =>
   new ApiError(403, 'forbidden', message, details);
+/** 404: no such complaint (or route). */
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 /** 409: the action is not allowed in the complaint's current state; the message is the workflow's reason. */
 export const conflict = (message: string, details?: Record<string, unknown>) =>

@@ -38,6 +38,7 @@ const DAY = 24 * HOUR;
 /** Bounds of the in-memory maps (receipt times, seen event ids): oldest first out. */
 const MAX_REMEMBERED = 100_000;
 
+/** Where the metrics come from: visibility (client and scope), and the other processes' endpoints. */
 export interface ApiMetricsOptions {
   client: Client;
   scope: ListScope;
@@ -61,6 +62,7 @@ class BoundedMap<V> extends Map<string, V> {
   }
 }
 
+/** The API's Prometheus registry and what feeds it (see the top of this file). */
 export class ApiMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'method' | 'route' | 'status'>;

@@ -62,6 +62,7 @@ export interface ResponseDoc {
   headers?: Record<string, string>;
 }
 
+/** One route: what the app registers and the OpenAPI document describes. */
 export interface RouteSpec {
   method: 'GET' | 'POST';
   /** Fastify syntax: `/complaints/:id`. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { API_ROLES } from '../../config/api-keys';
 import { ROLES } from '../../domain/actor';
 import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES } from '../../domain/complaint';
 import {
@@ -50,6 +49,7 @@ export const ErrorBodySchema = z
   })
   .meta({ description: 'Every error response' });
 
+/** The `:id` of a complaint route. */
 export const ComplaintIdParamsSchema = z.strictObject({ id: ComplaintIdSchema });
 
 // ------------------------------------------------------------------ complaints
@@ -59,6 +59,7 @@ export const CreateComplaintSchema = ComplaintSchema.extend({
   complaintId: ComplaintIdSchema,
   receivedAt: ComplaintSchema.shape.receivedAt.optional(),
 });
+/** The body of `POST /complaints`, parsed. */
 export type CreateComplaint = z.infer<typeof CreateComplaintSchema>;
 
 const ActorSchema = z.object({ id: z.string(), role: z.enum(ROLES) });
@@ -93,6 +94,7 @@ const RemedySchema = z.object({
   failureReason: z.string().optional(),
 });
 
+/** The `status` query's answer (checked equal to the workflow's `ComplaintStatus` below). */
 export const ComplaintStatusSchema = z.object({
   complaintId: z.string(),
   stage: z.enum(STAGES),
@@ -122,6 +124,7 @@ export const ComplaintStatusSchema = z.object({
 });
 sameType<Equals<z.infer<typeof ComplaintStatusSchema>, ComplaintStatus>>();
 
+/** One timeline entry (checked equal to the workflow's `TimelineEntry`). */
 export const TimelineEntrySchema = z.object({
   at: z.string(),
   actor: ActorSchema,
@@ -134,9 +137,12 @@ sameType<Equals<z.infer<typeof TimelineEntrySchema>, TimelineEntry>>();
 
 /** `GET /complaints/:id`: the status with the whole timeline (DESIGN §5). */
 export const ComplaintDetailSchema = ComplaintStatusSchema.extend({ timeline: z.array(TimelineEntrySchema) });
+/** See {@link ComplaintDetailSchema}. */
 export type ComplaintDetail = z.infer<typeof ComplaintDetailSchema>;
 
+/** `GET /complaints/:id/timeline`. */
 export const TimelineSchema = z.object({ complaintId: z.string(), entries: z.array(TimelineEntrySchema) });
+/** See {@link TimelineSchema}. */
 export type Timeline = z.infer<typeof TimelineSchema>;
 
 // ------------------------------------------------------------------ list
@@ -159,6 +165,7 @@ const csvOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 
 const BoolParamSchema = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** The query of `GET /complaints`: filters, page size and cursor (see clients/api/list.ts). */
 export const ListQuerySchema = z.strictObject({
   stage: csvOf(STAGES).optional(),
   severity: csvOf(SEVERITIES).optional(),
@@ -190,8 +197,10 @@ export const ListQuerySchema = z.strictObject({
     .optional()
     .meta({ description: "The previous page's nextCursor, with the same filters" }),
 });
+/** The list query, parsed: durations in ms, lists split, booleans as booleans. */
 export type ListQuery = z.output<typeof ListQuerySchema>;
 
+/** One row of the list, from the complaint's search attributes. */
 export const ComplaintSummarySchema = z.object({
   complaintId: z.string(),
   stage: z.enum(STAGES),
@@ -211,12 +220,15 @@ export const ComplaintSummarySchema = z.object({
   csat: z.number().optional(),
   reopenCount: z.number(),
 });
+/** See {@link ComplaintSummarySchema}. */
 export type ComplaintSummary = z.infer<typeof ComplaintSummarySchema>;
 
+/** One page of the list. */
 export const ComplaintListSchema = z.object({
   items: z.array(ComplaintSummarySchema).meta({ description: 'Sorted by next deadline (none last), then id' }),
   nextCursor: z.string().optional().meta({ description: 'Absent on the last page' }),
 });
+/** See {@link ComplaintListSchema}. */
 export type ComplaintList = z.infer<typeof ComplaintListSchema>;
 
 // ------------------------------------------------------------------ actions (update inputs without the actor)
@@ -224,14 +236,20 @@ export type ComplaintList = z.infer<typeof ComplaintListSchema>;
 /** The body of an action: the update's input less `actor`, which the API fills in from the caller's key. */
 type Body<I> = Omit<I, 'actor'>;
 
+/** `POST …/assignment`. */
 export const AssignBodySchema = z.strictObject({ assignee: text(100) });
+/** `POST …/account`. */
 export const RecordAccountBodySchema = z.strictObject({
   account: text(10_000).meta({ description: "The customer's own account, in their words" }),
   confirmed: z.boolean().meta({ description: 'True when the customer confirmed it; listening is done only then' }),
 });
+/** `POST …/questions`. */
 export const AskQuestionBodySchema = z.strictObject({ question: text(5_000) });
+/** `POST …/apology`. */
 export const ApologiseBodySchema = z.strictObject({ text: text(5_000), faultAdmitted: z.boolean() });
+/** `POST …/apology/skip`. */
 export const SkipApologyBodySchema = z.strictObject({ reason: text(2_000) });
+/** `POST …/remedy`: a refund or credit names its amount and currency. */
 export const ProposeRemedyBodySchema = z
   .strictObject({
     kind: z.enum(REMEDY_KINDS),
@@ -251,13 +269,18 @@ export const ProposeRemedyBodySchema = z
     if (b.currency === undefined)
       ctx.addIssue({ code: 'custom', path: ['currency'], message: `a ${b.kind} needs a currency` });
   });
+/** `POST …/remedy/decision`. */
 export const DecideRemedyBodySchema = z.strictObject({ approve: z.boolean(), reason: text(2_000) });
+/** `POST …/extension`. */
 export const ExtendBodySchema = z.strictObject({
   reason: text(2_000).meta({ description: 'Why a final response cannot be given yet' }),
   expectedBy: InstantSchema.meta({ description: 'When the final response will be given' }),
 });
+/** `POST …/escalation`. */
 export const EscalateBodySchema = z.strictObject({ reason: text(2_000) });
+/** `POST …/withdrawal`. */
 export const WithdrawBodySchema = z.strictObject({ reason: text(2_000) });
+/** `POST …/resolution`. */
 export const ResolveBodySchema = z.strictObject({
   response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
   outcome: z.enum(OUTCOMES),
@@ -287,6 +310,3 @@ export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   checks: z.record(z.string(), z.boolean()).meta({ description: 'Whether each dependency answered' }),
 });
-
-/** The roles, for the OpenAPI document's descriptions. */
-export const ROLE_NAMES = API_ROLES;

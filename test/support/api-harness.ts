@@ -36,6 +36,7 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
+/** Starts the stack and the API in front of it (see {@link ApiHarness}). */
 export async function startApiHarness(
   name: string,
   opts: {
