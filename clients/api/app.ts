@@ -122,7 +122,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       // Callers without a valid key share their address's bucket, which also slows down key guessing.
       const wait = limiter.take(principal ? `key:${principal.id}` : `ip:${req.ip}`);
       if (wait > 0) throw tooManyRequests(wait);
-      const spec = specs.get(`${req.method} ${req.routeOptions.url ?? ''}`);
+      // Fastify answers HEAD with the GET route's handler: it needs the GET route's access.
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      const spec = specs.get(`${method} ${req.routeOptions.url ?? ''}`);
       // No such route: the not-found handler answers.
       if (spec) authorize(spec.access, principal, req.headers, spec.what);
       if (principal) principals.set(req, principal);

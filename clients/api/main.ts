@@ -38,7 +38,11 @@ async function main(): Promise<void> {
     ...(settings.bridgeMetricsUrl ? { bridgeMetricsUrl: settings.bridgeMetricsUrl } : {}),
     receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
   });
-  const lifecycle = await startLifecycleMetrics(config, settings.metricsGroup, metrics, logger);
+  // In the background: the API serves (and /health says Kafka is down) even while Kafka is unreachable.
+  const lifecycle = startLifecycleMetrics(config, settings.metricsGroup, metrics, logger).catch((err: unknown) => {
+    logger.error({ err: (err as Error).message }, 'lifecycle metrics not available: cannot read the lifecycle topic');
+    return undefined;
+  });
   const app = buildApi({
     config,
     client,
@@ -57,7 +61,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping api');
     app
       .close()
-      .then(() => lifecycle.stop())
+      .then(() => lifecycle)
+      .then((l) => l?.stop())
       .then(close)
       .then(() => process.exit(0))
       .catch(() => process.exit(1));

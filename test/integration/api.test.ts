@@ -342,6 +342,9 @@ describe('roles: every route, allowed and refused', () => {
       expect({ route: r.path, status: wrong.status }).toEqual({ route: r.path, status: 401 });
       expect(wrong.json.message).toMatch(/not valid/);
     }
+    // HEAD runs the GET handler: it needs the same key.
+    const head = await fetch(`${h.base}/complaints/${closed}`, { method: 'HEAD' });
+    expect(head.status).toBe(401);
   });
 });
 
