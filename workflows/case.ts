@@ -131,7 +131,9 @@ export class ComplaintCase {
       now,
       SYSTEM_ACTOR,
       'received',
-      `regime ${this.policy.id} v${this.policy.version}, region ${this.a.region}, severity ${this.a.severity}`,
+      `submitted by ${this.input.openedBy.source}; regime ${this.policy.id} v${this.policy.version}, region ${this.a.region}, severity ${this.a.severity}`,
+      undefined,
+      this.input.openedBy.eventId,
     );
     if (this.a.repeatOf.length > 0) {
       this.flag(

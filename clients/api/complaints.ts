@@ -63,7 +63,7 @@ export class Complaints {
   }
 
   async status(complaintId: string): Promise<ComplaintStatus> {
-    return this.read(complaintId, () => this.handle(complaintId).query(statusQuery));
+    return freshen(await this.read(complaintId, () => this.handle(complaintId).query(statusQuery)), Date.now());
   }
 
   async timeline(complaintId: string): Promise<TimelineEntry[]> {
@@ -121,4 +121,15 @@ export class Complaints {
       return undefined;
     }
   }
+}
+
+/**
+ * A query answers with the workflow's own time, which is the time of its last event: a complaint that
+ * has been quiet for hours would report hours too many left. Time left is measured again on read.
+ */
+export function freshen(status: ComplaintStatus, now: number): ComplaintStatus {
+  return {
+    ...status,
+    clocks: status.clocks.map((c) => (c.status === 'running' ? { ...c, timeLeftMs: Date.parse(c.deadline) - now } : c)),
+  };
 }

@@ -1,3 +1,5 @@
+import { freshen } from '../../clients/api/complaints';
+import type { ComplaintStatus } from '../../workflows/messages';
 import { decodeCursor, encodeCursor, filterKey, filterQuery } from '../../clients/api/list';
 import { formatDuration, parseDuration } from '../../clients/api/duration';
 import { RateLimiter } from '../../clients/api/rate-limit';
@@ -147,5 +149,30 @@ describe('the rate limiter', () => {
     limiter.take('c'); // a is forgotten: it starts again with a full bucket
     expect(limiter.take('a')).toBe(0);
     expect(limiter.take('c')).toBeGreaterThan(0);
+  });
+});
+
+describe('freshen', () => {
+  it('measures the time left of running clocks when read, not when the workflow last woke', () => {
+    const clock = {
+      clock: 'first-response',
+      kind: 'deadline' as const,
+      deadline: '2026-01-02T00:00:00.000Z',
+      timeLeftMs: 1,
+      remaining: 1,
+      unit: 'hours',
+      target: 24,
+      warningsFired: [],
+      breached: false,
+    };
+    const status = {
+      clocks: [
+        { ...clock, status: 'running' as const },
+        { ...clock, clock: 'acknowledgement', status: 'stopped' as const },
+      ],
+    } as unknown as ComplaintStatus;
+    const fresh = freshen(status, Date.parse('2026-01-01T12:00:00.000Z'));
+    expect(fresh.clocks[0]!.timeLeftMs).toBe(12 * 3_600_000);
+    expect(fresh.clocks[1]!.timeLeftMs).toBe(1);
   });
 });

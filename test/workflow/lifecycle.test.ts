@@ -38,6 +38,10 @@ describe('the happy path', () => {
       const firstDeadline = s.clocks.find((c) => c.clock === 'first-response')!.deadline;
       expect(ack.body).toContain(firstDeadline);
       expect(s.clocks.find((c) => c.clock === 'acknowledgement')).toMatchObject({ status: 'stopped', met: true });
+      expect((await h.timeline())[0]).toMatchObject({
+        action: 'received',
+        detail: expect.stringContaining('submitted by test') as string,
+      });
 
       await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
       await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice in October.', confirmed: true });
