@@ -1,5 +1,14 @@
 import type { ResponseKind } from './policy/vocabulary';
 
+/** The standard paragraphs of every FCA final response (DISP 1.6.2R and DISP 1 Annex 3R). */
+const FCA_FINAL_RESPONSE_PARTS = [
+  'ombudsman-referral-right',
+  'ombudsman-time-limit-6-months',
+  'ombudsman-contact-details',
+  'ombudsman-leaflet',
+  'time-limit-waiver-position',
+];
+
 /**
  * Which required parts of a regulated response the message templates themselves supply (standard
  * wording about the ombudsman, the CFPB, time limits). Everything else a policy requires must come from
@@ -8,13 +17,7 @@ import type { ResponseKind } from './policy/vocabulary';
  */
 export const TEMPLATE_PARTS: Readonly<Record<string, Partial<Record<ResponseKind, readonly string[]>>>> = {
   'fca-disp': {
-    'final-response': [
-      'ombudsman-referral-right',
-      'ombudsman-time-limit-6-months',
-      'ombudsman-contact-details',
-      'ombudsman-leaflet',
-      'time-limit-waiver-position',
-    ],
+    'final-response': FCA_FINAL_RESPONSE_PARTS,
     'summary-resolution': [
       'complaint-resolved-statement',
       'ombudsman-referral-right',
@@ -31,13 +34,7 @@ export const TEMPLATE_PARTS: Readonly<Record<string, Partial<Record<ResponseKind
     decline: ['ombudsman-referral-right'],
   },
   'fca-payments': {
-    'final-response': [
-      'ombudsman-referral-right',
-      'ombudsman-time-limit-6-months',
-      'ombudsman-contact-details',
-      'ombudsman-leaflet',
-      'time-limit-waiver-position',
-    ],
+    'final-response': FCA_FINAL_RESPONSE_PARTS,
     decline: ['ombudsman-referral-right'],
   },
   cfpb: {},

@@ -60,6 +60,7 @@ export class ActionRefused extends Error {
   override readonly name = 'ActionRefused';
 }
 
+/** Every stage but the two a complaint never leaves (closed, withdrawn). */
 const OPEN_STAGES: readonly Stage[] = [
   'received',
   'acknowledged',

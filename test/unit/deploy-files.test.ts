@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('holds no secret: the database password must come from the environment', () => {
-    const withoutPassword = { ...process.env, REDRESS_API_KEYS_FILE: '/dev/null' };
+    const withoutPassword: NodeJS.ProcessEnv = { ...process.env, REDRESS_API_KEYS_FILE: '/dev/null' };
     delete withoutPassword.POSTGRES_PASSWORD;
     const result = compose(['config', '-q'], withoutPassword);
     expect(result.status).not.toBe(0);
