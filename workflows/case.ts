@@ -26,6 +26,7 @@ import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { BreachAction, LifecycleEvent, ResponseKind } from '../domain/policy/vocabulary';
 import { templateParts } from '../domain/response-parts';
 import { respectCheck } from '../domain/respect-check';
+import { STAGES } from '../domain/stages';
 import type {
   ApologiseInput,
   AskQuestionInput,
@@ -60,16 +61,8 @@ export class ActionRefused extends Error {
   override readonly name = 'ActionRefused';
 }
 
-/** Every stage but the two a complaint never leaves (closed, withdrawn). */
-const OPEN_STAGES: readonly Stage[] = [
-  'received',
-  'acknowledged',
-  'listening',
-  'apology',
-  'remedy',
-  'follow-up',
-  'resolved',
-];
+/** Every stage but the two a complaint never leaves. */
+const OPEN_STAGES: readonly Stage[] = STAGES.filter((s) => s !== 'closed' && s !== 'withdrawn');
 const BEFORE_FINAL: readonly Stage[] = ['acknowledged', 'listening', 'apology', 'remedy'];
 const ACTING_ROLES: readonly Role[] = ['operator', 'supervisor'];
 const REMEDY_DUE_CLOCK = 'remedy-due';
@@ -656,18 +649,8 @@ export class ComplaintCase {
   }
 
   onRemedyFulfilled(now: number, f: ExternalFact<InboundData<'remedy.fulfilled'>>): void {
-    const remedy = this.remedy;
-    if (!remedy || remedy.remedyId !== f.data.remedyId || remedy.status !== 'requested') {
-      this.record(
-        now,
-        systemActor(f),
-        'remedy.fulfilled',
-        `ignored: remedy ${f.data.remedyId} is not the one requested`,
-        ['unexpected remedy event'],
-        f.eventId,
-      );
-      return;
-    }
+    const remedy = this.requestedRemedy(now, 'remedy.fulfilled', f);
+    if (!remedy) return;
     remedy.status = 'fulfilled';
     this.stopClock(now, REMEDY_DUE_CLOCK);
     this.record(
@@ -685,18 +668,8 @@ export class ComplaintCase {
   }
 
   onRemedyFailed(now: number, f: ExternalFact<InboundData<'remedy.failed'>>): void {
-    const remedy = this.remedy;
-    if (!remedy || remedy.remedyId !== f.data.remedyId || remedy.status !== 'requested') {
-      this.record(
-        now,
-        systemActor(f),
-        'remedy.failed',
-        `ignored: remedy ${f.data.remedyId} is not the one requested`,
-        ['unexpected remedy event'],
-        f.eventId,
-      );
-      return;
-    }
+    const remedy = this.requestedRemedy(now, 'remedy.failed', f);
+    if (!remedy) return;
     remedy.status = 'failed';
     remedy.failureReason = f.data.reason;
     this.stopClock(now, REMEDY_DUE_CLOCK);
@@ -707,6 +680,24 @@ export class ComplaintCase {
       reason: f.data.reason,
     });
     this.alertSupervisor('remedy failed', f.data.reason);
+  }
+
+  /**
+   * The remedy a fulfilment fact is about, if it is the one awaiting fulfilment; otherwise the fact is
+   * put on the timeline as ignored (a stale or misaddressed event must not change a settled remedy).
+   */
+  private requestedRemedy(now: number, action: string, f: ExternalFact<{ remedyId: string }>): Remedy | undefined {
+    const remedy = this.remedy;
+    if (remedy && remedy.remedyId === f.data.remedyId && remedy.status === 'requested') return remedy;
+    this.record(
+      now,
+      systemActor(f),
+      action,
+      `ignored: remedy ${f.data.remedyId} is not the one requested`,
+      ['unexpected remedy event'],
+      f.eventId,
+    );
+    return undefined;
   }
 
   onSurveyResponded(now: number, f: ExternalFact<InboundData<'survey.responded'>>): void {

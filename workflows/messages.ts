@@ -22,18 +22,8 @@ export interface ComplaintInput {
 /** The workflow's signature, for typed starts by name: `client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, …)`. */
 export type ComplaintWorkflow = (input: ComplaintInput) => Promise<ComplaintStatus>;
 
-export const STAGES = [
-  'received',
-  'acknowledged',
-  'listening',
-  'apology',
-  'remedy',
-  'follow-up',
-  'resolved',
-  'closed',
-  'withdrawn',
-] as const;
-export type Stage = (typeof STAGES)[number];
+import type { Stage } from '../domain/stages';
+export { STAGES, type Stage } from '../domain/stages';
 
 export const OUTCOMES = ['upheld', 'partly-upheld', 'not-upheld'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

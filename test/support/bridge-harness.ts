@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection, QueryNotRegisteredError } from '@temporalio/client';
+import { QueryNotRegisteredError, type Client, type Connection } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import pino from 'pino';
-import { loadConfig, type Config } from '../../config';
-import { ensureTopics } from '../../infra/kafka-topics';
+import type { Config } from '../../config';
 import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
 import { TopicCollector, testKafka, testProducer } from './kafka';
-import { quietTemporalRuntime, workflowBundle } from './stack';
+import { quietTemporalRuntime, startTestRun, workflowBundle } from './stack';
 import { complaintWorkflowId } from '../../domain/ids';
 import { repoRoot } from '../../infra/paths';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
@@ -288,18 +285,7 @@ export async function startBridgeStack(
   options: BridgeOptions = {},
 ): Promise<BridgeStack> {
   quietCoreRuntime();
-  const run = `${name}-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({
-    ...process.env,
-    ...env,
-    REDRESS_TOPIC_PREFIX: `${run}.`,
-    TEMPORAL_TASK_QUEUE: `tq-${run}`,
-    REDRESS_BRIDGE_GROUP: `bridge-${run}`,
-  });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  await ensureTopics(config.kafka.brokers, config.topics);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const { config, logger, connection, client } = await startTestRun(name, env);
   const bundle = await workflowBundle();
   let stopping = false;
   let current: ComplaintWorkerHandle | undefined;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config';
 import { ensureTopics } from '../../infra/kafka-topics';
 import { startBridge, type Bridge } from '../../workers/bridge/bridge';
@@ -34,6 +34,34 @@ const quietBundlerLogger = {
   error: (m: string) => console.error(m),
 };
 
+/** What every test file's run of Redress shares: its own configuration, topics and Temporal client. */
+export interface TestRun {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  client: Client;
+}
+
+/**
+ * Configuration unique to one test file's run (topic prefix, task queue, consumer group), its topics
+ * created, and a Temporal client: so files never see each other's events.
+ */
+export async function startTestRun(name: string, env: NodeJS.ProcessEnv = {}): Promise<TestRun> {
+  const run = `${name}-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    ...process.env,
+    ...env,
+    REDRESS_TOPIC_PREFIX: `${run}.`,
+    TEMPORAL_TASK_QUEUE: `tq-${run}`,
+    REDRESS_BRIDGE_GROUP: `bridge-${run}`,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  await ensureTopics(config.kafka.brokers, config.topics);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  return { config, logger, connection, client };
+}
+
 export interface TestStack {
   config: Config;
   client: Client;
@@ -53,17 +81,7 @@ export interface TestStack {
  */
 export async function startTestStack(name: string, opts: { bridge?: boolean } = {}): Promise<TestStack> {
   quietTemporalRuntime();
-  const run = `${name}-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({
-    ...process.env,
-    REDRESS_TOPIC_PREFIX: `${run}.`,
-    TEMPORAL_TASK_QUEUE: `tq-${run}`,
-    REDRESS_BRIDGE_GROUP: `bridge-${run}`,
-  });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  await ensureTopics(config.kafka.brokers, config.topics);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const { config, logger, connection, client } = await startTestRun(name);
   const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle() });
   const running = worker.worker.run();
   const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger);
