@@ -59,7 +59,21 @@ export class Complaints {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       created = false;
     }
-    return { created, status: await this.status(complaintId) };
+    return { created, status: await this.statusAfterIntake(complaintId) };
+  }
+
+  /**
+   * The status once intake has assessed the complaint (regime and deadlines known), which takes a
+   * workflow task or two; after `waitMs` without it, the status as it is (stage `received`, regime
+   * `pending`), so a slow worker never holds a submission open.
+   */
+  private async statusAfterIntake(complaintId: string, waitMs = 10_000): Promise<ComplaintStatus> {
+    const deadline = Date.now() + waitMs;
+    for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+      const status = await this.status(complaintId);
+      if (status.regime !== 'pending' || Date.now() >= deadline) return status;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   async status(complaintId: string): Promise<ComplaintStatus> {
