@@ -4,7 +4,7 @@ import { complaintWorkflowId } from '../../domain/ids';
 import { startBridge, type Bridge } from '../../workers/bridge/bridge';
 import type { DeadLetter } from '../../workers/bridge/dead-letter';
 import type { DeliveryTarget } from '../../workers/bridge/route';
-import { groupCaughtUp, publishAll, waitUntil, workflowIdsOn, type StreamMessage } from '../support/bridge-harness';
+import { groupCaughtUp, publishAll, waitUntil, workflowIdsOn, workflowStatus, type StreamMessage } from '../support/bridge-harness';
 import { receivedEvent } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
 import { followUpEvent } from '../support/malformed';
@@ -123,7 +123,7 @@ describe('the bridge delivering to a probe workflow', () => {
   it('dead-letters a fact for a closed complaint, and counts a redelivered complaint.received as a duplicate', async () => {
     await publishAll(stack.producer, [received('closed-1'), fact('customer.withdrew', 'closed-1', 'evt-closed-bye')]);
     const handle = stack.client.workflow.getHandle(complaintWorkflowId('closed-1'));
-    await waitUntil('the complaint to close', async () => (await handle.describe()).status.name === 'COMPLETED');
+    await waitUntil('the complaint to close', async () => (await workflowStatus(handle)) === 'COMPLETED');
 
     await publishAll(stack.producer, [fact('customer.replied', 'closed-1', 'evt-closed-late')]);
     await waitUntil('the late fact to be dead-lettered', () => letters().some((l) => l.eventId === 'evt-closed-late'));

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryNotRegisteredError, type Client, type Connection } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError, type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Config } from '../../config';
@@ -30,6 +30,19 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(250);
+  }
+}
+
+/**
+ * The workflow's status name, or `undefined` while it does not exist yet: the bridge starts it
+ * asynchronously, so a test that polls for a status must not fail on the first poll that wins the race.
+ */
+export async function workflowStatus(handle: WorkflowHandle): Promise<string | undefined> {
+  try {
+    return (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
   }
 }
 
