@@ -1,5 +1,7 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import { complaintWorkflowId } from '../../domain/ids';
-import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintWorkflow } from '../../workflows/messages';
+import { complaintStartOptions } from '../../clients/complaint-start';
+import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintInput, type ComplaintWorkflow } from '../../workflows/messages';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -109,34 +111,56 @@ describe('repeat complaints (visibility on the real dev server)', () => {
     await stack?.stop();
   });
 
-  it('flags a new complaint from a customer who has another open complaint', async () => {
-    const customer = { ...complaintFixture().customer, id: `cust-repeat-${Date.now()}` };
-    const start = (id: string) =>
-      stack.client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, {
-        workflowId: complaintWorkflowId(id),
-        taskQueue: stack.config.temporal.taskQueue,
-        args: [
-          {
-            complaintId: id,
-            complaint: complaintFixture({ customer }),
-            openedBy: { eventId: `evt-${id}`, source: 'test' },
-          },
-        ],
-      });
-    await start('rep-first');
-    // Visibility is eventually consistent: wait until the first complaint is findable by customer.
-    const query = `RedressCustomerId = '${customer.id}'`;
-    for (let found = 0; found === 0;) {
-      found = (await stack.client.workflow.count(query)).count;
-      if (found === 0) await new Promise((r) => setTimeout(r, 200));
+  const input = (id: string, customer: { id: string }): ComplaintInput => ({
+    complaintId: id,
+    complaint: complaintFixture({ customer: { ...complaintFixture().customer, ...customer } }),
+    openedBy: { eventId: `evt-${id}`, source: 'test' },
+  });
+  /** Counts matches, waiting (bounded) for visibility, which is eventually consistent, to reach `want`. */
+  const countWhen = async (query: string, want: number): Promise<number> => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const { count } = await stack.client.workflow.count(query);
+      if (count >= want || Date.now() > deadline) return count;
+      await new Promise((r) => setTimeout(r, 200));
     }
-    const second = await start('rep-second');
-    let status = await second.query(statusQuery);
-    while (status.regime === 'pending') status = await second.query(statusQuery);
+  };
+
+  it('flags a new complaint from a customer who has another open complaint', async () => {
+    const customer = { id: `cust-repeat-${Date.now()}` };
+    const start = (id: string) =>
+      stack.client.workflow.start<ComplaintWorkflow>(
+        COMPLAINT_WORKFLOW,
+        complaintStartOptions(input(id, customer), stack.config.temporal.taskQueue),
+      );
+    const assessed = async (handle: WorkflowHandle<ComplaintWorkflow>) => {
+      let status = await handle.query(statusQuery);
+      while (status.regime === 'pending') status = await handle.query(statusQuery);
+      return status;
+    };
+    // The first is assessed alone (no other complaint yet), and visible, before the second arrives.
+    expect((await assessed(await start('rep-first'))).repeatOf).toEqual([]);
+    expect(await countWhen(`RedressCustomerId = '${customer.id}'`, 1)).toBe(1);
+    const status = await assessed(await start('rep-second'));
     expect(status.repeatOf).toEqual(['rep-first']);
     expect(status.flags.join(' ')).toMatch(/repeat complaint/);
     const first = await stack.client.workflow.getHandle(complaintWorkflowId('rep-first')).query(statusQuery);
     expect(first.repeatOf).toEqual([]);
+  });
+
+  it('makes a complaint findable by its customer from the start, before any worker has run it', async () => {
+    // A task queue nobody polls: whatever visibility shows, the start itself put there. Without it, a
+    // second complaint from the same customer arriving before the first was assessed would not be flagged.
+    const customer = { id: `cust-early-${Date.now()}` };
+    const handle = await stack.client.workflow.start<ComplaintWorkflow>(
+      COMPLAINT_WORKFLOW,
+      complaintStartOptions(input('early-1', customer), `${stack.config.temporal.taskQueue}-nobody-polls`),
+    );
+    try {
+      expect(await countWhen(`RedressCustomerId = '${customer.id}' AND RedressStage = 'received'`, 1)).toBe(1);
+    } finally {
+      await handle.terminate('test finished');
+    }
   });
 });
 

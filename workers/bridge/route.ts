@@ -1,8 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FollowUpEventType, InboundData, InboundEvent } from '../../domain/events';
 import { complaintWorkflowId } from '../../domain/ids';
+import { complaintStartOptions } from '../../clients/complaint-start';
 import {
   COMPLAINT_WORKFLOW,
   complaintReceivedSignal,
@@ -82,13 +83,9 @@ export async function deliver(client: Client, target: DeliveryTarget, event: Inb
         openedBy: { eventId: event.eventId, source: event.source },
       };
       await client.workflow.signalWithStart(target.workflowType, {
-        workflowId,
-        taskQueue: target.taskQueue,
-        args: [input],
+        ...complaintStartOptions(input, target.taskQueue),
         signal: complaintReceivedSignal,
         signalArgs: [{ eventId: event.eventId, source: event.source }],
-        // One workflow per complaint, ever: a closed complaint is not opened again by a redelivery.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       return { kind: 'delivered' };
     }
