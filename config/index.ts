@@ -68,6 +68,8 @@ const ApiEnvSchema = z.object({
   REDRESS_API_KEYS_FILE: z.string().min(1).optional(),
   REDRESS_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   REDRESS_API_LIST_SCAN_LIMIT: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  REDRESS_API_READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  REDRESS_API_ACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   REDRESS_WORKER_METRICS_URL: metricsUrl('http://127.0.0.1:9465/metrics'),
   REDRESS_BRIDGE_METRICS_URL: metricsUrl('http://127.0.0.1:9464/metrics'),
   REDRESS_API_METRICS_GROUP: z.string().min(1).optional(),
@@ -83,6 +85,8 @@ export interface ApiSettings {
   rateLimitPerMinute: number;
   /** How many complaints one list request may read from visibility to sort them by next deadline. */
   listScanLimit: number;
+  /** How long a request waits for a worker to answer a query, and to take an action, before a 503. */
+  workerTimeouts: { readMs: number; actionMs: number };
   /** Metrics endpoints whose text `/metrics` appends: the worker's (Temporal SDK) and the bridge's. */
   workerMetricsUrl?: string;
   bridgeMetricsUrl?: string;
@@ -102,6 +106,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     ...(e.REDRESS_API_KEYS_FILE ? { keysFile: e.REDRESS_API_KEYS_FILE } : {}),
     rateLimitPerMinute: e.REDRESS_API_RATE_LIMIT,
     listScanLimit: e.REDRESS_API_LIST_SCAN_LIMIT,
+    workerTimeouts: { readMs: e.REDRESS_API_READ_TIMEOUT_MS, actionMs: e.REDRESS_API_ACTION_TIMEOUT_MS },
     ...(e.REDRESS_WORKER_METRICS_URL ? { workerMetricsUrl: e.REDRESS_WORKER_METRICS_URL } : {}),
     ...(e.REDRESS_BRIDGE_METRICS_URL ? { bridgeMetricsUrl: e.REDRESS_BRIDGE_METRICS_URL } : {}),
     metricsGroup: e.REDRESS_API_METRICS_GROUP ?? `${env.KAFKA_CLIENT_ID ?? 'redress'}-api-metrics`,

@@ -1,5 +1,6 @@
 import { EnvelopeSchema, INBOUND_DATA_SCHEMAS, type InboundEvent, type InboundEventType } from './events';
-import { fieldErrors, type FieldError } from './validation';
+import { findUnsafeText } from './unsafe-text';
+import { fieldErrors, jsonErrorMessage, type FieldError } from './validation';
 
 /** Larger messages are refused: one complaint must not fill a workflow's history or a Kafka batch. */
 export const MAX_INBOUND_BYTES = 256 * 1024;
@@ -40,43 +41,6 @@ const reject = (code: RejectionCode, reason: string, errors: FieldError[] = []):
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * C0 and C1 control characters other than tab, line feed and carriage return: no complaint text
- * needs them, a NUL breaks PostgreSQL text columns (Temporal's visibility store in production), and
- * they hide text from the person reading a dead letter or a log. Lone UTF-16 surrogates (from
- * `\ud800`-style escapes) cannot be encoded back to UTF-8, so the text would silently change.
- */
-const FORBIDDEN_CHARACTERS =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** The first string (value or property name) with a forbidden character, or a value nested too deeply. */
-function findUnsafeText(json: unknown): { code: 'too-deep' | 'control-characters'; field: string } | undefined {
-  // Iterative, so a hostile nesting depth cannot overflow the stack.
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: json, path: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    const field = path || '(root)';
-    if (typeof value === 'string') {
-      if (FORBIDDEN_CHARACTERS.test(value)) return { code: 'control-characters', field };
-    } else if (value !== null && typeof value === 'object') {
-      if (depth >= MAX_INBOUND_DEPTH) return { code: 'too-deep', field };
-      const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-      for (const [name, child] of entries) {
-        if (FORBIDDEN_CHARACTERS.test(name)) return { code: 'control-characters', field: `${field}(property name)` };
-        stack.push({ value: child, path: path ? `${path}.${name}` : name, depth: depth + 1 });
-      }
-    }
-  }
-  return undefined;
-}
-
-/** JSON.parse's message without the excerpt of the input that Node quotes (it may hold personal data). */
-function jsonErrorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/,? ".*"(?:\.\.\.)? is not valid JSON$/s, '').slice(0, 200);
-}
-
-/**
  * Parses one inbound Kafka message: size, JSON, envelope, the event type allowed on that topic, the
  * payload schema of that type, and the key (which must be the complaint id, or per-complaint ordering
  * is lost). Pure: the caller decides what a rejection means (the dead-letter topic).
@@ -99,7 +63,7 @@ export function parseInbound(role: InboundTopicRole, value: Buffer | null, key: 
   } catch (err) {
     return reject('not-json', `not valid JSON: ${jsonErrorMessage(err)}`);
   }
-  const unsafe = findUnsafeText(json);
+  const unsafe = findUnsafeText(json, MAX_INBOUND_DEPTH);
   if (unsafe?.code === 'too-deep') {
     return reject('too-deep', `JSON nested deeper than ${MAX_INBOUND_DEPTH} levels`, [
       { field: unsafe.field, message: `must not nest deeper than ${MAX_INBOUND_DEPTH} levels` },

@@ -18,3 +18,9 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 export function describeFieldErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.field}: ${e.message}`).join('; ');
 }
+
+/** JSON.parse's message without the excerpt of the input that Node quotes (it may hold personal data). */
+export function jsonErrorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/,? ".*"(?:\.\.\.)? is not valid JSON$/s, '').slice(0, 200);
+}

@@ -16,6 +16,7 @@ import type { ActionBase, ComplaintInput, ComplaintStatus } from './messages';
 import * as m from './messages';
 import { SA } from '../domain/search-attributes';
 import { ActionRefused, ComplaintCase } from './case';
+import { intakeStatus } from './intake-status';
 
 /**
  * Local activities: each step's publishing runs inside the workflow task that decided it, which keeps a
@@ -227,29 +228,4 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   await commit(k);
   await condition(allHandlersFinished);
   return k.status(Date.now());
-}
-
-/** The status of a complaint whose intake assessment has not finished yet (a moment after it arrived). */
-function intakeStatus(input: ComplaintInput, receivedAt: number): ComplaintStatus {
-  const { complaint } = input;
-  return {
-    complaintId: input.complaintId,
-    stage: 'received',
-    regime: 'pending',
-    policyVersion: 0,
-    region: 'pending',
-    severity: complaint.severity ?? 'medium',
-    category: complaint.category,
-    channel: complaint.channel,
-    customerId: complaint.customer.id,
-    escalated: false,
-    breached: false,
-    breaches: [],
-    clocks: [],
-    waitingOnCustomer: false,
-    reopenCount: 0,
-    repeatOf: [],
-    flags: [],
-    receivedAt: new Date(receivedAt).toISOString(),
-  };
 }

@@ -6,8 +6,9 @@ import type { Config } from '../../config';
 import type { ApiKeyStore, Principal } from '../../config/api-keys';
 import type { FieldError } from '../../domain/validation';
 import { authorize, identify } from './auth';
-import { Complaints } from './complaints';
+import { Complaints, type WorkerTimeouts } from './complaints';
 import { ApiError, badRequest, tooManyRequests } from './errors';
+import { parseJsonBody } from './json-body';
 import { ApiMetrics } from './metrics';
 import { openApiDocument, openApiPath } from './openapi';
 import { RateLimiter } from './rate-limit';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   listScanLimit?: number;
   /** Kafka and Temporal reachability, for /health. */
   health?: () => Promise<Record<string, boolean>>;
+  /** How long to wait for a worker to answer a query or take an action (defaults: 10 s and 30 s). */
+  workerTimeouts?: WorkerTimeouts;
   /** The metrics behind /metrics; made here (visibility counts only) when not given. */
   metrics?: ApiMetrics;
 }
@@ -70,7 +73,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Typed as Fastify's logger so the app is a plain FastifyInstance for its callers.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT });
-  const complaints = new Complaints(client, config.temporal.taskQueue);
+  // JSON bodies are read as bytes and checked as the bridge checks Kafka events (see json-body.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  const complaints = new Complaints(client, config.temporal.taskQueue, deps.workerTimeouts);
   const scope = { taskQueue: config.temporal.taskQueue };
   const metrics =
     deps.metrics ??

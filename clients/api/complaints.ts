@@ -1,13 +1,18 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import {
   ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   type UpdateDefinition,
 } from '@temporalio/common';
 import type { Actor } from '../../domain/actor';
 import { complaintWorkflowId } from '../../domain/ids';
+import { complaintStartOptions } from '../complaint-start';
 import {
   COMPLAINT_WORKFLOW,
   statusQuery,
@@ -18,8 +23,19 @@ import {
   type ComplaintWorkflow,
   type TimelineEntry,
 } from '../../workflows/messages';
-import { conflict, notFound } from './errors';
+import { intakeStatus } from '../../workflows/intake-status';
+import { ApiError, conflict, notFound, workerUnavailable } from './errors';
 import type { CreateComplaint } from './schemas';
+
+/**
+ * How long the API waits for a worker: to answer a query, and to take an action (a workflow update).
+ * Set by REDRESS_API_READ_TIMEOUT_MS and REDRESS_API_ACTION_TIMEOUT_MS.
+ */
+export interface WorkerTimeouts {
+  readMs: number;
+  actionMs: number;
+}
+export const DEFAULT_WORKER_TIMEOUTS: WorkerTimeouts = { readMs: 10_000, actionMs: 30_000 };
 
 /**
  * What the API asks of Temporal, with Temporal's outcomes mapped to the API's: an unknown complaint is a
@@ -29,6 +45,7 @@ export class Complaints {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    private readonly timeouts: WorkerTimeouts = DEFAULT_WORKER_TIMEOUTS,
   ) {}
 
   private handle(complaintId: string) {
@@ -39,7 +56,10 @@ export class Complaints {
    * Starts the complaint's workflow; `created` is false when one with that id already exists (running
    * or finished), which is then the complaint answered with — never a second one.
    */
-  async submit(body: CreateComplaint, submittedBy: string): Promise<{ created: boolean; status: ComplaintStatus }> {
+  async submit(
+    body: CreateComplaint,
+    submittedBy: string,
+  ): Promise<{ created: boolean; accepted?: boolean; status: ComplaintStatus }> {
     const { complaintId, ...complaint } = body;
     const input: ComplaintInput = {
       complaintId,
@@ -49,17 +69,27 @@ export class Complaints {
     };
     let created = true;
     try {
-      await this.client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, {
-        workflowId: complaintWorkflowId(complaintId),
-        taskQueue: this.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
+      await this.client.workflow.start<ComplaintWorkflow>(
+        COMPLAINT_WORKFLOW,
+        complaintStartOptions(input, this.taskQueue),
+      );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       created = false;
     }
-    return { created, status: await this.statusAfterIntake(complaintId) };
+    try {
+      return { created, status: await this.statusAfterIntake(complaintId) };
+    } catch (err) {
+      // Started, and safe in Temporal, but no worker has taken it in yet: say so (202) rather than fail.
+      if (created && err instanceof ApiError && err.statusCode === 503) {
+        return {
+          created,
+          accepted: true,
+          status: intakeStatus(input, Math.min(Date.parse(input.complaint.receivedAt), Date.now())),
+        };
+      }
+      throw err;
+    }
   }
 
   /**
@@ -84,11 +114,20 @@ export class Complaints {
     return this.read(complaintId, () => this.handle(complaintId).query(timelineQuery));
   }
 
+  /**
+   * A query, bounded: a running complaint is answered by a worker, and with none polling Temporal would
+   * hold the call for its own 30 s and then fail it as an internal error.
+   */
   private async read<T>(complaintId: string, query: () => Promise<T>): Promise<T> {
     try {
-      return await query();
+      return await this.client.withDeadline(Date.now() + this.timeouts.readMs, query);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`no complaint ${complaintId}`);
+      if (isGrpcDeadlineError(err)) {
+        throw workerUnavailable(
+          `no worker answered for complaint ${complaintId} within ${this.timeouts.readMs / 1000} s: try again shortly`,
+        );
+      }
       throw err;
     }
   }
@@ -107,8 +146,19 @@ export class Complaints {
   ): Promise<ComplaintStatus> {
     const args = [{ ...input, actor } as I] as [I];
     try {
-      return await this.handle(complaintId).executeUpdate(update, { args, ...(updateId ? { updateId } : {}) });
+      // Bounded: with no worker polling, an update would wait for one for as long as the caller waits.
+      return await this.client.withDeadline(Date.now() + this.timeouts.actionMs, () =>
+        this.handle(complaintId).executeUpdate(update, { args, ...(updateId ? { updateId } : {}) }),
+      );
     } catch (err) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+        // Temporal holds an update it has admitted until a worker takes it; the same update id then
+        // returns the first outcome, so the caller's retry is safe.
+        throw workerUnavailable(
+          `no worker took the ${action} on complaint ${complaintId} within ${this.timeouts.actionMs / 1000} s: ` +
+            'it may still be applied when a worker runs; retry with the same Idempotency-Key to learn its outcome',
+        );
+      }
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
         if (cause instanceof ApplicationFailure && cause.type === 'ActionRefused') {

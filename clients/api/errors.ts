@@ -48,3 +48,9 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     { retryAfterSeconds },
     { 'retry-after': String(retryAfterSeconds) },
   );
+/**
+ * 503: no worker answered in time (none is running, or all are too busy). `Retry-After` says when to
+ * try again; an action sent with an Idempotency-Key can be retried safely and is never applied twice.
+ */
+export const workerUnavailable = (message: string, retryAfterSeconds = 5) =>
+  new ApiError(503, 'unavailable', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
   const { client, close } = await connectClient(config);
   const scope = { taskQueue: config.temporal.taskQueue };
-  const complaints = new Complaints(client, config.temporal.taskQueue);
+  const complaints = new Complaints(client, config.temporal.taskQueue, settings.workerTimeouts);
   const metrics = new ApiMetrics({
     client,
     scope,
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     metrics,
     rateLimitPerMinute: settings.rateLimitPerMinute,
     listScanLimit: settings.listScanLimit,
+    workerTimeouts: settings.workerTimeouts,
     health: async () => ({
       temporal: await temporalHealthy(config.temporal.address, config.temporal.namespace),
       kafka: await kafkaHealthy(config.kafka.brokers[0] ?? ''),

@@ -47,6 +47,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Not allowed in the complaint’s current stage: the message is the reason',
   413: 'The body is larger than 1 MiB',
   429: 'Too many requests from this caller: see Retry-After',
+  503: 'No worker answered in time: see Retry-After; an action may still be applied, so retry it with the same Idempotency-Key',
 };
 
 /** The error statuses a route can answer, from its shape. */
@@ -58,6 +59,8 @@ export function errorStatuses(r: RouteSpec): number[] {
   if (r.conflicts) statuses.add(409);
   if (r.body) statuses.add(413);
   statuses.add(429);
+  // A complaint's own routes are answered by the worker running its workflow.
+  if (r.path.includes(':id') || r.waitsOnWorker) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 

@@ -82,6 +82,8 @@ export interface RouteSpec {
   responses: Record<number, ResponseDoc>;
   /** Error statuses beyond those the route's shape implies (see openapi.ts). */
   conflicts?: boolean;
+  /** Waits on a worker (a complaint's query or update), so it can answer 503; implied by `:id` paths. */
+  waitsOnWorker?: boolean;
   handler: (ctx: RouteContext<unknown, unknown, unknown>) => Promise<RouteResult>;
 }
 
@@ -198,6 +200,8 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       access: ACCESS.submit,
       what: 'submit complaints',
       body: CreateComplaintSchema,
+      // The status of a complaint that already exists comes from its worker.
+      waitsOnWorker: true,
       responses: {
         201: {
           description: 'Created: its status',
@@ -209,11 +213,17 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
           schema: ComplaintStatusSchema,
           headers: { Location: 'The complaint’s URL' },
         },
+        202: {
+          description:
+            'Started, but no worker has taken it in yet (none running, or all busy): its status as received, regime pending',
+          schema: ComplaintStatusSchema,
+          headers: { Location: 'The complaint’s URL' },
+        },
       },
       handler: async (ctx) => {
-        const { created, status } = await complaints.submit(ctx.body, ctx.principal?.id ?? 'unknown');
+        const { created, accepted, status } = await complaints.submit(ctx.body, ctx.principal?.id ?? 'unknown');
         return {
-          status: created ? 201 : 200,
+          status: accepted ? 202 : created ? 201 : 200,
           headers: { location: `/complaints/${encodeURIComponent(status.complaintId)}` },
           body: status,
         };

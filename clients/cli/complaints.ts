@@ -49,7 +49,11 @@ export function submit(argv: string[], io: ApiCliIo): Promise<number> {
     }
     const res = await apiClient(env(io), values.api).request<ComplaintStatus>('POST', '/complaints', body);
     if (values.json) return io.out(JSON.stringify(res.body, null, 2));
-    io.out(`${res.status === 201 ? 'created' : 'exists (not submitted again)'}: ${summaryLine(res.body)}`);
+    const outcome: Record<number, string> = {
+      201: 'created',
+      202: 'accepted (no worker has taken it in yet; it will be acknowledged when one runs)',
+    };
+    io.out(`${outcome[res.status] ?? 'exists (not submitted again)'}: ${summaryLine(res.body)}`);
   });
 }
 

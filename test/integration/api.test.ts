@@ -16,6 +16,8 @@ import { startManaged, type ManagedProcess } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
 import { eventually, freePort, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
+import { workflowBundle } from '../support/stack';
+import { createComplaintWorker } from '../../workers/worker';
 
 /**
  * The HTTP API on the real stack (Temporal dev server, Kafka, the real worker): every route, every role
@@ -392,6 +394,42 @@ describe('errors', () => {
     expect(key.status).toBe(400);
   });
 
+  it('400 for text the Kafka bridge refuses too: control characters (naming the field), bad UTF-8, deep nesting', async () => {
+    type Refusal = { error: string; message: string; details: Array<{ field: string; message: string }> };
+    const control = await h.call<Refusal>('operator', 'POST', '/complaints', {
+      ...complaint(`ctl-${run}`),
+      description: 'charged twice\u0000 again',
+    });
+    expect(control.status).toBe(400);
+    expect(control.json.details).toEqual([
+      { field: 'description', message: 'must not contain control characters other than tab, CR and LF' },
+    ]);
+
+    // "café" with the é as a lone Latin-1 byte: a lenient decoder would store U+FFFD in its place.
+    const json = JSON.stringify({ ...complaint(`utf-${run}`), summary: 'caf@' });
+    const at = json.indexOf('caf@') + 3;
+    const latin1 = Buffer.concat([
+      Buffer.from(json.slice(0, at)),
+      Buffer.from([0xe9]),
+      Buffer.from(json.slice(at + 1)),
+    ]);
+    const badBytes = await h.call<Refusal>('operator', 'POST', '/complaints', latin1);
+    expect(badBytes.status).toBe(400);
+    expect(badBytes.json).toMatchObject({ error: 'bad_request', details: [{ field: '(body)' }] });
+    expect(badBytes.json.message).toMatch(/UTF-8/);
+
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const nested = await h.call<Refusal>('operator', 'POST', '/complaints', { ...complaint(`deep-${run}`), deep });
+    expect(nested.status).toBe(400);
+    expect(nested.json.details[0]!.field).toMatch(/^deep(\.d)+$/);
+
+    // Refused before anything started: none of the three exists.
+    for (const id of [`ctl-${run}`, `utf-${run}`, `deep-${run}`]) {
+      expect((await h.call('auditor', 'GET', `/complaints/${id}`)).status).toBe(404);
+    }
+  });
+
   it('404 for a complaint that does not exist, on reads and actions', async () => {
     for (const [method, url, body] of [
       ['GET', '/complaints/no-such-complaint', undefined],
@@ -517,6 +555,76 @@ describe('list', () => {
     const hourAgo = new Date(Date.now() - HOUR).toISOString();
     await listShows(q(`receivedFrom=${hourAgo}`), [`f-${run}-a`]);
     await listShows(q(`receivedTo=${hourAgo}`), [`f-${run}-b`]);
+  });
+});
+
+describe('when no worker answers', () => {
+  it('202 for a new complaint, 503 with Retry-After on reads and actions; the action applies once when a worker comes', async () => {
+    // An API on a task queue nobody polls yet, with short waits so the test does not wait 30 s.
+    const { config } = h.stack;
+    const lateConfig = { ...config, temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-late` } };
+    const key = 'rdk_late-operator';
+    const api = buildApi({
+      config: lateConfig,
+      client: h.stack.client,
+      logger: pino({ level: 'silent' }),
+      keys: new ApiKeyStore([{ id: 'late-operator', role: 'operator', sha256: hashApiKey(key) }]),
+      workerTimeouts: { readMs: 1_500, actionMs: 1_500 },
+    });
+    await api.listen({ host: '127.0.0.1', port: 0 });
+    const address = api.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
+    };
+    const id = `late-${run}`;
+    let worker: Awaited<ReturnType<typeof createComplaintWorker>> | undefined;
+    let running: Promise<void> | undefined;
+    try {
+      const submitted = await send('POST', '/complaints', complaint(id));
+      expect(submitted.status).toBe(202);
+      expect(submitted.headers.get('location')).toBe(`/complaints/${id}`);
+      expect(submitted.json).toMatchObject({ complaintId: id, stage: 'received', regime: 'pending' });
+
+      const read = await send('GET', `/complaints/${id}`);
+      expect(read.status).toBe(503);
+      expect(read.headers.get('retry-after')).toBe('5');
+      expect(read.json).toMatchObject({ error: 'unavailable' });
+
+      const escalate = () =>
+        send('POST', `/complaints/${id}/escalation`, { reason: 'R' }, { 'idempotency-key': `esc-${id}` });
+      const waiting = await escalate();
+      expect(waiting.status).toBe(503);
+      expect(waiting.json.message).toMatch(/retry with the same Idempotency-Key/);
+
+      // A worker comes: the complaint is taken in, and the retried action returns the one outcome.
+      worker = await createComplaintWorker(lateConfig, pino({ level: 'silent' }), {
+        workflowBundle: await workflowBundle(),
+      });
+      running = worker.worker.run();
+      const retried = await eventually(async () => {
+        const res = await escalate();
+        expect(res.status).toBe(200);
+        return res;
+      });
+      expect(retried.json).toMatchObject({ complaintId: id, escalated: true });
+      const timeline = (await send('GET', `/complaints/${id}/timeline`)).json as unknown as Timeline;
+      expect(timeline.entries.filter((e) => e.action === 'escalated')).toHaveLength(1);
+    } finally {
+      await api.close();
+      worker?.worker.shutdown();
+      await running;
+      await worker?.close();
+      await h.stack.client.workflow
+        .getHandle(complaintWorkflowId(id))
+        .terminate('test finished')
+        .catch(() => undefined);
+    }
   });
 });
 

@@ -103,7 +103,10 @@ export async function startApiHarness(
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+        // A string or bytes go as they are (malformed bodies); anything else as JSON.
+        ...(body !== undefined
+          ? { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }
+          : {}),
       });
       const text = await res.text();
       let json: unknown;

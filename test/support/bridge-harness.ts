@@ -1,7 +1,13 @@
 import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueryNotRegisteredError, WorkflowNotFoundError, type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  type Client,
+  type Connection,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Config } from '../../config';

@@ -115,7 +115,10 @@ describe('API settings', () => {
       workerMetricsUrl: 'http://127.0.0.1:9465/metrics',
       bridgeMetricsUrl: 'http://127.0.0.1:9464/metrics',
       metricsGroup: 'redress-api-metrics',
+      workerTimeouts: { readMs: 10_000, actionMs: 30_000 },
     });
+    expect(loadApiSettings({ REDRESS_API_ACTION_TIMEOUT_MS: '5000' }).workerTimeouts.actionMs).toBe(5_000);
+    expect(() => loadApiSettings({ REDRESS_API_READ_TIMEOUT_MS: '0' })).toThrow(/REDRESS_API_READ_TIMEOUT_MS/);
     expect(loadApiSettings({ REDRESS_WORKER_METRICS_URL: 'off', REDRESS_BRIDGE_METRICS_URL: '' })).not.toHaveProperty(
       'workerMetricsUrl',
     );

@@ -14,7 +14,12 @@ describe('renderNotification', () => {
     expect(n.body).toContain('2026-11-23T10:00:00.000Z');
     expect(n.subject).toContain('c-9');
     expect(n.idempotencyKey).toBe('c-9:acknowledgement');
-    expect(n.recipient).toEqual({ type: 'customer', customerId: 'cust-1', name: 'Ada Lovelace', email: 'ada@example.com' });
+    expect(n.recipient).toEqual({
+      type: 'customer',
+      customerId: 'cust-1',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+    });
   });
 
   it('refuses to render with a missing variable rather than send a letter with a blank', () => {

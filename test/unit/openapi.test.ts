@@ -66,11 +66,23 @@ describe('the OpenAPI document', () => {
 
   it('documents the error statuses each route can answer, and which routes need no key', () => {
     const submit = doc.paths['/complaints']!.post!;
-    expect(Object.keys(submit.responses).sort()).toEqual(['200', '201', '400', '401', '403', '413', '429']);
+    expect(Object.keys(submit.responses).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '400',
+      '401',
+      '403',
+      '413',
+      '429',
+      '503',
+    ]);
     const decide = doc.paths['/complaints/{id}/remedy/decision']!.post!;
     expect(Object.keys(decide.responses)).toEqual(
-      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '413']),
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '413', '503']),
     );
+    // Lists read visibility, not a worker: no 503 for want of one.
+    expect(Object.keys(doc.paths['/complaints']!.get!.responses)).not.toContain('503');
     expect(doc.paths['/health']!.get!.security).toEqual([]);
     expect(errorStatuses(routes.find((r) => r.path === '/metrics')!)).toEqual([429]);
   });
