@@ -119,11 +119,12 @@ export class Complaints {
    * hold the call for its own 30 s and then fail it as an internal error.
    */
   private async read<T>(complaintId: string, query: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeouts.readMs;
     try {
-      return await this.client.withDeadline(Date.now() + this.timeouts.readMs, query);
+      return await this.client.withDeadline(deadline, query);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`no complaint ${complaintId}`);
-      if (isGrpcDeadlineError(err)) {
+      if (noWorkerAnswered(err, deadline)) {
         throw workerUnavailable(
           `no worker answered for complaint ${complaintId} within ${this.timeouts.readMs / 1000} s: try again shortly`,
         );
@@ -145,13 +146,14 @@ export class Complaints {
     updateId?: string,
   ): Promise<ComplaintStatus> {
     const args = [{ ...input, actor } as I] as [I];
+    // Bounded: with no worker polling, an update would wait for one for as long as the caller waits.
+    const deadline = Date.now() + this.timeouts.actionMs;
     try {
-      // Bounded: with no worker polling, an update would wait for one for as long as the caller waits.
-      return await this.client.withDeadline(Date.now() + this.timeouts.actionMs, () =>
+      return await this.client.withDeadline(deadline, () =>
         this.handle(complaintId).executeUpdate(update, { args, ...(updateId ? { updateId } : {}) }),
       );
     } catch (err) {
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+      if (noWorkerAnswered(err, deadline)) {
         // Temporal holds an update it has admitted until a worker takes it; the same update id then
         // returns the first outcome, so the caller's retry is safe.
         throw workerUnavailable(
@@ -185,6 +187,17 @@ export class Complaints {
       return undefined;
     }
   }
+}
+
+/**
+ * Whether a call failed for want of a worker: the SDK's deadline error, or any failure once the
+ * deadline has passed (the form a timed-out call takes depends on where it was cut short: the client's
+ * retries, the frontend or the history service). A missing complaint or a refused action is an answer.
+ */
+function noWorkerAnswered(err: unknown, deadline: number): boolean {
+  if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) return false;
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return true;
+  return Date.now() >= deadline;
 }
 
 /**

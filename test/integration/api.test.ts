@@ -564,10 +564,12 @@ describe('when no worker answers', () => {
     const { config } = h.stack;
     const lateConfig = { ...config, temporal: { ...config.temporal, taskQueue: `${config.temporal.taskQueue}-late` } };
     const key = 'rdk_late-operator';
+    // What the API logged, shown with a failed assertion (a 500's cause is only in the log).
+    const logs: string[] = [];
     const api = buildApi({
       config: lateConfig,
       client: h.stack.client,
-      logger: pino({ level: 'silent' }),
+      logger: pino({ level: 'warn' }, { write: (line: string) => void logs.push(line) }),
       keys: new ApiKeyStore([{ id: 'late-operator', role: 'operator', sha256: hashApiKey(key) }]),
       workerTimeouts: { readMs: 1_500, actionMs: 1_500 },
     });
@@ -587,19 +589,19 @@ describe('when no worker answers', () => {
     let running: Promise<void> | undefined;
     try {
       const submitted = await send('POST', '/complaints', complaint(id));
-      expect(submitted.status).toBe(202);
+      expect({ status: submitted.status, logs }).toEqual({ status: 202, logs: [] });
       expect(submitted.headers.get('location')).toBe(`/complaints/${id}`);
       expect(submitted.json).toMatchObject({ complaintId: id, stage: 'received', regime: 'pending' });
 
       const read = await send('GET', `/complaints/${id}`);
-      expect(read.status).toBe(503);
+      expect({ status: read.status, logs }).toEqual({ status: 503, logs: [] });
       expect(read.headers.get('retry-after')).toBe('5');
       expect(read.json).toMatchObject({ error: 'unavailable' });
 
       const escalate = () =>
         send('POST', `/complaints/${id}/escalation`, { reason: 'R' }, { 'idempotency-key': `esc-${id}` });
       const waiting = await escalate();
-      expect(waiting.status).toBe(503);
+      expect({ status: waiting.status, logs }).toEqual({ status: 503, logs: [] });
       expect(waiting.json.message).toMatch(/retry with the same Idempotency-Key/);
 
       // A worker comes: the complaint is taken in, and the retried action returns the one outcome.
