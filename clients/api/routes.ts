@@ -257,10 +257,10 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       params: ComplaintIdParamsSchema,
       responses: { 200: { description: 'The complaint', schema: ComplaintDetailSchema } },
       handler: async (ctx) => {
-        const [status, timeline] = await Promise.all([
-          complaints.status(ctx.params.id),
-          complaints.timeline(ctx.params.id),
-        ]);
+        // One after the other: while a complaint's workflow task is pending, Temporal buffers one
+        // query per workflow and refuses a second at once; the second is quick once the first answered.
+        const status = await complaints.status(ctx.params.id);
+        const timeline = await complaints.timeline(ctx.params.id);
         return { body: { ...status, timeline } };
       },
     }),
