@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
-import { eventually, freePort, startApiHarness, type ApiHarness } from '../support/api-harness';
+import { eventually, listenLocally, startApiHarness, type ApiHarness } from '../support/api-harness';
+import { freePort } from '../support/bridge-harness';
 import { complaintFixture } from '../support/fixtures';
 import { workflowBundle } from '../support/stack';
 import { createComplaintWorker } from '../../workers/worker';
@@ -461,10 +462,8 @@ describe('errors', () => {
       ]),
       rateLimitPerMinute: 3,
     });
-    await limited.listen({ host: '127.0.0.1', port: 0 });
+    const url = `${await listenLocally(limited)}/complaints/sub-${run}`;
     try {
-      const address = limited.server.address();
-      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/complaints/sub-${run}`;
       const get = (key: string) => fetch(url, { headers: { authorization: `Bearer ${key}` } });
       for (let i = 0; i < 3; i++) expect((await get(keys.a)).status).toBe(200);
       const refused = await get(keys.a);
@@ -573,9 +572,7 @@ describe('when no worker answers', () => {
       keys: new ApiKeyStore([{ id: 'late-operator', role: 'operator', sha256: hashApiKey(key) }]),
       workerTimeouts: { readMs: 1_500, actionMs: 1_500 },
     });
-    await api.listen({ host: '127.0.0.1', port: 0 });
-    const address = api.server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const base = await listenLocally(api);
     const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -646,10 +643,9 @@ describe('operations', () => {
         kafka: await kafkaHealthy('127.0.0.1:1'),
       }),
     });
-    await degraded.listen({ host: '127.0.0.1', port: 0 });
+    const base = await listenLocally(degraded);
     try {
-      const address = degraded.server.address();
-      const res = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/health`);
+      const res = await fetch(`${base}/health`);
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'degraded', checks: { temporal: true, kafka: false } });
     } finally {

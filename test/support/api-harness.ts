@@ -79,9 +79,7 @@ export async function startApiHarness(
       kafka: await kafkaHealthy(stack.config.kafka.brokers[0] ?? ''),
     }),
   });
-  await api.listen({ host: '127.0.0.1', port: 0 });
-  const address = api.server.address();
-  const base = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+  const base = await listenLocally(api);
   return {
     stack,
     api,
@@ -142,13 +140,11 @@ async function serveRegistry(registry: {
   return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/metrics` };
 }
 
-/** A TCP port that was free a moment ago, for a child process to listen on. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
+/** Starts `app` listening on a free local port; its base URL (`http://127.0.0.1:PORT`). */
+export async function listenLocally(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
 
 /**
