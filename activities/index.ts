@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { calendarSnapshotAround } from '../domain/calendar';
+import { metricMeter } from '@temporalio/activity';
+import { calendarSnapshotCovering } from '../domain/calendar';
+import { permanentFailure } from './publish-failure';
 import type { CalendarSnapshot } from '../domain/clock';
 import { assessSeverity } from '../domain/assess';
 import type { Complaint, Severity } from '../domain/complaint';
 import { REDRESS_SOURCE, type OutboundEvent } from '../domain/events';
-import { complaintIdFromWorkflowId, complaintWorkflowId, publishedEventId } from '../domain/ids';
+import { complaintIdFromWorkflowId, complaintWorkflowId, notificationEventId, remedyRequestEventId } from '../domain/ids';
 import { regionFor, selectPolicy, type Policy } from '../domain/policy';
 import { SA } from '../domain/search-attributes';
 import type { Topics } from '../domain/topics';
@@ -53,7 +55,28 @@ export interface PublishBatch {
   lifecycle?: OutboundEvent[];
 }
 
+/** A message that can never be published (the broker refused it, or it could not be rendered). */
+export interface PublishFailure {
+  eventId: string;
+  topic: string;
+  /** The notification kind, or the event type. */
+  kind: string;
+  reason: string;
+}
+
+/** What a publish did: every message sent except those in `failed`, which no retry can send. */
+export interface PublishReport {
+  failed: PublishFailure[];
+}
+
 const RECENT_DAYS = 90;
+
+/** Counts a message that can never be published, in the worker's Prometheus metrics (by topic). */
+function publishFailures(topic: string): void {
+  metricMeter.createCounter('redress_publish_failed', 'messages', 'Messages that could never be published').add(1, {
+    topic,
+  });
+}
 
 /**
  * The complaint workflow's side effects. A factory, so the worker injects one shared Kafka producer,
@@ -63,7 +86,7 @@ const RECENT_DAYS = 90;
 export function createActivities({ publisher, topics, logger, policies, client }: ActivityDeps) {
   return {
     /** Picks the regime and its calendar, assesses severity, and looks for the customer's other complaints. */
-    async assess(complaintId: string, complaint: Complaint): Promise<Assessment> {
+    async assess(complaintId: string, complaint: Complaint, asOf?: string): Promise<Assessment> {
       const policy = selectPolicy(
         policies,
         {
@@ -74,7 +97,9 @@ export function createActivities({ publisher, topics, logger, policies, client }
         complaint.receivedAt,
       );
       const region = regionFor(policy, complaint.customer.jurisdiction);
-      const snapshot = calendarSnapshotAround(region, complaint.receivedAt);
+      // From receipt to two years after the later of receipt and now: a complaint received long ago is
+      // still worked today (the legacy engine passes no `asOf` and gets the range around receipt).
+      const snapshot = calendarSnapshotCovering(region, complaint.receivedAt, asOf ?? complaint.receivedAt);
       const repeatOf = client ? await findOtherComplaints(client, complaint.customer.id, complaintId, logger) : [];
       logger.info(
         { complaintId, regime: policy.id, version: policy.version, region, repeats: repeatOf.length },
@@ -83,24 +108,49 @@ export function createActivities({ publisher, topics, logger, policies, client }
       return { policy, region, snapshot, severity: assessSeverity(complaint), repeatOf };
     },
 
-    /** Publishes a step's notifications, remedy requests and lifecycle events, in that order. */
-    async publish(batch: PublishBatch, occurredAt: string): Promise<void> {
+    /**
+     * A business calendar covering `from` to two years after `through`: the workflow asks for a wider
+     * one before the one it has runs out, so a complaint open for years keeps its clocks.
+     */
+    async calendar(region: string, from: string, through: string): Promise<CalendarSnapshot> {
+      return calendarSnapshotCovering(region, from, through);
+    },
+
+    /**
+     * Publishes a step's notifications, remedy requests and lifecycle events, in that order. A message
+     * that can never be published (refused by the broker, a template that cannot render) is reported
+     * in the result and the rest go on; anything else (the broker away) fails the attempt, and the retry
+     * republishes the same ids, which consumers drop.
+     */
+    async publish(batch: PublishBatch, occurredAt: string): Promise<PublishReport> {
+      const failed: PublishFailure[] = [];
+      const permanently = (err: unknown, f: Omit<PublishFailure, 'reason'>): void => {
+        const reason = permanentFailure(err);
+        if (reason === undefined) throw err;
+        failed.push({ ...f, reason });
+        publishFailures(f.topic);
+        logger.error({ complaintId: batch.lifecycle?.[0]?.complaintId, ...f, reason }, 'message can never be published');
+      };
       for (const req of batch.notifications ?? []) {
-        const rendered = renderNotification(req);
-        const eventId = publishedEventId(req.complaintId, `notify:${req.step}`);
-        const event: OutboundEvent = {
-          eventId,
-          type: 'notification.requested',
-          complaintId: req.complaintId,
-          occurredAt,
-          source: REDRESS_SOURCE,
-          data: { ...rendered },
-        };
-        await publisher.publish(topics.notifications, req.complaintId, event, { eventId, type: event.type });
-        logger.info({ complaintId: req.complaintId, kind: req.kind, eventId }, 'notification published');
+        const eventId = notificationEventId(req.complaintId, req.step);
+        try {
+          const rendered = renderNotification(req);
+          const event: OutboundEvent = {
+            eventId,
+            type: 'notification.requested',
+            complaintId: req.complaintId,
+            occurredAt: req.occurredAt ?? occurredAt,
+            source: REDRESS_SOURCE,
+            data: { ...rendered },
+          };
+          await publisher.publish(topics.notifications, req.complaintId, event, { eventId, type: event.type });
+          logger.info({ complaintId: req.complaintId, kind: req.kind, eventId }, 'notification published');
+        } catch (err) {
+          permanently(err, { eventId, topic: topics.notifications, kind: req.kind });
+        }
       }
       for (const req of batch.remedies ?? []) {
-        const eventId = publishedEventId(req.complaintId, `remedy-request:${req.remedyId}`);
+        const eventId = remedyRequestEventId(req.complaintId, req.remedyId);
         const { complaintId, ...data } = req;
         const event: OutboundEvent = {
           eventId,
@@ -110,19 +160,28 @@ export function createActivities({ publisher, topics, logger, policies, client }
           source: REDRESS_SOURCE,
           data: { ...data, idempotencyKey: req.remedyId },
         };
-        await publisher.publish(topics.remedies, complaintId, event, { eventId, type: event.type });
-        logger.info({ complaintId, remedyId: req.remedyId, eventId }, 'remedy requested');
+        try {
+          await publisher.publish(topics.remedies, complaintId, event, { eventId, type: event.type });
+          logger.info({ complaintId, remedyId: req.remedyId, eventId }, 'remedy requested');
+        } catch (err) {
+          permanently(err, { eventId, topic: topics.remedies, kind: event.type });
+        }
       }
       for (const event of batch.lifecycle ?? []) {
-        await publisher.publish(topics.lifecycle, event.complaintId, event, {
-          eventId: event.eventId,
-          type: event.type,
-        });
-        logger.info(
-          { complaintId: event.complaintId, type: event.type, eventId: event.eventId },
-          'lifecycle event published',
-        );
+        try {
+          await publisher.publish(topics.lifecycle, event.complaintId, event, {
+            eventId: event.eventId,
+            type: event.type,
+          });
+          logger.info(
+            { complaintId: event.complaintId, type: event.type, eventId: event.eventId },
+            'lifecycle event published',
+          );
+        } catch (err) {
+          permanently(err, { eventId: event.eventId, topic: topics.lifecycle, kind: event.type });
+        }
       }
+      return { failed };
     },
   };
 }

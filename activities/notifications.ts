@@ -16,6 +16,8 @@ export interface NotificationRequest {
   channel: string;
   /** Values the template fills in (deadline, question, apology text...). */
   vars: Record<string, string>;
+  /** When the workflow decided to send it (the outbox stamps it; the batch's instant otherwise). */
+  occurredAt?: string;
 }
 
 /** The rendered message, as published on `complaints.notifications` inside the event envelope. */

@@ -1,5 +1,6 @@
 import type { ResponseKind } from '../domain/policy/vocabulary';
 import { templateParts } from '../domain/response-parts';
+import { TemplateError } from './publish-failure';
 
 /**
  * Customer messages, written once, per locale. Outbound words come from here, never from code paths
@@ -120,7 +121,7 @@ const OUTCOME_TEXT: Record<string, string> = {
 function fill(template: string, vars: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const value = vars[name];
-    if (value === undefined) throw new Error(`template variable "${name}" has no value`);
+    if (value === undefined) throw new TemplateError(`template variable "${name}" has no value`);
     return value;
   });
 }
@@ -154,7 +155,7 @@ export function renderTemplate(
       .map(([, text]) => text);
     const standard = templateParts(regime, kind as ResponseKind).map((part) => {
       const text = PART_TEXT[part];
-      if (!text) throw new Error(`no standard text for part "${part}"`);
+      if (!text) throw new TemplateError(`no standard text for part "${part}"`);
       return text;
     });
     if (agentParts.length + standard.length > 0) body += `\n\n${[...agentParts, ...standard].join('\n\n')}`;

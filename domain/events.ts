@@ -99,6 +99,8 @@ export const LIFECYCLE_EVENT_TYPES = [
   'complaint.reopened',
   'complaint.closed',
   'complaint.withdrawn',
+  /** The record view changed (domain/complaint-view.ts): what the store's complaint row is made of. */
+  'complaint.updated',
 ] as const;
 export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
 

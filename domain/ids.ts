@@ -23,3 +23,13 @@ export function complaintIdFromWorkflowId(workflowId: string): string | undefine
 export function publishedEventId(complaintId: string, step: string): string {
   return `redress:${complaintId}:${step}`;
 }
+
+/** The id of the notification event a workflow step asked for. */
+export function notificationEventId(complaintId: string, step: string): string {
+  return publishedEventId(complaintId, `notify:${step}`);
+}
+
+/** The id of the remedy request event for a remedy. */
+export function remedyRequestEventId(complaintId: string, remedyId: string): string {
+  return publishedEventId(complaintId, `remedy-request:${remedyId}`);
+}

@@ -1,4 +1,5 @@
-import type { Assessment, PublishBatch, RemedyRequest } from '../activities';
+import type { Assessment, PublishBatch, PublishFailure, RemedyRequest } from '../activities';
+import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
 import type { NotificationKind, NotificationRequest } from '../activities/notifications';
 import type { Actor, Role } from '../domain/actor';
 import { SYSTEM_ACTOR } from '../domain/actor';
@@ -17,6 +18,7 @@ import {
   timeLeft,
   toEpochMs,
   type ClockEvent,
+  type ClockSpec,
   type ClockState,
   type Duration,
 } from '../domain/clock';
@@ -56,6 +58,41 @@ import type { InboundData } from '../domain/events';
  * messages, timers and activities. Every instant comes from the caller (workflow time), never a clock.
  */
 
+/** The state a case carries into a new run (continue-as-new): plain JSON. */
+export interface CarriedCase {
+  assessment: Assessment;
+  receivedAt: number;
+  state: {
+    stage: Stage;
+    clocks: Record<string, ClockState>;
+    breaches: Array<{ clock: string; at: string }>;
+    escalated: boolean;
+    assignee?: string;
+    waitingOnCustomer: boolean;
+    listeningDone: boolean;
+    remedy?: Remedy;
+    remedyCount: number;
+    outcome?: ComplaintStatus['outcome'];
+    csat?: number;
+    reopenCount: number;
+    cycle: number;
+    flags: string[];
+    firstResponseAt?: number;
+    finalResponseAt?: number;
+    extended: boolean;
+    scheduled: ComplaintCase['scheduled'];
+    timeline: TimelineEntry[];
+    timelineDropped: number;
+    seen: string[];
+    escalations: number;
+    dueInDays?: number;
+    alerts: number;
+    occurrences: Record<string, number>;
+    viewRevision: number;
+    lastView: string;
+  };
+}
+
 /** An action refused: the message says why, in words an operator can act on. */
 export class ActionRefused extends Error {
   override readonly name = 'ActionRefused';
@@ -71,10 +108,22 @@ const MONEY_REMEDIES = new Set(['refund', 'credit']);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** How outbound ids are derived: `legacy` for complaints started before the outbox engine (see ids below). */
+export type IdScheme = 'legacy' | 'occurrence';
+
+/** Options of a case; the workflow passes the engine's. */
+export interface CaseOptions {
+  ids: IdScheme;
+  /** Most timeline entries kept in state (older ones stay in earlier runs' histories); unbounded if absent. */
+  timelineLimit?: number;
+  /** Most event ids remembered for deduplication (oldest forgotten first); unbounded if absent. */
+  seenLimit?: number;
+}
+
 export class ComplaintCase {
   stage: Stage = 'received';
   readonly policy: Policy;
-  readonly a: Assessment;
+  a: Assessment;
   clocks: Record<string, ClockState> = {};
   breaches: Array<{ clock: string; at: string }> = [];
   escalated = false;
@@ -95,17 +144,24 @@ export class ComplaintCase {
   /** Things the workflow must do at an instant that are not policy clocks. */
   scheduled: { surveyAt?: number; surveyWindowEndsAt?: number; reopenWindowEndsAt?: number } = {};
   readonly timeline: TimelineEntry[] = [];
+  /** Timeline entries no longer kept in state (see `timelineLimit`). */
+  timelineDropped = 0;
   readonly seen = new Set<string>();
   private outbox: Required<PublishBatch> = { notifications: [], remedies: [], lifecycle: [] };
   private escalations = 0;
   /** The promised fulfilment time of the remedy awaiting approval. */
   private dueInDays?: number;
   private alerts = 0;
+  /** How often each repeatable thing has happened: the occurrence numbers outbound ids are derived from. */
+  private occurrences: Record<string, number> = {};
+  private viewRevision = 0;
+  private lastView = '';
 
   constructor(
     readonly input: ComplaintInput,
     assessment: Assessment,
     readonly receivedAt: number,
+    readonly options: CaseOptions = { ids: 'legacy' },
   ) {
     this.a = assessment;
     this.policy = assessment.policy;
@@ -114,6 +170,64 @@ export class ComplaintCase {
 
   get complaintId(): string {
     return this.input.complaintId;
+  }
+
+  // ------------------------------------------------------------------ continue-as-new
+
+  /** Everything the complaint needs to go on in a new run, as plain JSON (the outbox is carried apart). */
+  carry(): CarriedCase {
+    return {
+      assessment: this.a,
+      receivedAt: this.receivedAt,
+      state: {
+        stage: this.stage,
+        clocks: this.clocks,
+        breaches: this.breaches,
+        escalated: this.escalated,
+        ...(this.assignee !== undefined ? { assignee: this.assignee } : {}),
+        waitingOnCustomer: this.waitingOnCustomer,
+        listeningDone: this.listeningDone,
+        ...(this.remedy ? { remedy: this.remedy } : {}),
+        remedyCount: this.remedyCount,
+        ...(this.outcome ? { outcome: this.outcome } : {}),
+        ...(this.csat !== undefined ? { csat: this.csat } : {}),
+        reopenCount: this.reopenCount,
+        cycle: this.cycle,
+        flags: this.flags,
+        ...(this.firstResponseAt !== undefined ? { firstResponseAt: this.firstResponseAt } : {}),
+        ...(this.finalResponseAt !== undefined ? { finalResponseAt: this.finalResponseAt } : {}),
+        extended: this.extended,
+        scheduled: this.scheduled,
+        timeline: this.timeline,
+        timelineDropped: this.timelineDropped,
+        seen: [...this.seen],
+        escalations: this.escalations,
+        ...(this.dueInDays !== undefined ? { dueInDays: this.dueInDays } : {}),
+        alerts: this.alerts,
+        occurrences: this.occurrences,
+        viewRevision: this.viewRevision,
+        lastView: this.lastView,
+      },
+    };
+  }
+
+  /** The case as a previous run carried it (see `carry`). */
+  static resume(input: ComplaintInput, carried: CarriedCase, options: CaseOptions): ComplaintCase {
+    const k = new ComplaintCase(input, carried.assessment, carried.receivedAt, options);
+    const { seen, timeline, ...state } = carried.state;
+    Object.assign(k, state);
+    k.seen.clear();
+    for (const id of seen) k.seen.add(id);
+    k.timeline.push(...timeline);
+    return k;
+  }
+
+  /**
+   * Uses a calendar snapshot covering a wider range (the workflow asks for one before the current one
+   * runs out). Deadlines already computed stand: the calendar's days they relied on are the same.
+   */
+  useCalendar(snapshot: Assessment['snapshot']): void {
+    this.a = { ...this.a, snapshot };
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -135,9 +249,7 @@ export class ComplaintCase {
         `repeat complaint: the customer has other open or recent complaints (${this.a.repeatOf.join(', ')})`,
       );
     }
-    for (const clock of clocksStartingOn(this.policy, 'received')) {
-      this.clocks[clock.name] = startClock(clockSpec(this.policy, clock), this.receivedAt, this.a.snapshot);
-    }
+    for (const clock of clocksStartingOn(this.policy, 'received')) this.start(clockSpec(this.policy, clock), this.receivedAt);
     this.lifecycle(now, 'complaint.opened', 'opened', {
       category: c.category,
       channel: c.channel,
@@ -202,7 +314,12 @@ export class ComplaintCase {
   private fireClockEvent(now: number, event: ClockEvent): void {
     const kind = this.clockKind(event.clock);
     const deadline = this.clocks[event.clock]?.deadline;
-    const cycle = `c${this.cycle}:x${this.clocks[event.clock]?.extensions.length ?? 0}`;
+    const extensions = this.clocks[event.clock]?.extensions.length ?? 0;
+    // Legacy ids named the complaint's cycle, which a second remedy's due clock shares with the first.
+    const cycle =
+      this.options.ids === 'legacy'
+        ? `c${this.cycle}:x${extensions}`
+        : `r${this.occurrences[`clock:${event.clock}`] ?? 1}:x${extensions}`;
     if (event.type === 'warning') {
       if (kind === 'window') return;
       this.record(
@@ -425,7 +542,9 @@ export class ComplaintCase {
       'account-recorded',
       i.confirmed ? 'confirmed by the customer' : 'sent to the customer to confirm',
     );
-    this.notify('account-confirmation', `account:c${this.cycle}:${this.timeline.length}`, { account: i.account });
+    this.notify('account-confirmation', this.repeatable('account', `account:c${this.cycle}:${this.timeline.length}`), {
+      account: i.account,
+    });
     this.firstResponse(now);
     if (i.confirmed) {
       this.listeningDone = true;
@@ -439,7 +558,9 @@ export class ComplaintCase {
 
   doAskQuestion(now: number, i: AskQuestionInput): void {
     this.record(now, i.actor, 'question-asked', undefined, this.checkWords(i.question));
-    this.notify('question', `question:c${this.cycle}:${this.timeline.length}`, { question: i.question });
+    this.notify('question', this.repeatable('question', `question:c${this.cycle}:${this.timeline.length}`), {
+      question: i.question,
+    });
     this.firstResponse(now);
     if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
     this.setWaiting(now, true);
@@ -527,12 +648,10 @@ export class ComplaintCase {
     const remedy = this.remedy!;
     remedy.approvedBy = actor.id;
     remedy.status = 'requested';
-    const due = startClock(
+    const due = this.start(
       { name: REMEDY_DUE_CLOCK, target: { amount: dueInDays ?? DEFAULT_REMEDY_DAYS, unit: 'days' }, warnings: [0.75] },
       now,
-      this.a.snapshot,
     );
-    this.clocks[REMEDY_DUE_CLOCK] = due;
     remedy.dueBy = due.deadline;
     this.record(now, actor, 'remedy-approved', reason);
     this.lifecycle(now, 'complaint.remedy-approved', `remedy-approved:${remedy.remedyId}`, {
@@ -591,7 +710,7 @@ export class ComplaintCase {
     };
     if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
       this.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
-      this.notify('cfpb-response', `cfpb-in-progress:c${this.cycle}`, vars);
+      this.notify('cfpb-response', this.repeatable('cfpb-in-progress', `cfpb-in-progress:c${this.cycle}`), vars);
       this.firstResponse(now);
       this.emit(now, 'in-progress-response-sent');
       return;
@@ -612,6 +731,9 @@ export class ComplaintCase {
   firstSeen(fact: { eventId: string }): boolean {
     if (this.seen.has(fact.eventId)) return false;
     this.seen.add(fact.eventId);
+    const limit = this.options.seenLimit;
+    // A Set iterates in insertion order: the first id is the oldest.
+    if (limit !== undefined && this.seen.size > limit) this.seen.delete(this.seen.values().next().value!);
     return true;
   }
 
@@ -771,7 +893,7 @@ export class ComplaintCase {
     // A new cycle of the policy's response clocks (not the acknowledgement, not one-off windows).
     for (const clock of this.policy.clocks) {
       if (clock.start === 'received' && clock.kind === 'deadline' && !clock.stop.includes('acknowledged')) {
-        this.clocks[clock.name] = startClock(clockSpec(this.policy, clock), now, this.a.snapshot);
+        this.start(clockSpec(this.policy, clock), now);
       }
     }
     this.firstResponseAt = undefined;
@@ -817,11 +939,17 @@ export class ComplaintCase {
       }
     }
     if (event !== 'received') {
-      for (const clock of clocksStartingOn(this.policy, event)) {
-        this.clocks[clock.name] = startClock(clockSpec(this.policy, clock), now, this.a.snapshot);
-      }
+      for (const clock of clocksStartingOn(this.policy, event)) this.start(clockSpec(this.policy, clock), now);
     }
     if (event === 'withdrawn' || event === 'closed') this.stopClock(now, REMEDY_DUE_CLOCK);
+  }
+
+  /** Starts (or restarts) a clock; each start of a clock is a new run of it, numbered for its event ids. */
+  private start(spec: ClockSpec, at: number): ClockState {
+    const state = startClock(spec, at, this.a.snapshot);
+    this.clocks[spec.name] = state;
+    this.occurrence(`clock:${spec.name}`);
+    return state;
   }
 
   private stopClock(now: number, name: string): void {
@@ -845,7 +973,10 @@ export class ComplaintCase {
     const from = this.stage;
     if (from === to) return;
     this.stage = to;
-    this.lifecycle(now, 'complaint.stage-changed', `stage:c${this.cycle}:${from}->${to}:${this.timeline.length}`, {
+    const n = this.occurrence('stage-change');
+    const step =
+      this.options.ids === 'legacy' ? `stage:c${this.cycle}:${from}->${to}:${this.timeline.length}` : `stage:${n}:${from}->${to}`;
+    this.lifecycle(now, 'complaint.stage-changed', step, {
       from,
       to,
       by: actor.id,
@@ -862,6 +993,23 @@ export class ComplaintCase {
     return flags;
   }
 
+  /** Counts one more occurrence of `kind`; returns its number (1 for the first). */
+  private occurrence(kind: string): number {
+    const n = (this.occurrences[kind] ?? 0) + 1;
+    this.occurrences[kind] = n;
+    return n;
+  }
+
+  /**
+   * The step of something that can happen more than once in a cycle: its occurrence number, so every one
+   * is a distinct event and letter. Legacy complaints keep the step they were started with (built from
+   * the timeline's length), so an in-flight retry republishes the id it had.
+   */
+  private repeatable(kind: string, legacy: string): string {
+    const n = this.occurrence(kind);
+    return this.options.ids === 'legacy' ? legacy : `${kind}:${n}`;
+  }
+
   private flag(now: number, text: string): void {
     this.flags.push(text);
     this.record(now, SYSTEM_ACTOR, 'flagged', text, [text]);
@@ -876,6 +1024,12 @@ export class ComplaintCase {
       ...(eventId !== undefined ? { eventId } : {}),
       ...(flags && flags.length > 0 ? { flags } : {}),
     });
+    const limit = this.options.timelineLimit;
+    if (limit !== undefined && this.timeline.length > limit) {
+      const dropped = this.timeline.length - limit;
+      this.timeline.splice(0, dropped);
+      this.timelineDropped += dropped;
+    }
   }
 
   private lifecycle(now: number, type: LifecycleEventType, step: string, data: Record<string, unknown>): void {
@@ -983,6 +1137,87 @@ export class ComplaintCase {
       ...(this.firstResponseAt !== undefined ? { firstResponseAt: iso(this.firstResponseAt) } : {}),
       ...(this.finalResponseAt !== undefined ? { finalResponseAt: iso(this.finalResponseAt) } : {}),
     };
+  }
+
+  /**
+   * Queues `complaint.updated` with the complaint's record view when any of it changed since the last
+   * one (the store's complaint row), numbered so the newest wins however deliveries are ordered.
+   */
+  queueViewIfChanged(now: number): void {
+    const view = this.view();
+    const key = JSON.stringify(view);
+    if (key === this.lastView) return;
+    this.lastView = key;
+    this.viewRevision += 1;
+    this.lifecycle(now, COMPLAINT_UPDATED, `view:${this.viewRevision}`, { revision: this.viewRevision, ...view });
+  }
+
+  /** The record view (domain/complaint-view): what lists, queues and reports filter on; no personal data. */
+  view(): Omit<ComplaintView, 'revision'> {
+    const c = this.input.complaint;
+    const next = this.nextDeadline();
+    const r = this.remedy;
+    return {
+      stage: this.stage,
+      regime: this.policy.id,
+      policyVersion: this.policy.version,
+      region: this.a.region,
+      severity: this.a.severity,
+      category: c.category,
+      product: c.product ?? null,
+      channel: c.channel,
+      customerId: c.customer.id,
+      assignee: this.assignee ?? null,
+      escalated: this.escalated,
+      breached: this.breaches.length > 0,
+      breaches: [...this.breaches],
+      nextDeadline: next === undefined ? null : iso(next),
+      clocks: Object.values(this.clocks).map((s) => ({
+        clock: s.clock,
+        kind: this.clockKind(s.clock),
+        status: s.status,
+        deadline: s.deadline,
+        breached: s.breach.fired && this.clockKind(s.clock) === 'deadline',
+        met: s.outcome ? s.outcome.met : null,
+      })),
+      waitingOnCustomer: this.waitingOnCustomer,
+      remedy: r
+        ? {
+            remedyId: r.remedyId,
+            kind: r.kind,
+            status: r.status,
+            amount: r.amount ?? null,
+            currency: r.currency ?? null,
+            dueBy: r.dueBy ?? null,
+            needsApproval: r.needsApproval,
+          }
+        : null,
+      outcome: this.outcome ?? null,
+      csat: this.csat ?? null,
+      reopenCount: this.reopenCount,
+      repeatOf: [...this.a.repeatOf],
+      flagCount: this.flags.length,
+      receivedAt: iso(this.receivedAt),
+      firstResponseAt: this.firstResponseAt === undefined ? null : iso(this.firstResponseAt),
+      finalResponseAt: this.finalResponseAt === undefined ? null : iso(this.finalResponseAt),
+    };
+  }
+
+  /**
+   * Messages the publisher could not publish after its retries (the broker refused them, or they could
+   * not be rendered): on the timeline and the status's flags, and a supervisor alert, so a letter that
+   * never left is seen by a person. The complaint goes on.
+   */
+  onPublishFailed(now: number, failures: readonly PublishFailure[]): void {
+    for (const f of failures) {
+      const text = `${f.kind} ${f.eventId} was not published: ${f.reason}`;
+      this.flags.push(text);
+      this.record(now, SYSTEM_ACTOR, 'publish-failed', text, [text]);
+      // An alert that itself could not be published is not alerted again (that could loop).
+      if (f.kind !== 'supervisor-alert') this.alertSupervisor('message not published', text);
+    }
+    const limit = this.options.timelineLimit;
+    if (limit !== undefined && this.flags.length > limit) this.flags.splice(0, this.flags.length - limit);
   }
 
   /** The earliest deadline of a running (not breached) deadline clock: what "at risk" sorts by. */

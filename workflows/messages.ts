@@ -2,6 +2,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
 import type { InboundData } from '../domain/events';
+import type { PublishBatch } from '../activities';
+import type { CarriedCase } from './case';
 
 /**
  * The complaint workflow's name, input and messages: the contract between the workflow and its
@@ -17,6 +19,24 @@ export interface ComplaintInput {
   complaint: Complaint;
   /** The id of the event or request that opened the complaint, remembered for deduplication. */
   openedBy: { eventId: string; source: string };
+  /** Set when an earlier run of the complaint continued as new: what it handed over. */
+  carried?: CarriedRun;
+}
+
+/** What a run hands to the next when it continues as new (history stays bounded; nothing is lost). */
+export interface CarriedRun {
+  case: CarriedCase;
+  /** Messages decided but not yet published, oldest first: the new run publishes them. */
+  outbox: QueuedBatch[];
+  /** How many runs came before this one, and the last one's id (its timeline holds older entries). */
+  runs: number;
+  previousRunId: string;
+}
+
+/** A batch waiting in the outbox, stamped with when it was decided. */
+export interface QueuedBatch {
+  batch: PublishBatch;
+  occurredAt: string;
 }
 
 /** The workflow's signature, for typed starts by name: `client.workflow.start<ComplaintWorkflow>(COMPLAINT_WORKFLOW, …)`. */

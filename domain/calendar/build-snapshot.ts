@@ -181,6 +181,18 @@ export function coverageAround(
   };
 }
 
+/**
+ * A snapshot from a week before `from` to two years after `through` (at most {@link MAX_COVERAGE_DAYS}:
+ * past that the start moves forward, since nothing a running clock computes reaches that far back).
+ */
+export function calendarSnapshotCovering(region: string, from: InstantInput, through: InstantInput): CalendarSnapshot {
+  const start = coverageAround(from);
+  const end = coverageAround(toEpochMs(through) >= toEpochMs(from) ? through : from);
+  const latestStart = dayNumber('to', end.to) - (MAX_COVERAGE_DAYS - 1);
+  const startDay = Math.max(dayNumber('from', start.from), latestStart);
+  return buildCalendarSnapshot({ region, from: isoDay(startDay), to: end.to });
+}
+
 /** A snapshot of a region's calendar around an instant (see `coverageAround`), with optional overrides. */
 export function calendarSnapshotAround(
   region: string,

@@ -11,6 +11,7 @@ export {
   UnknownRegionError,
   buildCalendarSnapshot,
   calendarSnapshotAround,
+  calendarSnapshotCovering,
   coverageAround,
 } from './build-snapshot';
 export type { CalendarSnapshotRequest } from './build-snapshot';

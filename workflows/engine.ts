@@ -1,0 +1,218 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { ApplicationFailure, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import type { ComplaintActivities } from '../activities';
+import type { ActionBase, ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messages';
+import * as m from './messages';
+import { searchAttributeSync } from './attributes';
+import { ActionRefused, ComplaintCase, type CaseOptions } from './case';
+import { intakeStatus } from './intake-status';
+import { Outbox } from './outbox';
+
+/**
+ * Intake's assessment: bounded retries, and errors no retry can mend fail at once. It is a local
+ * activity (one marker), and its input was checked where it entered (domain/instant-rules), so a
+ * failure here is a fault to see, not a complaint to wait on for ever: the workflow then fails visibly.
+ */
+const { assess, calendar } = proxyLocalActivities<ComplaintActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['PolicyNotFoundError', 'UnknownRegionError', 'CalendarRequestError', 'RangeError'],
+  },
+});
+
+/** What one run keeps in state; older timeline entries are in earlier runs (see `CarriedRun`). */
+const CASE_OPTIONS: CaseOptions = { ids: 'occurrence', timelineLimit: 500, seenLimit: 5_000 };
+/** Our own bound besides the server's suggestion: continue as new well before any history limit. */
+const HISTORY_EVENTS_LIMIT = 10_000;
+/** Ask for a wider calendar when the current one covers less than this ahead of now. */
+const CALENDAR_AHEAD_MS = 400 * 86_400_000;
+
+/**
+ * One customer complaint, from intake to a closed and measured outcome (DESIGN §2): the engine every
+ * complaint runs since the `redress-outbox-engine` patch. The rules live in `ComplaintCase`; this
+ * function wires them to Temporal: human actions are validated updates, facts from other systems are
+ * signals deduplicated by event id, every clock is a durable timer, and what the case decides to publish
+ * goes through the outbox on its own path, so nothing Kafka does can stop a clock or an update.
+ *
+ * Every handler is registered before the first await. Signals that arrive while intake is still
+ * assessing the complaint wait in `early`, in arrival order (registered after the assessment, the SDK
+ * would replay buffered signals grouped by handler). Updates wait for the assessment, then are checked.
+ */
+export async function runComplaint(input: ComplaintInput): Promise<ComplaintStatus> {
+  const carried = input.carried;
+  const receivedAt = carried
+    ? carried.case.receivedAt
+    : Math.min(Date.parse(input.complaint.receivedAt), Date.now()); // never in the future
+  let c: ComplaintCase | undefined = carried ? ComplaintCase.resume(input, carried.case, CASE_OPTIONS) : undefined;
+  const early: Array<(c: ComplaintCase) => void> = [];
+  const outbox = new Outbox(carried ? [...carried.outbox] : []);
+  const syncSearchAttributes = searchAttributeSync(receivedAt);
+
+  /** After every change: search attributes, the record view, and what to publish into the outbox. */
+  const commit = (k: ComplaintCase): void => {
+    syncSearchAttributes(k);
+    k.queueViewIfChanged(Date.now());
+    const batch = k.takeOutbox();
+    if (batch) outbox.add(batch, new Date().toISOString());
+  };
+
+  setHandler(m.statusQuery, () => (c ? c.status(Date.now()) : intakeStatus(input, receivedAt)));
+  setHandler(m.timelineQuery, () => (c ? [...c.timeline] : []));
+
+  setHandler(m.complaintReceivedSignal, (ref) => {
+    if (c) c.firstSeen(ref);
+    else early.push((k) => k.firstSeen(ref));
+  });
+
+  function onFact<F extends { eventId: string }>(
+    def: SignalDefinition<[F]>,
+    apply: (k: ComplaintCase, now: number, f: F) => void,
+  ): void {
+    const handle = (k: ComplaintCase, f: F) => {
+      if (!k.firstSeen(f) || k.isTerminal()) return;
+      apply(k, Date.now(), f);
+      commit(k);
+    };
+    setHandler(def, (f: F) => {
+      if (c) handle(c, f);
+      else early.push((k) => handle(k, f));
+    });
+  }
+  onFact(m.customerRepliedSignal, (k, now, f) => k.onCustomerReplied(now, f));
+  onFact(m.customerWithdrewSignal, (k, now, f) => k.onCustomerWithdrew(now, f));
+  onFact(m.remedyFulfilledSignal, (k, now, f) => k.onRemedyFulfilled(now, f));
+  onFact(m.remedyFailedSignal, (k, now, f) => k.onRemedyFailed(now, f));
+  onFact(m.surveyRespondedSignal, (k, now, f) => k.onSurveyResponded(now, f));
+
+  /**
+   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
+   * again (another update may have changed the stage since), applies it and answers from workflow state
+   * at once: publishing is the outbox's business. Temporal deduplicates update ids within one run only,
+   * so the case remembers them too: a retry that reaches the next run answers without acting twice.
+   */
+  function action<I extends ActionBase>(
+    def: UpdateDefinition<ComplaintStatus, [I]>,
+    check: (k: ComplaintCase, i: I) => void,
+    apply: (k: ComplaintCase, now: number, i: I) => void,
+  ): void {
+    const updateKey = () => `update:${currentUpdateInfo()?.id ?? ''}`;
+    const refuse = (k: ComplaintCase, i: I) => {
+      if (k.seen.has(updateKey())) return;
+      try {
+        check(k, i);
+      } catch (err) {
+        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
+        throw err;
+      }
+    };
+    setHandler(
+      def,
+      async (i: I) => {
+        await condition(() => c !== undefined); // intake first: the policy decides what is allowed
+        const k = c!;
+        if (!k.firstSeen({ eventId: updateKey() })) return k.status(Date.now());
+        refuse(k, i);
+        apply(k, Date.now(), i);
+        commit(k);
+        return k.status(Date.now());
+      },
+      { validator: (i: I) => (c ? refuse(c, i) : undefined) },
+    );
+  }
+  action(m.assignUpdate, (k, i) => k.checkAssign(i), (k, now, i) => k.doAssign(now, i));
+  action(m.recordAccountUpdate, (k, i) => k.checkRecordAccount(i), (k, now, i) => k.doRecordAccount(now, i));
+  action(m.askQuestionUpdate, (k, i) => k.checkAskQuestion(i), (k, now, i) => k.doAskQuestion(now, i));
+  action(m.apologiseUpdate, (k, i) => k.checkApologise(i), (k, now, i) => k.doApologise(now, i));
+  action(m.skipApologyUpdate, (k, i) => k.checkSkipApology(i), (k, now, i) => k.doSkipApology(now, i));
+  action(m.proposeRemedyUpdate, (k, i) => k.checkProposeRemedy(i), (k, now, i) => k.doProposeRemedy(now, i));
+  action(m.decideRemedyUpdate, (k, i) => k.checkDecideRemedy(i), (k, now, i) => k.doDecideRemedy(now, i));
+  action(m.extendUpdate, (k, i) => k.checkExtend(i), (k, now, i) => k.doExtend(now, i));
+  action(m.escalateUpdate, (k, i) => k.checkEscalate(i), (k, now, i) => k.doEscalate(now, i));
+  action(m.withdrawUpdate, (k, i) => k.checkWithdraw(i), (k, now, i) => k.doWithdraw(now, i.actor, i.reason));
+  action(m.resolveUpdate, (k, i) => k.checkResolve(i), (k, now, i) => k.doResolve(now, i));
+
+  let k: ComplaintCase;
+  if (c) {
+    k = c;
+  } else {
+    const assessment = await assess(
+      input.complaintId,
+      { ...input.complaint, receivedAt: new Date(receivedAt).toISOString() },
+      new Date().toISOString(),
+    );
+    k = new ComplaintCase(input, assessment, receivedAt, CASE_OPTIONS);
+    k.open(Date.now());
+    c = k;
+    for (const apply of early.splice(0)) apply(k);
+  }
+  commit(k);
+  void outbox.drain((failures) => {
+    k.onPublishFailed(Date.now(), failures);
+    commit(k);
+  });
+
+  const timeToContinue = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > HISTORY_EVENTS_LIMIT;
+  };
+
+  // The clocks: sleep until the next warning, breach, scheduled step or calendar refresh. A message that
+  // brings the next instant earlier wakes the loop; one that moves it later lets the sleep run out and
+  // re-arm, so a busy complaint does not start and cancel a timer for every action.
+  while (!k.isTerminal() && !timeToContinue()) {
+    const wakeAt = earliest(k.nextWakeAt(), calendarRefreshAt(k));
+    const sooner = () => {
+      const next = k.nextWakeAt();
+      return next !== undefined && (wakeAt === undefined || next < wakeAt);
+    };
+    const woken = () => k.isTerminal() || sooner() || timeToContinue();
+    if (wakeAt === undefined) await condition(woken);
+    else await condition(woken, Math.max(wakeAt - Date.now(), 1));
+    if (Date.now() >= (calendarRefreshAt(k) ?? Infinity)) {
+      k.useCalendar(await calendar(k.a.region, new Date(receivedAt).toISOString(), new Date().toISOString()));
+    }
+    if (!k.isTerminal()) k.runDue(Date.now());
+    commit(k);
+  }
+
+  if (k.isTerminal()) {
+    // Closed or withdrawn: publish what is left, then finish.
+    await condition(() => outbox.idle && allHandlersFinished());
+    return k.status(Date.now());
+  }
+  await condition(allHandlersFinished);
+  const info = workflowInfo();
+  return continueAsNew<ComplaintWorkflow>({
+    ...input,
+    carried: {
+      case: k.carry(),
+      outbox: outbox.pending(),
+      runs: (carried?.runs ?? 0) + 1,
+      previousRunId: info.runId,
+    },
+  });
+}
+
+/** When the calendar snapshot must be widened: `CALENDAR_AHEAD_MS` before it runs out. */
+function calendarRefreshAt(k: ComplaintCase): number | undefined {
+  const coveredUntil = Date.parse(`${k.a.snapshot.coverage.to}T00:00:00Z`);
+  return Number.isNaN(coveredUntil) ? undefined : coveredUntil - CALENDAR_AHEAD_MS;
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

@@ -1,0 +1,205 @@
+import { allHandlersFinished, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  type SignalDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
+import type { ComplaintActivities } from '../activities';
+import type { ActionBase, ComplaintInput, ComplaintStatus } from './messages';
+import * as m from './messages';
+import { searchAttributeSync } from './attributes';
+import { ActionRefused, ComplaintCase } from './case';
+import { intakeStatus } from './intake-status';
+
+/**
+ * THE LEGACY ENGINE, frozen: complaints started before the `redress-outbox-engine` patch (and the replay
+ * corpus they recorded) run this code to the end. Do not change what it commands; new behaviour goes in
+ * `engine.ts`. Its known faults, fixed there: a publish that fails holds up the clock loop and every
+ * update, publishing retries without limit, the calendar snapshot runs out two years after receipt,
+ * and it never continues as new.
+ *
+ * Local activities: each step's publishing runs inside the workflow task that decided it, which keeps a
+ * full complaint's history short (one marker per step instead of five events). Kafka being down must not
+ * lose an event, so they retry for as long as it takes, backing off to a minute.
+ */
+const { assess, publish } = proxyLocalActivities<ComplaintActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * One customer complaint, from intake to a closed and measured outcome (DESIGN §2). The rules live in
+ * `ComplaintCase`; this function wires them to Temporal: human actions are validated updates, facts
+ * from other systems are signals deduplicated by event id, and every clock is a durable timer.
+ *
+ * Every handler is registered before the first await. Signals that arrive while intake is still
+ * assessing the complaint wait in `early`, in arrival order: were handlers registered after the
+ * assessment, the SDK would replay buffered signals grouped by handler, so a reply and a survey answer
+ * could be applied the other way round. Updates wait for the assessment, then are checked.
+ */
+export async function runLegacyComplaint(input: ComplaintInput): Promise<ComplaintStatus> {
+  // The clock runs from receipt, not from when the workflow happened to start (never in the future).
+  const receivedAt = Math.min(Date.parse(input.complaint.receivedAt), Date.now());
+  let c: ComplaintCase | undefined = undefined;
+  const early: Array<(c: ComplaintCase) => void> = [];
+
+  // Publishing is serialised: steps publish in the order they happened, even when handlers overlap.
+  let publishing: Promise<void> = Promise.resolve();
+  const syncSearchAttributes = searchAttributeSync(receivedAt);
+  const commit = (k: ComplaintCase): Promise<void> => {
+    syncSearchAttributes(k);
+    const batch = k.takeOutbox();
+    if (!batch) return publishing;
+    const occurredAt = new Date().toISOString();
+    publishing = publishing.then(async () => void (await publish(batch, occurredAt)));
+    return publishing;
+  };
+
+  // Readable from the first moment: until intake has assessed the complaint, the status says so.
+  setHandler(m.statusQuery, () => (c ? c.status(Date.now()) : intakeStatus(input, receivedAt)));
+  setHandler(m.timelineQuery, () => (c ? [...c.timeline] : []));
+
+  setHandler(m.complaintReceivedSignal, (ref) => {
+    // A repeated delivery of the complaint: remembered, otherwise ignored.
+    if (c) c.firstSeen(ref);
+    else early.push((k) => k.firstSeen(ref));
+  });
+
+  /** A fact from another system: applied once per event id, in arrival order, and published. */
+  function onFact<F extends { eventId: string }>(
+    def: SignalDefinition<[F]>,
+    apply: (k: ComplaintCase, now: number, f: F) => void,
+  ): void {
+    const handle = (k: ComplaintCase, f: F) => {
+      if (!k.firstSeen(f) || k.isTerminal()) return;
+      apply(k, Date.now(), f);
+      void commit(k);
+    };
+    setHandler(def, (f: F) => {
+      if (c) handle(c, f);
+      else early.push((k) => handle(k, f));
+    });
+  }
+  onFact(m.customerRepliedSignal, (k, now, f) => k.onCustomerReplied(now, f));
+  onFact(m.customerWithdrewSignal, (k, now, f) => k.onCustomerWithdrew(now, f));
+  onFact(m.remedyFulfilledSignal, (k, now, f) => k.onRemedyFulfilled(now, f));
+  onFact(m.remedyFailedSignal, (k, now, f) => k.onRemedyFailed(now, f));
+  onFact(m.surveyRespondedSignal, (k, now, f) => k.onSurveyResponded(now, f));
+
+  /**
+   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
+   * again (another update may have changed the stage since), applies it and publishes what it caused.
+   */
+  function action<I extends ActionBase>(
+    def: UpdateDefinition<ComplaintStatus, [I]>,
+    check: (k: ComplaintCase, i: I) => void,
+    apply: (k: ComplaintCase, now: number, i: I) => void,
+  ): void {
+    const refuse = (k: ComplaintCase, i: I) => {
+      try {
+        check(k, i);
+      } catch (err) {
+        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
+        throw err;
+      }
+    };
+    setHandler(
+      def,
+      async (i: I) => {
+        await condition(() => c !== undefined); // intake first: the policy decides what is allowed
+        const k = c!;
+        refuse(k, i);
+        apply(k, Date.now(), i);
+        await commit(k);
+        return k.status(Date.now());
+      },
+      { validator: (i: I) => (c ? refuse(c, i) : undefined) },
+    );
+  }
+  action(
+    m.assignUpdate,
+    (k, i) => k.checkAssign(i),
+    (k, now, i) => k.doAssign(now, i),
+  );
+  action(
+    m.recordAccountUpdate,
+    (k, i) => k.checkRecordAccount(i),
+    (k, now, i) => k.doRecordAccount(now, i),
+  );
+  action(
+    m.askQuestionUpdate,
+    (k, i) => k.checkAskQuestion(i),
+    (k, now, i) => k.doAskQuestion(now, i),
+  );
+  action(
+    m.apologiseUpdate,
+    (k, i) => k.checkApologise(i),
+    (k, now, i) => k.doApologise(now, i),
+  );
+  action(
+    m.skipApologyUpdate,
+    (k, i) => k.checkSkipApology(i),
+    (k, now, i) => k.doSkipApology(now, i),
+  );
+  action(
+    m.proposeRemedyUpdate,
+    (k, i) => k.checkProposeRemedy(i),
+    (k, now, i) => k.doProposeRemedy(now, i),
+  );
+  action(
+    m.decideRemedyUpdate,
+    (k, i) => k.checkDecideRemedy(i),
+    (k, now, i) => k.doDecideRemedy(now, i),
+  );
+  action(
+    m.extendUpdate,
+    (k, i) => k.checkExtend(i),
+    (k, now, i) => k.doExtend(now, i),
+  );
+  action(
+    m.escalateUpdate,
+    (k, i) => k.checkEscalate(i),
+    (k, now, i) => k.doEscalate(now, i),
+  );
+  action(
+    m.withdrawUpdate,
+    (k, i) => k.checkWithdraw(i),
+    (k, now, i) => k.doWithdraw(now, i.actor, i.reason),
+  );
+  action(
+    m.resolveUpdate,
+    (k, i) => k.checkResolve(i),
+    (k, now, i) => k.doResolve(now, i),
+  );
+
+  const assessment = await assess(input.complaintId, {
+    ...input.complaint,
+    receivedAt: new Date(receivedAt).toISOString(),
+  });
+  const k = new ComplaintCase(input, assessment, receivedAt);
+  k.open(Date.now());
+  c = k;
+  for (const apply of early.splice(0)) apply(k);
+  await commit(k);
+
+  // The clocks: sleep until the next warning, breach or scheduled step. A message that brings the next
+  // instant earlier wakes the loop; one that moves it later lets the sleep run out and re-arm, so a
+  // busy complaint does not start and cancel a timer for every action.
+  while (!k.isTerminal()) {
+    const wakeAt = k.nextWakeAt();
+    const sooner = () => {
+      const next = k.nextWakeAt();
+      return next !== undefined && (wakeAt === undefined || next < wakeAt);
+    };
+    if (wakeAt === undefined) {
+      await condition(() => k.isTerminal() || sooner());
+    } else {
+      await condition(() => k.isTerminal() || sooner(), Math.max(wakeAt - Date.now(), 1));
+    }
+    if (!k.isTerminal()) k.runDue(Date.now());
+    await commit(k);
+  }
+  await commit(k);
+  await condition(allHandlersFinished);
+  return k.status(Date.now());
+}
