@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { COMPLAINT_UPDATED } from '../../domain/complaint-view';
+import { DEFAULT_TOPICS } from '../../domain/topics';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -22,6 +24,12 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const operator: Actor = { id: 'agent-7', role: 'operator' };
 export const supervisor: Actor = { id: 'sup-1', role: 'supervisor' };
+
+/**
+ * The engine new recordings are of (the legacy engine's histories are the files without a tag). Bump it
+ * with the patch id when the workflow's commands change, so new recordings sit beside the old ones.
+ */
+export const RECORDING_ENGINE = 'outbox-engine';
 
 /** Where recorded histories are kept for the replay tests (RECORD_HISTORIES=1 writes them). */
 export const HISTORY_DIR = join(__dirname, '../replay/histories');
@@ -59,9 +67,16 @@ export class ComplaintHarness {
     await this.env.sleep(ms);
     await this.status();
   }
-  /** Lifecycle event types published so far, in order. */
+  /**
+   * Lifecycle event types published so far, in order, without the record views (`complaint.updated`,
+   * a stream of their own on the same topic: see `views`).
+   */
   lifecycle(): string[] {
-    return this.published.types(this.complaintId);
+    return this.published.types(this.complaintId).filter((t) => t !== COMPLAINT_UPDATED);
+  }
+  /** The record views published so far (`complaint.updated`), in order. */
+  views(): Array<Record<string, unknown>> {
+    return this.records(DEFAULT_TOPICS.lifecycle, COMPLAINT_UPDATED).map((r) => r.value.data);
   }
   records(topic: string, type?: string): Published[] {
     return this.published.records.filter(
@@ -115,7 +130,10 @@ export async function withComplaint(
       if (process.env.RECORD_HISTORIES === '1') {
         mkdirSync(HISTORY_DIR, { recursive: true });
         const history = await handle.fetchHistory();
-        writeFileSync(join(HISTORY_DIR, `${name}.json`), encodeHistory(name, history));
+        // A recorded history is never overwritten: each engine's recordings are files of their own.
+        const file = join(HISTORY_DIR, `${name}@${RECORDING_ENGINE}.json`);
+        if (existsSync(file)) console.warn(`kept the recorded ${file}; delete nothing, record a new scenario name`);
+        else writeFileSync(file, encodeHistory(name, history), { flag: 'wx' });
       }
     } finally {
       // A workflow left running would have timers firing into a task queue nobody polls any more, and

@@ -5,6 +5,7 @@ import { calendarSnapshotAround } from '../../domain/calendar';
 import { addDuration, measure } from '../../domain/clock';
 import { DAY, HOUR, customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
 import { createTimeSkippingEnv } from '../support/workflow-env';
+import { complaintFixture } from '../support/fixtures';
 
 /**
  * The complaint lifecycle on Temporal's time-skipping server: the real workflow and activity code, with
@@ -109,6 +110,11 @@ describe('the happy path', () => {
       ]);
       const ids = h.records('complaints.lifecycle').map((r) => r.value.eventId);
       expect(new Set(ids).size).toBe(ids.length); // deterministic and distinct
+      // The record view: numbered 1, 2, 3… and ending as the complaint ended, with nothing personal in it.
+      const views = h.views();
+      expect(views.map((v) => v.revision)).toEqual(views.map((_, i) => i + 1));
+      expect(views.at(-1)).toMatchObject({ stage: 'closed', outcome: 'upheld', csat: 5, nextDeadline: null });
+      expect(JSON.stringify(views)).not.toContain(complaintFixture().description);
       const history = await h.handle.fetchHistory();
       expect(history.events!.length).toBeLessThan(100);
       console.log(`history events of the full happy path: ${history.events!.length}`);
