@@ -1,0 +1,205 @@
+import fc from 'fast-check';
+import type { Assessment, PublishBatch } from '../../activities';
+import { calendarSnapshotCovering } from '../../domain/calendar';
+import { notificationEventId, remedyRequestEventId } from '../../domain/ids';
+import { loadPolicies } from '../../domain/policy/load';
+import { selectPolicy } from '../../domain/policy';
+import { ActionRefused, ComplaintCase } from '../../workflows/case';
+import type { ComplaintInput } from '../../workflows/messages';
+import { complaintFixture } from '../support/fixtures';
+
+/**
+ * Every id Redress publishes — lifecycle event ids, notification ids (the mailer's idempotency key) and
+ * remedy request ids — is unique over a complaint's whole life, whatever happens in whatever order:
+ * random sequences of actions, facts and time passing (timers firing) are driven through the case,
+ * and no id may come out twice. Exact retries republish the same batch, which is the activity's
+ * business, not the case's.
+ */
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const policies = loadPolicies();
+const operator = { id: 'op-1', role: 'operator' as const };
+const supervisor = { id: 'sup-1', role: 'supervisor' as const };
+
+function newCase(jurisdiction: string, receivedAt: number): ComplaintCase {
+  const complaint = complaintFixture({ customer: { ...complaintFixture().customer, jurisdiction } });
+  const input: ComplaintInput = {
+    complaintId: 'c-prop',
+    complaint: { ...complaint, receivedAt: new Date(receivedAt).toISOString() },
+    openedBy: { eventId: 'evt-open', source: 'test' },
+  };
+  const policy = selectPolicy(policies, { jurisdiction, category: complaint.category }, receivedAt);
+  const region = jurisdiction === 'US' ? 'US' : 'GB-ENG';
+  const assessment: Assessment = {
+    policy,
+    region,
+    snapshot: calendarSnapshotCovering(region, receivedAt, receivedAt),
+    severity: 'medium',
+    repeatOf: [],
+  };
+  return new ComplaintCase(input, assessment, receivedAt, { ids: 'occurrence', timelineLimit: 500, seenLimit: 5000 });
+}
+
+/** One step a complaint can take; each is tried and, when the case refuses it, skipped. */
+type Step = (k: ComplaintCase, now: number, n: number) => void;
+const tryAction =
+  <I>(
+    check: (k: ComplaintCase, i: I) => void,
+    apply: (k: ComplaintCase, now: number, i: I) => void,
+    make: (n: number) => I,
+  ): Step =>
+  (k, now, n) => {
+    const i = make(n);
+    try {
+      check(k, i);
+    } catch (err) {
+      if (err instanceof ActionRefused) return;
+      throw err;
+    }
+    apply(k, now, i);
+  };
+const fact = (n: number) => ({ eventId: `fact-${n}`, source: 'test', occurredAt: '2026-03-02T10:00:00Z' });
+
+const STEPS: Record<string, Step> = {
+  assign: tryAction(
+    (k, i) => k.checkAssign(i),
+    (k, now, i) => k.doAssign(now, i),
+    (n) => ({ actor: operator, assignee: `agent-${n % 3}` }),
+  ),
+  account: tryAction(
+    (k, i) => k.checkRecordAccount(i),
+    (k, now, i) => k.doRecordAccount(now, i),
+    (n) => ({ actor: operator, account: 'Charged twice', confirmed: n % 2 === 0 }),
+  ),
+  question: tryAction(
+    (k, i) => k.checkAskQuestion(i),
+    (k, now, i) => k.doAskQuestion(now, i),
+    () => ({ actor: operator, question: 'Which card?' }),
+  ),
+  apologise: tryAction(
+    (k, i) => k.checkApologise(i),
+    (k, now, i) => k.doApologise(now, i),
+    () => ({ actor: operator, text: 'We are sorry.', faultAdmitted: true }),
+  ),
+  skipApology: tryAction(
+    (k, i) => k.checkSkipApology(i),
+    (k, now, i) => k.doSkipApology(now, i),
+    () => ({ actor: operator, reason: 'asked to' }),
+  ),
+  proposeRefund: tryAction(
+    (k, i) => k.checkProposeRemedy(i),
+    (k, now, i) => k.doProposeRemedy(now, i),
+    (n) => ({
+      actor: operator,
+      kind: 'refund' as const,
+      description: 'Refund',
+      amount: n % 2 ? 20 : 900,
+      currency: 'GBP',
+      dueInDays: 1 + (n % 5),
+    }),
+  ),
+  approve: tryAction(
+    (k, i) => k.checkDecideRemedy(i),
+    (k, now, i) => k.doDecideRemedy(now, i),
+    (n) => ({ actor: supervisor, approve: n % 3 !== 0, reason: 'ok' }),
+  ),
+  fulfil: (k, now, n) => k.remedy && k.onRemedyFulfilled(now, { ...fact(n), data: { remedyId: k.remedy.remedyId } }),
+  fail: (k, now, n) =>
+    k.remedy && k.onRemedyFailed(now, { ...fact(n), data: { remedyId: k.remedy.remedyId, reason: 'card expired' } }),
+  escalate: tryAction(
+    (k, i) => k.checkEscalate(i),
+    (k, now, i) => k.doEscalate(now, i),
+    () => ({ actor: operator, reason: 'loud' }),
+  ),
+  inProgress: tryAction(
+    (k, i) => k.checkResolve(i),
+    (k, now, i) => k.doResolve(now, i),
+    () => ({
+      actor: operator,
+      response: 'cfpb-response' as const,
+      outcome: 'upheld' as const,
+      reasons: 'Looking into it',
+      responseType: 'in-progress',
+    }),
+  ),
+  finalResponse: tryAction(
+    (k, i) => k.checkResolve(i),
+    (k, now, i) => k.doResolve(now, i),
+    () => ({
+      actor: operator,
+      response: 'final-response' as const,
+      outcome: 'upheld' as const,
+      reasons: 'We got it wrong.',
+    }),
+  ),
+  reply: (k, now, n) =>
+    k.onCustomerReplied(now, { ...fact(n), data: { message: 'Still not fixed', sentiment: 'dissatisfied' } }),
+  lowScore: (k, now, n) => k.onSurveyResponded(now, { ...fact(n), data: { score: 1, confirmed: true } }),
+  publishFailed: (k, now, n) =>
+    k.onPublishFailed(now, [{ eventId: `e-${n}`, topic: 'notifications', kind: 'question', reason: 'too large' }]),
+  hoursPass: (k, now) => k.runDue(now),
+  daysPass: (k, now) => k.runDue(now),
+};
+const ADVANCE: Record<string, number> = { hoursPass: 7 * HOUR, daysPass: 9 * DAY };
+
+function idsOf(batch: PublishBatch): string[] {
+  return [
+    ...(batch.lifecycle ?? []).map((e) => e.eventId),
+    ...(batch.notifications ?? []).map((r) => notificationEventId(r.complaintId, r.step)),
+    ...(batch.remedies ?? []).map((r) => remedyRequestEventId(r.complaintId, r.remedyId)),
+  ];
+}
+
+describe('outbound ids over a complaint’s life', () => {
+  it.each(['GB', 'US'])('are unique whatever sequence of actions, facts and timers (%s)', (jurisdiction) => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...Object.keys(STEPS)), { minLength: 5, maxLength: 60 }), (names) => {
+        let now = Date.parse('2026-03-02T09:00:00Z');
+        const k = newCase(jurisdiction, now);
+        k.open(now);
+        const seen = new Map<string, string>();
+        const collect = (step: string) => {
+          k.queueViewIfChanged(now);
+          for (const id of idsOf(k.takeOutbox() ?? {})) {
+            if (seen.has(id)) throw new Error(`${id} published twice: by ${seen.get(id)} and by ${step}`);
+            seen.set(id, step);
+          }
+        };
+        collect('open');
+        names.forEach((name, n) => {
+          if (k.isTerminal()) return;
+          now += ADVANCE[name] ?? 5 * 60_000;
+          STEPS[name]!(k, now, n);
+          collect(`${n}:${name}`);
+        });
+        expect(seen.size).toBeGreaterThan(3);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives a second remedy’s due-date warning and breach ids of their own', () => {
+    let now = Date.parse('2026-03-02T09:00:00Z');
+    const k = newCase('GB', now);
+    k.open(now);
+    const ids: string[] = [];
+    const run = (f: Step) => {
+      f(k, now, 0);
+      ids.push(...idsOf(k.takeOutbox() ?? {}));
+    };
+    run(STEPS.account!.bind(null));
+    for (const _ of [1, 2]) {
+      now += HOUR;
+      run(STEPS.skipApology!);
+      run(STEPS.apologise!);
+      run((kk, t) => STEPS.proposeRefund!(kk, t, 1)); // small: approved at once, a 2-day due clock
+      now += 3 * DAY; // past the due date: warning and breach
+      run((kk, t) => kk.runDue(t));
+      run((kk, t) => STEPS.fail!(kk, t, 7));
+    }
+    const breaches = ids.filter((id) => id.includes(':breached:remedy-due:'));
+    expect(breaches).toHaveLength(2);
+    expect(new Set(breaches).size).toBe(2);
+  });
+});
