@@ -15,6 +15,8 @@ export interface TemporalServerOptions {
   dataDir?: string;
   namespace: string;
   logFile: string;
+  /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. a low continue-as-new suggestion. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 /** Starts `temporal server start-dev` and waits until it answers on its gRPC port. */
@@ -32,6 +34,9 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Man
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   args.push(...searchAttributeFlags());
+  for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   const address = `${o.host}:${o.port}`;
   return startManaged({
     name: 'temporal',

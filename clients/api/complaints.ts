@@ -4,6 +4,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
+import { retryingAbortedUpdates } from '../update-retry';
 import {
   ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
@@ -150,7 +151,9 @@ export class Complaints {
     const deadline = Date.now() + this.timeouts.actionMs;
     try {
       return await this.client.withDeadline(deadline, () =>
-        this.handle(complaintId).executeUpdate(update, { args, ...(updateId ? { updateId } : {}) }),
+        retryingAbortedUpdates(() =>
+          this.handle(complaintId).executeUpdate(update, { args, ...(updateId ? { updateId } : {}) }),
+        ),
       );
     } catch (err) {
       if (noWorkerAnswered(err, deadline)) {

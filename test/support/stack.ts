@@ -79,9 +79,12 @@ export interface TestStack {
  * Topics, task queue and consumer group are unique to the test file, so files never see each
  * other's events.
  */
-export async function startTestStack(name: string, opts: { bridge?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  name: string,
+  opts: { bridge?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestStack> {
   quietTemporalRuntime();
-  const { config, logger, connection, client } = await startTestRun(name);
+  const { config, logger, connection, client } = await startTestRun(name, opts.env);
   const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle() });
   const running = worker.worker.run();
   const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger);

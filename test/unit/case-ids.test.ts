@@ -5,7 +5,13 @@ import { notificationEventId, remedyRequestEventId } from '../../domain/ids';
 import { loadPolicies } from '../../domain/policy/load';
 import { selectPolicy } from '../../domain/policy';
 import { ActionRefused, ComplaintCase } from '../../workflows/case';
-import type { ComplaintInput } from '../../workflows/messages';
+import type {
+  AssignInput,
+  ComplaintInput,
+  DecideRemedyInput,
+  ProposeRemedyInput,
+  RecordAccountInput,
+} from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
 
 /**
@@ -62,12 +68,12 @@ const tryAction =
 const fact = (n: number) => ({ eventId: `fact-${n}`, source: 'test', occurredAt: '2026-03-02T10:00:00Z' });
 
 const STEPS: Record<string, Step> = {
-  assign: tryAction(
+  assign: tryAction<AssignInput>(
     (k, i) => k.checkAssign(i),
     (k, now, i) => k.doAssign(now, i),
     (n) => ({ actor: operator, assignee: `agent-${n % 3}` }),
   ),
-  account: tryAction(
+  account: tryAction<RecordAccountInput>(
     (k, i) => k.checkRecordAccount(i),
     (k, now, i) => k.doRecordAccount(now, i),
     (n) => ({ actor: operator, account: 'Charged twice', confirmed: n % 2 === 0 }),
@@ -87,7 +93,7 @@ const STEPS: Record<string, Step> = {
     (k, now, i) => k.doSkipApology(now, i),
     () => ({ actor: operator, reason: 'asked to' }),
   ),
-  proposeRefund: tryAction(
+  proposeRefund: tryAction<ProposeRemedyInput>(
     (k, i) => k.checkProposeRemedy(i),
     (k, now, i) => k.doProposeRemedy(now, i),
     (n) => ({
@@ -99,7 +105,7 @@ const STEPS: Record<string, Step> = {
       dueInDays: 1 + (n % 5),
     }),
   ),
-  approve: tryAction(
+  approve: tryAction<DecideRemedyInput>(
     (k, i) => k.checkDecideRemedy(i),
     (k, now, i) => k.doDecideRemedy(now, i),
     (n) => ({ actor: supervisor, approve: n % 3 !== 0, reason: 'ok' }),
