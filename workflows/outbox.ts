@@ -16,10 +16,16 @@ import type { QueuedBatch } from './messages';
  * together, in order, when Kafka returns.
  */
 
+/**
+ * One short try: a local activity holds the workflow task while it runs, so an update arriving meanwhile
+ * waits for it. With Kafka away that wait is this timeout, once; then the durable path takes over.
+ */
 const fast = proxyLocalActivities<ComplaintActivities>({
-  startToCloseTimeout: '5 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumAttempts: 2 },
+  startToCloseTimeout: '2 seconds',
+  retry: { maximumAttempts: 1 },
 });
+/** After the fast path failed, publish on the durable path for this long before trying it again. */
+const DEGRADED_MS = 5 * 60_000;
 
 /**
  * A week of retries (backing off to a minute) outlasts any outage worth waiting for; past it the batch
@@ -36,6 +42,8 @@ const MAX_BATCHES_PER_PUBLISH = 50;
 
 export class Outbox {
   private publishing = false;
+  /** Until when the fast path is not tried (it failed: Kafka is slow or away). */
+  private degradedUntil = 0;
 
   constructor(private readonly queue: QueuedBatch[] = []) {}
 
@@ -63,10 +71,27 @@ export class Outbox {
       await condition(() => this.queue.length > 0);
       const taken = this.queue.slice(0, MAX_BATCHES_PER_PUBLISH);
       this.publishing = true;
-      const report = await publishSafely(merge(taken), taken[0]!.occurredAt);
+      const report = await this.publish(merge(taken), taken[0]!.occurredAt);
       this.queue.splice(0, taken.length);
       this.publishing = false;
       if (report.failed.length > 0) reported(report.failed);
+    }
+  }
+
+  private async publish(batch: PublishBatch, occurredAt: string): Promise<PublishReport> {
+    if (Date.now() >= this.degradedUntil) {
+      try {
+        return await fast.publish(batch, occurredAt);
+      } catch {
+        // Kafka slow or away: the durable activity takes over (see above).
+        this.degradedUntil = Date.now() + DEGRADED_MS;
+      }
+    }
+    try {
+      return await durable.publish(batch, occurredAt);
+    } catch (err) {
+      const reason = `not published after a week of retries: ${(err as Error).message}`;
+      return { failed: everyMessage(batch, reason) };
     }
   }
 }
@@ -80,20 +105,6 @@ function merge(taken: readonly QueuedBatch[]): PublishBatch {
     remedies: taken.flatMap((q) => q.batch.remedies ?? []),
     lifecycle: taken.flatMap((q) => q.batch.lifecycle ?? []),
   };
-}
-
-async function publishSafely(batch: PublishBatch, occurredAt: string): Promise<PublishReport> {
-  try {
-    return await fast.publish(batch, occurredAt);
-  } catch {
-    // Kafka slow or away: the durable activity takes over (see above).
-  }
-  try {
-    return await durable.publish(batch, occurredAt);
-  } catch (err) {
-    const reason = `not published after a week of retries: ${(err as Error).message}`;
-    return { failed: everyMessage(batch, reason) };
-  }
 }
 
 function everyMessage(batch: PublishBatch, reason: string): PublishFailure[] {
