@@ -59,7 +59,10 @@ describe('instants checked where they enter', () => {
       error: 'bad_request',
       message: 'invalid body: receivedAt',
       details: [
-        { field: 'receivedAt', message: expect.stringMatching(/^must not be (in the future|before 2020-01-01)/) },
+        {
+          field: 'receivedAt',
+          message: expect.stringMatching(/^must not be (in the future|before 2020-01-01)/) as unknown,
+        },
       ],
     });
     expect(await started(h.stack.client, id)).toBe(false);
@@ -77,7 +80,7 @@ describe('instants checked where they enter', () => {
     );
     expect(letter).toMatchObject({
       code: 'invalid-data',
-      reason: expect.stringMatching(/data\.receivedAt: must not be (in the future|before 2020-01-01)/),
+      reason: expect.stringMatching(/data\.receivedAt: must not be (in the future|before 2020-01-01)/) as unknown,
       errors: [{ field: 'data.receivedAt' }],
     });
     expect(await started(h.stack.client, id)).toBe(false);
@@ -145,7 +148,7 @@ describe('instants checked where they enter', () => {
       expect(res.json).toMatchObject({
         error: 'bad_request',
         message: 'invalid body: expectedBy',
-        details: [{ field: 'expectedBy', message: expect.stringMatching(message) }],
+        details: [{ field: 'expectedBy', message: expect.stringMatching(message) as unknown }],
       });
     });
 
