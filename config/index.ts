@@ -125,3 +125,45 @@ export function workerMetricsAddress(env: NodeJS.ProcessEnv = process.env): stri
   }
   return value;
 }
+
+const BridgeEnvSchema = z.object({
+  REDRESS_BRIDGE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  REDRESS_BRIDGE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  REDRESS_BRIDGE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  REDRESS_BRIDGE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000).default(64),
+  REDRESS_BRIDGE_UNKNOWN_COMPLAINT_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  REDRESS_BRIDGE_INTERNAL_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
+});
+
+/** The bridge process's own settings (kept apart from {@link Config}, which every process shares). */
+export interface BridgeSettings {
+  /** Where /metrics and /health are served; port 0 picks a free one (the log says which). */
+  metrics: { host: string; port: number };
+  /** How long a bridge that died without leaving holds its partitions. */
+  sessionTimeoutMs: number;
+  /** Deliveries to Temporal in flight at once, across every partition. */
+  maxInFlight: number;
+  /**
+   * How long a fact for a complaint that does not exist waits for its `complaint.received` (from the
+   * bridge's first attempt) before it is dead-lettered as `unknown-complaint`, whatever the intake rate.
+   */
+  unknownComplaintWaitMs: number;
+  /** Attempts at a message that fails with an unexpected error before it is dead-lettered as `internal`. */
+  maxInternalAttempts: number;
+}
+
+/** Reads the bridge's settings from an environment; throws naming each bad variable. */
+export function loadBridgeSettings(env: NodeJS.ProcessEnv = process.env): BridgeSettings {
+  const parsed = BridgeEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: ${describeFieldErrors(fieldErrors(parsed.error))}`);
+  }
+  const e = parsed.data;
+  return {
+    metrics: { host: e.REDRESS_BRIDGE_METRICS_HOST, port: e.REDRESS_BRIDGE_METRICS_PORT },
+    sessionTimeoutMs: e.REDRESS_BRIDGE_SESSION_TIMEOUT_MS,
+    maxInFlight: e.REDRESS_BRIDGE_MAX_IN_FLIGHT,
+    unknownComplaintWaitMs: e.REDRESS_BRIDGE_UNKNOWN_COMPLAINT_WAIT_MS,
+    maxInternalAttempts: e.REDRESS_BRIDGE_INTERNAL_ATTEMPTS,
+  };
+}

@@ -1,4 +1,5 @@
 import { EnvelopeSchema, INBOUND_DATA_SCHEMAS, type InboundEvent, type InboundEventType } from './events';
+import { checkPastInstant, type InstantBounds } from './instant-rules';
 import { findUnsafeText } from './unsafe-text';
 import { fieldErrors, jsonErrorMessage, type FieldError } from './validation';
 
@@ -42,10 +43,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Parses one inbound Kafka message: size, JSON, envelope, the event type allowed on that topic, the
- * payload schema of that type, and the key (which must be the complaint id, or per-complaint ordering
- * is lost). Pure: the caller decides what a rejection means (the dead-letter topic).
+ * payload schema of that type, the key (which must be the complaint id, or per-complaint ordering
+ * is lost), and the instants it supplies (`occurredAt`, a complaint's `data.receivedAt`) against the
+ * rules of `domain/instant-rules.ts` at `bounds`. Pure: the caller decides what a rejection means
+ * (the dead-letter topic).
  */
-export function parseInbound(role: InboundTopicRole, value: Buffer | null, key: Buffer | null): ParseResult {
+export function parseInbound(
+  role: InboundTopicRole,
+  value: Buffer | null,
+  key: Buffer | null,
+  bounds: InstantBounds,
+): ParseResult {
   if (value === null || value.length === 0) return reject('empty', 'empty message: expected a JSON event envelope');
   if (value.length > MAX_INBOUND_BYTES) {
     return reject('too-large', `message of ${value.length} bytes exceeds the limit of ${MAX_INBOUND_BYTES} bytes`);
@@ -103,5 +111,16 @@ export function parseInbound(role: InboundTopicRole, value: Buffer | null, key: 
       [{ field: '(key)', message: 'must equal complaintId' }],
     );
   }
-  return { ok: true, event: { ...envelope.data, type, data: data.data } as InboundEvent };
+  const event = { ...envelope.data, type, data: data.data } as InboundEvent;
+  const instants = [
+    checkPastInstant('occurredAt', event.occurredAt, bounds),
+    event.type === 'complaint.received'
+      ? checkPastInstant('data.receivedAt', event.data.receivedAt, bounds)
+      : undefined,
+  ].filter((e): e is FieldError => e !== undefined);
+  if (instants.length > 0) {
+    // The same code as a schema failure: the value is well-formed but not one Redress can act on.
+    return reject('invalid-data', `invalid ${type}: ${instants.map((e) => e.field).join(', ')}`, instants);
+  }
+  return { ok: true, event };
 }

@@ -2,26 +2,13 @@ import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { loadConfig } from '../config';
+import { loadBridgeSettings, loadConfig, type BridgeSettings } from '../config';
 import { createLogger } from '../config/logger';
 import { startBridge, type Bridge } from './bridge/bridge';
 
-/**
- * The bridge's own settings. REDRESS_BRIDGE_METRICS_PORT is where /metrics is served (0 picks a free
- * port; the log says which); the session timeout is how long a bridge that died without leaving
- * holds its partitions; max in flight bounds the concurrent calls to Temporal.
- */
-const BridgeEnvSchema = z.object({
-  REDRESS_BRIDGE_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
-  REDRESS_BRIDGE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  REDRESS_BRIDGE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
-  REDRESS_BRIDGE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000).default(64),
-});
-
 /** Serves the bridge's metrics (and the process's own) for Prometheus, and a liveness probe. */
-function serveMetrics(bridge: Bridge, logger: Logger): Promise<Server> {
-  const env = BridgeEnvSchema.parse(process.env);
+function serveMetrics(bridge: Bridge, logger: Logger, settings: BridgeSettings): Promise<Server> {
+  const { host, port: wanted } = settings.metrics;
   const processMetrics = new Registry();
   collectDefaultMetrics({ register: processMetrics, prefix: 'redress_bridge_' });
   const registry = Registry.merge([bridge.metrics.registry, processMetrics]);
@@ -49,10 +36,10 @@ function serveMetrics(bridge: Bridge, logger: Logger): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(env.REDRESS_BRIDGE_METRICS_PORT, env.REDRESS_BRIDGE_METRICS_HOST, () => {
+    server.listen(wanted, host, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : env.REDRESS_BRIDGE_METRICS_PORT;
-      logger.info({ url: `http://${env.REDRESS_BRIDGE_METRICS_HOST}:${port}/metrics` }, 'bridge metrics served');
+      const port = typeof address === 'object' && address ? address.port : wanted;
+      logger.info({ url: `http://${host}:${port}/metrics` }, 'bridge metrics served');
       resolve(server);
     });
   });
@@ -65,15 +52,20 @@ function serveMetrics(bridge: Bridge, logger: Logger): Promise<Server> {
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Validated before anything connects, so a bad variable fails fast with its name.
+  const settings = loadBridgeSettings();
   const logger = createLogger('bridge', config.logLevel);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const env = BridgeEnvSchema.parse(process.env);
   const bridge = await startBridge(config, client, logger, {
-    sessionTimeoutMs: env.REDRESS_BRIDGE_SESSION_TIMEOUT_MS,
-    maxInFlight: env.REDRESS_BRIDGE_MAX_IN_FLIGHT,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
+    maxInFlight: settings.maxInFlight,
+    patience: {
+      unknownComplaintWaitMs: settings.unknownComplaintWaitMs,
+      maxInternalAttempts: settings.maxInternalAttempts,
+    },
   });
-  const server = await serveMetrics(bridge, logger);
+  const server = await serveMetrics(bridge, logger, settings);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {

@@ -4,11 +4,14 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Config } from '../../config';
 import type { ApiKeyStore, Principal } from '../../config/api-keys';
+import { loadPolicies } from '../../domain/policy/load';
+import type { Policy } from '../../domain/policy/schema';
 import type { FieldError } from '../../domain/validation';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
 import { ApiError, badRequest, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
+import { InstantChecks } from './instants';
 import { ApiMetrics } from './metrics';
 import { openApiDocument, openApiPath } from './openapi';
 import { RateLimiter } from './rate-limit';
@@ -37,6 +40,8 @@ export interface ApiDeps {
   workerTimeouts?: WorkerTimeouts;
   /** The metrics behind /metrics; made here (visibility counts only) when not given. */
   metrics?: ApiMetrics;
+  /** The policy catalogue the instant rules start from; by default the worker's (`loadPolicies()`). */
+  policies?: readonly Policy[];
 }
 
 const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
@@ -98,6 +103,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     scope,
     listScanLimit: deps.listScanLimit ?? 10_000,
     metrics,
+    instants: new InstantChecks(deps.policies ?? loadPolicies()),
     health: deps.health ?? (() => Promise.resolve({})),
     openApi: () => (document ??= openApiDocument(routes, API_VERSION)),
   });

@@ -6,6 +6,7 @@ import type { ActionBase, ComplaintStatus } from '../../workflows/messages';
 import { ACCESS, type Access } from './auth';
 import type { Complaints } from './complaints';
 import { badRequest, forbidden } from './errors';
+import type { InstantChecks } from './instants';
 import { listComplaints, type ListScope } from './list';
 import type { ApiMetrics } from './metrics';
 import {
@@ -110,6 +111,8 @@ export interface RouteDeps {
   scope: ListScope;
   listScanLimit: number;
   metrics: ApiMetrics;
+  /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
+  instants: InstantChecks;
   health: () => Promise<Record<string, boolean>>;
   openApi: () => unknown;
 }
@@ -195,7 +198,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'submitComplaint',
       summary: 'Submit a complaint',
       description:
-        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one.',
+        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 400.',
       tag: 'complaints',
       access: ACCESS.submit,
       what: 'submit complaints',
@@ -221,6 +224,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
         },
       },
       handler: async (ctx) => {
+        deps.instants.submission(ctx.body);
         const { created, accepted, status } = await complaints.submit(ctx.body, ctx.principal?.id ?? 'unknown');
         return {
           status: accepted ? 202 : created ? 201 : 200,
@@ -368,8 +372,10 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       body: ExtendBodySchema,
       access: ACCESS.supervise,
       summary: 'Send a holding response (supervisor)',
-      description: 'Extends the final-response deadline where the regime allows it, saying why and by when.',
+      description:
+        'Extends the final-response deadline where the regime allows it, saying why and by when. `expectedBy` must be in the future and within the regime’s limit (fca-payments: 35 business days after receipt; a year from now where the regime sets none), or 400.',
       what: 'extend deadlines',
+      precheck: async (id, body) => deps.instants.extension(await complaints.status(id), body.expectedBy),
     }),
     action(deps, {
       path: 'escalation',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/actor';
 import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES } from '../../domain/complaint';
+import { REMEDY_DUE_DAYS } from '../../domain/instant-rules';
 import {
   OUTCOMES,
   REMEDY_KINDS,
@@ -54,7 +55,10 @@ export const ComplaintIdParamsSchema = z.strictObject({ id: ComplaintIdSchema })
 
 // ------------------------------------------------------------------ complaints
 
-/** `POST /complaints`: the complaint as upstream systems describe it, with its id; receipt defaults to now. */
+/**
+ * `POST /complaints`: the complaint as upstream systems describe it, with its id; receipt defaults to
+ * now. The instant rules (domain/instant-rules.ts) are checked by the route, as they need the clock.
+ */
 export const CreateComplaintSchema = ComplaintSchema.extend({
   complaintId: ComplaintIdSchema,
   receivedAt: ComplaintSchema.shape.receivedAt.optional(),
@@ -259,7 +263,15 @@ export const ProposeRemedyBodySchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP')
       .optional(),
-    dueInDays: z.number().int().min(1).max(90).optional().meta({ description: 'Promised within; default 5' }),
+    dueInDays: z
+      .number()
+      .int()
+      .min(REMEDY_DUE_DAYS.min)
+      .max(REMEDY_DUE_DAYS.max)
+      .optional()
+      .meta({
+        description: `Promised within, in days from approval (${REMEDY_DUE_DAYS.min}-${REMEDY_DUE_DAYS.max}); default 5`,
+      }),
     alternatives: z.array(text(500)).max(10).optional().meta({ description: 'For a decline' }),
   })
   .superRefine((b, ctx) => {
@@ -274,7 +286,9 @@ export const DecideRemedyBodySchema = z.strictObject({ approve: z.boolean(), rea
 /** `POST …/extension`. */
 export const ExtendBodySchema = z.strictObject({
   reason: text(2_000).meta({ description: 'Why a final response cannot be given yet' }),
-  expectedBy: InstantSchema.meta({ description: 'When the final response will be given' }),
+  expectedBy: InstantSchema.meta({
+    description: 'When the final response will be given: in the future, within the regime’s limit',
+  }),
 });
 /** `POST …/escalation`. */
 export const EscalateBodySchema = z.strictObject({ reason: text(2_000) });

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config';
+import { loadBridgeSettings, loadConfig } from '../../config';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -18,5 +18,20 @@ describe('loadConfig', () => {
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ REDRESS_API_PORT: 'eighty' })).toThrow(/REDRESS_API_PORT/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe('loadBridgeSettings', () => {
+  it('defaults to a 30 s wait for an unknown complaint and 5 attempts at an unexpected error', () => {
+    expect(loadBridgeSettings({})).toMatchObject({ unknownComplaintWaitMs: 30_000, maxInternalAttempts: 5 });
+  });
+
+  it('reads both from the environment, and names a bad one', () => {
+    expect(
+      loadBridgeSettings({ REDRESS_BRIDGE_UNKNOWN_COMPLAINT_WAIT_MS: '5000', REDRESS_BRIDGE_INTERNAL_ATTEMPTS: '2' }),
+    ).toMatchObject({ unknownComplaintWaitMs: 5_000, maxInternalAttempts: 2 });
+    expect(() => loadBridgeSettings({ REDRESS_BRIDGE_INTERNAL_ATTEMPTS: '0' })).toThrow(
+      /REDRESS_BRIDGE_INTERNAL_ATTEMPTS/,
+    );
   });
 });

@@ -27,6 +27,7 @@ const routes = apiRoutes({
   scope: { taskQueue: 'q' },
   listScanLimit: 1,
   metrics: {} as never,
+  instants: {} as never,
   health: () => Promise.resolve({}),
   openApi: () => ({}),
 });

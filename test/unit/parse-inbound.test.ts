@@ -1,5 +1,9 @@
-import { MAX_INBOUND_BYTES, parseInbound } from '../../domain/parse-inbound';
+import { MAX_INBOUND_BYTES, parseInbound as parseAt, type InboundTopicRole } from '../../domain/parse-inbound';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
+
+/** These tests are about structure: every instant they supply is now, which the instant rules accept. */
+const parseInbound = (role: InboundTopicRole, value: Buffer | null, key: Buffer | null) =>
+  parseAt(role, value, key, { now: Date.now(), earliest: Date.parse('2020-01-01T00:00:00Z') });
 
 const bytes = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 const key = (k: string) => Buffer.from(k);

@@ -1,31 +1,20 @@
 import type { Client } from '@temporalio/client';
-import {
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
-import type { InboundEvent } from '../../domain/events';
-import { complaintWorkflowId } from '../../domain/ids';
-import { parseInbound, type InboundTopicRole, type ParseResult } from '../../domain/parse-inbound';
-import { describeFieldErrors } from '../../domain/validation';
+import { earliestEffectiveFrom } from '../../domain/instant-rules';
+import { loadPolicies } from '../../domain/policy/load';
+import type { Policy } from '../../domain/policy/schema';
+import { parseInbound, type InboundTopicRole } from '../../domain/parse-inbound';
 import { createKafka } from '../kafka-client';
-import { deadLetter, deadLetterHeaders, deadLetterKey, type Rejection } from './dead-letter';
+import { messageHandler, type BridgeStats, type Item, type TransientFailure } from './handle-message';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics';
-import { backoffMs, BatchProgress, CoalescedCheck, planLanes, Semaphore } from './progress';
-import { complaintTarget, deliver, TransientDeliveryError, type Delivery, type DeliveryTarget } from './route';
+import { groupProgress, tpKey } from './group-progress';
+import { DEFAULT_PATIENCE, Patience, type PatienceLimits } from './patience';
+import { backoffMs, BatchProgress, planLanes, Semaphore } from './progress';
+import { complaintTarget, type DeliveryTarget } from './route';
 
-/** Counts since start, for logs and tests (the metrics carry the same, labelled). */
-export interface BridgeStats {
-  delivered: number;
-  duplicates: number;
-  deadLettered: number;
-  transientRetries: number;
-}
+export type { BridgeStats } from './handle-message';
 
 export interface Bridge {
   stats: BridgeStats;
@@ -50,20 +39,14 @@ export interface BridgeOptions {
   sessionTimeoutMs?: number;
   /** Metrics to record into; by default a new registry. */
   metrics?: BridgeMetrics;
-}
-
-/** Why a delivery will be tried again later rather than now. */
-type TransientReason = 'temporal' | 'kafka' | 'awaiting-intake' | 'internal';
-
-/** A failure that pauses the partition and retries: the message is good, something else is not ready. */
-class TransientFailure extends Error {
-  constructor(
-    readonly reason: TransientReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+  /**
+   * How long a fact may wait for its complaint, and how many unexpected errors a message may meet,
+   * before it is dead-lettered (defaults: 30 s and 5; REDRESS_BRIDGE_UNKNOWN_COMPLAINT_WAIT_MS and
+   * REDRESS_BRIDGE_INTERNAL_ATTEMPTS).
+   */
+  patience?: Partial<PatienceLimits>;
+  /** The policy catalogue the instant rules start from; by default the worker's (`loadPolicies()`). */
+  policies?: readonly Policy[];
 }
 
 /** One partition's memory across batches. */
@@ -72,15 +55,10 @@ interface PartitionState {
   doneAhead: Set<string>;
   /** Consecutive batches that ended paused, for the backoff. */
   failures: number;
+  /** The messages being retried, and for how long or how often (bounded: see patience.ts). */
+  patience: Patience;
   resumeTimer?: NodeJS.Timeout;
 }
-
-interface Item {
-  message: KafkaMessage;
-  parsed: ParseResult;
-}
-
-const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
  * The Kafka bridge: consumes `complaints.intake` and `complaints.events`, validates every message,
@@ -108,6 +86,9 @@ export async function startBridge(
   const target = options.target ?? complaintTarget(config.temporal.taskQueue);
   const callTimeoutMs = options.callTimeoutMs ?? 10_000;
   const metrics = options.metrics ?? createBridgeMetrics();
+  const limits: PatienceLimits = { ...DEFAULT_PATIENCE, ...options.patience };
+  // Instants before the earliest policy have no regime: refused as they arrive (domain/instant-rules.ts).
+  const earliestPolicy = earliestEffectiveFrom(options.policies ?? loadPolicies());
   const groupId = config.kafka.bridgeGroup;
   const kafka = createKafka(config, 'bridge', logger);
   const producer: Producer = kafka.producer({
@@ -134,173 +115,34 @@ export async function startBridge(
   const partitionState = (tp: string): PartitionState => {
     let state = partitions.get(tp);
     if (!state) {
-      state = { doneAhead: new Set(), failures: 0 };
+      state = { doneAhead: new Set(), failures: 0, patience: new Patience(limits) };
       partitions.set(tp, state);
     }
     return state;
   };
 
-  // ---- what the group has processed: the intake check and the lag metric ----
-
-  /** Group progress of one topic: the committed offset, or this bridge's own when it is further. */
-  const groupNext = async (topic: string): Promise<Map<number, bigint>> => {
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const next = new Map<number, bigint>();
-    for (const p of committed?.partitions ?? []) next.set(p.partition, BigInt(p.offset));
-    for (const [partition, offset] of next) {
-      const local = localNext.get(tpKey(topic, partition));
-      if (local !== undefined && local > offset) next.set(partition, local);
-    }
-    return next;
-  };
-
-  /**
-   * How many intake messages, published before now, the group has not processed yet. A fact for an
-   * unknown complaint is final only when this is zero: its `complaint.received` (published first, on
-   * another topic, so in no guaranteed order with it) may otherwise still be on its way.
-   */
-  const intakeCheck = new CoalescedCheck(async (): Promise<bigint> => {
-    const [highs, next] = await Promise.all([
-      admin.fetchTopicOffsets(config.topics.intake),
-      groupNext(config.topics.intake),
-    ]);
-    let behind = 0n;
-    for (const h of highs) {
-      const high = BigInt(h.high);
-      const low = BigInt(h.low);
-      let done = next.get(h.partition) ?? -1n;
-      const local = localNext.get(tpKey(config.topics.intake, h.partition));
-      if (local !== undefined && local > done) done = local;
-      if (done < low) done = low;
-      if (high > done) behind += high - done;
-    }
-    return behind;
+  const progressOf = groupProgress({
+    admin,
+    groupId,
+    intakeTopic: config.topics.intake,
+    topics: [...roles.keys()],
+    localNext,
+    assigned: () => assigned,
   });
+  metrics.setLagSource(progressOf.lag);
 
-  metrics.setLagSource({
-    async lag() {
-      const rows: Array<{ topic: string; partition: number; highWatermark: bigint; next: bigint }> = [];
-      for (const topic of roles.keys()) {
-        const mine = assigned.filter((a) => a.topic === topic);
-        if (mine.length === 0) continue;
-        const [highs, next] = await Promise.all([admin.fetchTopicOffsets(topic), groupNext(topic)]);
-        for (const { partition } of mine) {
-          const h = highs.find((x) => x.partition === partition);
-          if (!h) continue;
-          const low = BigInt(h.low);
-          const done = next.get(partition) ?? localNext.get(tpKey(topic, partition)) ?? low;
-          rows.push({ topic, partition, highWatermark: BigInt(h.high), next: done < low ? low : done });
-        }
-      }
-      return rows;
-    },
+  const attempt = messageHandler({
+    client,
+    target,
+    callTimeoutMs,
+    producer,
+    dlqTopic: config.topics.dlq,
+    metrics,
+    stats,
+    logger,
+    intakeBehind: progressOf.intakeBehind,
+    limits,
   });
-
-  // ---- delivering one message ----
-
-  const sendToDeadLetters = async (topic: string, partition: number, message: KafkaMessage, rejection: Rejection) => {
-    const record = deadLetter(topic, partition, message, rejection);
-    try {
-      await producer.send({
-        topic: config.topics.dlq,
-        acks: -1,
-        messages: [{ key: deadLetterKey(message), value: JSON.stringify(record), headers: deadLetterHeaders(record) }],
-      });
-    } catch (err) {
-      throw new TransientFailure('kafka', `could not write to ${config.topics.dlq}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    stats.deadLettered += 1;
-    metrics.messages.inc({ topic, outcome: 'dead_lettered', code: rejection.code });
-    // Ids only: the reason may quote field names from the input, and the payload is personal data.
-    logger.warn(
-      {
-        topic,
-        partition,
-        offset: message.offset,
-        code: rejection.code,
-        eventId: rejection.eventId,
-        complaintId: rejection.complaintId,
-      },
-      'message dead-lettered',
-    );
-  };
-
-  const deliverTimed = async (event: InboundEvent): Promise<Delivery> => {
-    const done = metrics.deliverySeconds.startTimer({ type: event.type });
-    try {
-      return await client.connection.withDeadline(Date.now() + callTimeoutMs, () => deliver(client, target, event));
-    } catch (err) {
-      if (err instanceof TransientDeliveryError) throw new TransientFailure('temporal', err.message, { cause: err });
-      throw err;
-    } finally {
-      done();
-    }
-  };
-
-  /** Why a fact's complaint has no open workflow, in words for the dead letter. */
-  const missingReason = async (event: InboundEvent): Promise<string> => {
-    try {
-      const described = await client.connection.withDeadline(Date.now() + callTimeoutMs, () =>
-        client.workflow.getHandle(complaintWorkflowId(event.complaintId)).describe(),
-      );
-      return `complaint ${event.complaintId} is closed (${described.status.name}); ${event.type} cannot be applied`;
-    } catch {
-      return `no complaint ${event.complaintId}: ${event.type} refers to a complaint Redress never received`;
-    }
-  };
-
-  const processItem = async (topic: string, partition: number, { message, parsed }: Item): Promise<void> => {
-    if (!parsed.ok) {
-      const detail = parsed.errors.length ? ` (${describeFieldErrors(parsed.errors)})` : '';
-      await sendToDeadLetters(topic, partition, message, {
-        code: parsed.code,
-        reason: `${parsed.reason}${detail}`,
-        errors: parsed.errors,
-      });
-      return;
-    }
-    const event = parsed.event;
-    const ids = { eventId: event.eventId, complaintId: event.complaintId };
-    let outcome = await deliverTimed(event);
-    if (outcome.kind === 'unknown-complaint') {
-      let behind: bigint;
-      try {
-        behind = await intakeCheck.run();
-      } catch (err) {
-        throw new TransientFailure('kafka', `could not read intake progress: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      if (behind > 0n) {
-        throw new TransientFailure(
-          'awaiting-intake',
-          `complaint ${event.complaintId} is not open yet and the intake topic has ${behind} unprocessed message(s)`,
-        );
-      }
-      // Intake has caught up since the first attempt: if the complaint was on its way, it is open now.
-      outcome = await deliverTimed(event);
-      if (outcome.kind === 'unknown-complaint') {
-        const reason = await missingReason(event);
-        await sendToDeadLetters(topic, partition, message, { code: 'unknown-complaint', reason, errors: [], ...ids });
-        return;
-      }
-    }
-    if (outcome.kind === 'rejected') {
-      await sendToDeadLetters(topic, partition, message, {
-        code: 'rejected',
-        reason: outcome.reason,
-        errors: [],
-        ...ids,
-      });
-      return;
-    }
-    if (outcome.kind === 'delivered') stats.delivered += 1;
-    else stats.duplicates += 1;
-    metrics.messages.inc({ topic, outcome: outcome.kind, code: '' });
-    logger.debug({ ...ids, type: event.type, outcome: outcome.kind }, 'delivered');
-  };
 
   // ---- one fetched batch ----
 
@@ -316,6 +158,7 @@ export async function startBridge(
     const completed = new Set<string>();
     const complete = (offset: string) => {
       completed.add(offset);
+      state.patience.forget(offset);
       const upTo = progress.complete(offset);
       if (upTo !== undefined) {
         payload.resolveOffset(upTo);
@@ -324,9 +167,10 @@ export async function startBridge(
     };
 
     const todo: Item[] = [];
+    const bounds = { now: Date.now(), earliest: earliestPolicy };
     for (const message of batch.messages) {
       if (state.doneAhead.has(message.offset)) complete(message.offset);
-      else todo.push({ message, parsed: parseInbound(role, message.value, message.key) });
+      else todo.push({ message, parsed: parseInbound(role, message.value, message.key, bounds) });
     }
     // A complaint's events share a lane; each invalid message is a lane of its own (it only goes to the DLQ).
     const lanes = planLanes(todo, (item) =>
@@ -352,15 +196,10 @@ export async function startBridge(
             metrics.inFlight.inc();
             try {
               if (!proceed()) return;
-              await processItem(topic, partition, item);
-              complete(item.message.offset);
-            } catch (err) {
-              const failure =
-                err instanceof TransientFailure
-                  ? err
-                  : new TransientFailure('internal', `unexpected error: ${(err as Error).message}`, { cause: err });
-              if (failure.reason === 'internal') {
-                logger.error({ err, topic, partition, offset: item.message.offset }, 'unexpected error; will retry');
+              const failure = await attempt(topic, partition, item, state.patience);
+              if (!failure) {
+                complete(item.message.offset);
+                continue;
               }
               stats.transientRetries += 1;
               metrics.transientFailures.inc({ topic, reason: failure.reason });

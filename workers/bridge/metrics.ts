@@ -17,6 +17,8 @@ export interface BridgeMetrics {
   registry: Registry;
   messages: Counter<'topic' | 'outcome' | 'code'>;
   transientFailures: Counter<'topic' | 'reason'>;
+  /** Messages dead-lettered because their retries ran out (reason: internal, awaiting-intake). */
+  retriesExhausted: Counter<'topic' | 'reason'>;
   paused: Gauge<'topic' | 'partition'>;
   inFlight: Gauge;
   deliverySeconds: Histogram<'type'>;
@@ -36,7 +38,13 @@ export function createBridgeMetrics(registry: Registry = new Registry()): Bridge
   });
   const transientFailures = new Counter({
     name: 'redress_bridge_transient_failures_total',
-    help: 'Deliveries that failed transiently and pause their partition for a retry (reason: temporal, kafka, awaiting-intake)',
+    help: 'Deliveries that failed transiently and pause their partition for a retry (reason: temporal, kafka, awaiting-intake, internal)',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [registry],
+  });
+  const retriesExhausted = new Counter({
+    name: 'redress_bridge_retries_exhausted_total',
+    help: 'Messages dead-lettered once their retries ran out: internal (unexpected errors on every attempt), awaiting-intake (a fact whose complaint did not appear within the wait)',
     labelNames: ['topic', 'reason'] as const,
     registers: [registry],
   });
@@ -83,6 +91,7 @@ export function createBridgeMetrics(registry: Registry = new Registry()): Bridge
     registry,
     messages,
     transientFailures,
+    retriesExhausted,
     paused,
     inFlight,
     deliverySeconds,

@@ -1,0 +1,55 @@
+import { calendarSnapshotAround } from '../../domain/calendar';
+import {
+  checkExpectedBy,
+  checkPastInstant,
+  earliestEffectiveFrom,
+  holdingResponseLimit,
+  type ExpectedByLimit,
+} from '../../domain/instant-rules';
+import type { Policy } from '../../domain/policy/schema';
+import type { FieldError } from '../../domain/validation';
+import type { ComplaintStatus } from '../../workflows/messages';
+import { badRequest } from './errors';
+
+/**
+ * The API's use of the instant rules (domain/instant-rules.ts, the same rules the bridge applies): a
+ * request whose instants break one is refused with 400 naming the field, as a schema failure is,
+ * before anything starts in Temporal.
+ */
+export class InstantChecks {
+  private readonly earliest: number;
+
+  /** `policies`: the catalogue the worker runs on; `now`: the clock (tests may fix it). */
+  constructor(
+    private readonly policies: readonly Policy[],
+    private readonly now: () => number = Date.now,
+  ) {
+    this.earliest = earliestEffectiveFrom(policies);
+  }
+
+  /** `POST /complaints`: a `receivedAt` given must not be in the future nor before the earliest policy. */
+  submission(body: { receivedAt?: string | undefined }): void {
+    if (body.receivedAt === undefined) return;
+    refuse(checkPastInstant('receivedAt', body.receivedAt, { now: this.now(), earliest: this.earliest }));
+  }
+
+  /**
+   * `POST …/extension`: `expectedBy` must be in the future and within the regime's limit for a holding
+   * response, counted from the complaint's receipt on its own calendar (`status` is the complaint's).
+   */
+  extension(status: ComplaintStatus, expectedBy: string): void {
+    refuse(checkExpectedBy('expectedBy', expectedBy, this.now(), this.limitFor(status)));
+  }
+
+  private limitFor(status: ComplaintStatus): ExpectedByLimit | undefined {
+    const policy = this.policies.find((p) => p.id === status.regime && p.version === status.policyVersion);
+    // Not assessed yet (regime pending): no regime limit is known, so the general cap applies.
+    if (!policy) return undefined;
+    return holdingResponseLimit(policy, status.receivedAt, calendarSnapshotAround(status.region, status.receivedAt));
+  }
+}
+
+/** Throws the 400 for a rule that failed, in the shape every invalid body gets. */
+function refuse(problem: FieldError | undefined): void {
+  if (problem) throw badRequest(`invalid body: ${problem.field}`, [problem]);
+}

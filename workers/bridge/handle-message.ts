@@ -1,0 +1,245 @@
+import type { Client } from '@temporalio/client';
+import type { KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { InboundEvent } from '../../domain/events';
+import { complaintWorkflowId } from '../../domain/ids';
+import type { ParseResult } from '../../domain/parse-inbound';
+import { describeFieldErrors } from '../../domain/validation';
+import { deadLetter, deadLetterHeaders, deadLetterKey, type Rejection } from './dead-letter';
+import type { BridgeMetrics } from './metrics';
+import type { Patience, PatienceLimits } from './patience';
+import type { CoalescedCheck } from './progress';
+import { deliver, TransientDeliveryError, type Delivery, type DeliveryTarget } from './route';
+
+/**
+ * Handling one inbound message: dead-letter it when invalid, deliver it to Temporal, decide what a
+ * missing complaint or an unexpected error means (within the bounds of patience.ts). The batch,
+ * lane and pause machinery around it is in bridge.ts.
+ */
+
+/** Why a delivery will be tried again later rather than now. */
+export type TransientReason = 'temporal' | 'kafka' | 'awaiting-intake' | 'internal';
+
+/** A failure that pauses the partition and retries: the message is good, something else is not ready. */
+export class TransientFailure extends Error {
+  constructor(
+    readonly reason: TransientReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** One fetched message with what parsing made of it. */
+export interface Item {
+  message: KafkaMessage;
+  parsed: ParseResult;
+}
+
+/** Counts since start, for logs and tests (the metrics carry the same, labelled). */
+export interface BridgeStats {
+  delivered: number;
+  duplicates: number;
+  deadLettered: number;
+  transientRetries: number;
+}
+
+/** What handling a message needs from the running bridge. */
+export interface MessageHandlerDeps {
+  client: Client;
+  target: DeliveryTarget;
+  /** How long one Temporal call may take before it counts as a transient failure. */
+  callTimeoutMs: number;
+  producer: Producer;
+  dlqTopic: string;
+  metrics: BridgeMetrics;
+  stats: BridgeStats;
+  logger: Logger;
+  /** How many intake messages the group has not processed yet. */
+  intakeBehind: CoalescedCheck<bigint>;
+  limits: PatienceLimits;
+}
+
+/**
+ * The function that processes one message of a partition: it returns the failure that stops the
+ * message's lane for a retry, or undefined when the message is done (delivered or dead-lettered).
+ */
+export type MessageHandler = (
+  topic: string,
+  partition: number,
+  item: Item,
+  patience: Patience,
+) => Promise<TransientFailure | undefined>;
+
+/** Makes the {@link MessageHandler} of a running bridge. */
+export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
+  const { client, target, callTimeoutMs, producer, metrics, stats, logger, intakeBehind, limits } = deps;
+
+  const sendToDeadLetters = async (topic: string, partition: number, message: KafkaMessage, rejection: Rejection) => {
+    const record = deadLetter(topic, partition, message, rejection);
+    try {
+      await producer.send({
+        topic: deps.dlqTopic,
+        acks: -1,
+        messages: [{ key: deadLetterKey(message), value: JSON.stringify(record), headers: deadLetterHeaders(record) }],
+      });
+    } catch (err) {
+      throw new TransientFailure('kafka', `could not write to ${deps.dlqTopic}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    stats.deadLettered += 1;
+    metrics.messages.inc({ topic, outcome: 'dead_lettered', code: rejection.code });
+    // Ids only: the reason may quote field names from the input, and the payload is personal data.
+    logger.warn(
+      {
+        topic,
+        partition,
+        offset: message.offset,
+        code: rejection.code,
+        eventId: rejection.eventId,
+        complaintId: rejection.complaintId,
+      },
+      'message dead-lettered',
+    );
+  };
+
+  const deliverTimed = async (event: InboundEvent): Promise<Delivery> => {
+    const done = metrics.deliverySeconds.startTimer({ type: event.type });
+    try {
+      return await client.connection.withDeadline(Date.now() + callTimeoutMs, () => deliver(client, target, event));
+    } catch (err) {
+      if (err instanceof TransientDeliveryError) throw new TransientFailure('temporal', err.message, { cause: err });
+      throw err;
+    } finally {
+      done();
+    }
+  };
+
+  /** Why a fact's complaint has no open workflow, in words for the dead letter. */
+  const missingReason = async (event: InboundEvent): Promise<string> => {
+    try {
+      const described = await client.connection.withDeadline(Date.now() + callTimeoutMs, () =>
+        client.workflow.getHandle(complaintWorkflowId(event.complaintId)).describe(),
+      );
+      return `complaint ${event.complaintId} is closed (${described.status.name}); ${event.type} cannot be applied`;
+    } catch {
+      return `no complaint ${event.complaintId}: ${event.type} refers to a complaint Redress never received`;
+    }
+  };
+
+  const processItem = async (
+    topic: string,
+    partition: number,
+    { message, parsed }: Item,
+    patience: Patience,
+  ): Promise<void> => {
+    if (!parsed.ok) {
+      const detail = parsed.errors.length ? ` (${describeFieldErrors(parsed.errors)})` : '';
+      await sendToDeadLetters(topic, partition, message, {
+        code: parsed.code,
+        reason: `${parsed.reason}${detail}`,
+        errors: parsed.errors,
+      });
+      return;
+    }
+    const event = parsed.event;
+    const ids = { eventId: event.eventId, complaintId: event.complaintId };
+    let outcome = await deliverTimed(event);
+    if (outcome.kind === 'unknown-complaint') {
+      // Past its bound the fact gets its last try whatever intake does, so reading intake is pointless.
+      let behind = 0n;
+      if (!patience.waitedOut(message.offset, Date.now())) {
+        try {
+          behind = await intakeBehind.run();
+        } catch (err) {
+          throw new TransientFailure('kafka', `could not read intake progress: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }
+      }
+      const decision = patience.unknownComplaint(message.offset, Date.now(), behind);
+      if (decision.action === 'wait') {
+        throw new TransientFailure(
+          'awaiting-intake',
+          `complaint ${event.complaintId} is not open yet and the intake topic has ${behind} unprocessed message(s)`,
+        );
+      }
+      // Intake has caught up, or the fact has waited its bound: if the complaint was on its way, it may be open now.
+      outcome = await deliverTimed(event);
+      if (outcome.kind === 'unknown-complaint') {
+        const waited = decision.waitedMs > 0 ? ` (waited ${Math.round(decision.waitedMs / 1000)} s for it)` : '';
+        if (decision.waitedMs >= limits.unknownComplaintWaitMs) {
+          metrics.retriesExhausted.inc({ topic, reason: 'awaiting-intake' });
+        }
+        const reason = `${await missingReason(event)}${waited}`;
+        await sendToDeadLetters(topic, partition, message, { code: 'unknown-complaint', reason, errors: [], ...ids });
+        return;
+      }
+    }
+    if (outcome.kind === 'rejected') {
+      await sendToDeadLetters(topic, partition, message, {
+        code: 'rejected',
+        reason: outcome.reason,
+        errors: [],
+        ...ids,
+      });
+      return;
+    }
+    if (outcome.kind === 'delivered') stats.delivered += 1;
+    else stats.duplicates += 1;
+    metrics.messages.inc({ topic, outcome: outcome.kind, code: '' });
+    logger.debug({ ...ids, type: event.type, outcome: outcome.kind }, 'delivered');
+  };
+
+  /**
+   * Processes one message. Returns the failure that stops its lane for a retry, or undefined when
+   * the message is done (delivered or dead-lettered). An unexpected error (a bug, not an outage) is
+   * retried with the usual backoff up to `maxInternalAttempts` times, then dead-lettered as `internal`,
+   * so one poisonous message cannot stop its partition for good.
+   */
+  const attempt = async (
+    topic: string,
+    partition: number,
+    item: Item,
+    patience: Patience,
+  ): Promise<TransientFailure | undefined> => {
+    try {
+      await processItem(topic, partition, item, patience);
+      return undefined;
+    } catch (err) {
+      if (err instanceof TransientFailure) return err;
+      const { offset } = item.message;
+      // Ids only, never the payload: it is the customer's personal data.
+      const ids = item.parsed.ok
+        ? { eventId: item.parsed.event.eventId, complaintId: item.parsed.event.complaintId }
+        : {};
+      const what = `unexpected error: ${(err as Error).message}`;
+      const decision = patience.internalFailure(offset);
+      const where = { err, topic, partition, offset, ...ids, attempt: decision.attempt };
+      if (decision.action === 'retry') {
+        logger.error({ ...where, maxAttempts: limits.maxInternalAttempts }, 'unexpected error; will retry');
+        return new TransientFailure('internal', what, { cause: err });
+      }
+      logger.error(where, 'unexpected error on every attempt: dead-lettering the message');
+      metrics.retriesExhausted.inc({ topic, reason: 'internal' });
+      try {
+        await sendToDeadLetters(topic, partition, item.message, {
+          code: 'internal',
+          reason: `${what} (on each of ${decision.attempt} attempts)`,
+          errors: [],
+          ...ids,
+        });
+        return undefined;
+      } catch (dlqErr) {
+        // The dead-letter topic is away: a transient failure like any other; the next attempt tries it again.
+        return dlqErr instanceof TransientFailure
+          ? dlqErr
+          : new TransientFailure('kafka', `could not dead-letter: ${(dlqErr as Error).message}`, { cause: dlqErr });
+      }
+    }
+  };
+
+  return attempt;
+}
