@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { COMPLAINT_UPDATED, ComplaintViewSchema } from '../domain/complaint-view';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -71,6 +72,17 @@ export function eventSchemas(): Record<string, JsonSchema> {
     'lifecycle',
     'Lifecycle event (on complaints.lifecycle)',
     'What happened to a complaint, as Redress publishes it. eventId is redress:<complaintId>:<step>: a repeated id is a duplicate to drop.',
+  );
+  files[`${COMPLAINT_UPDATED}.schema.json`] = toSchema(
+    EnvelopeSchema.extend({
+      type: z.literal(COMPLAINT_UPDATED),
+      source: z.literal(REDRESS_SOURCE),
+      data: ComplaintViewSchema,
+    }),
+    COMPLAINT_UPDATED,
+    `${COMPLAINT_UPDATED} (on complaints.lifecycle)`,
+    'The record view of a complaint after a change: what lists, queues and reports filter on, no personal data. ' +
+      'Keep the one with the highest data.revision: redeliveries and retries may bring an older one later.',
   );
   files['dead-letter.schema.json'] = toSchema(
     DeadLetterSchema,

@@ -27,6 +27,7 @@ import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/p
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { BreachAction, LifecycleEvent, ResponseKind } from '../domain/policy/vocabulary';
 import { templateParts } from '../domain/response-parts';
+import { checkExpectedBy, checkRemedyDueInDays, holdingResponseLimit } from '../domain/instant-rules';
 import { respectCheck } from '../domain/respect-check';
 import { STAGES } from '../domain/stages';
 import type {
@@ -415,9 +416,8 @@ export class ComplaintCase {
       if (!i.currency || !/^[A-Z]{3}$/.test(i.currency))
         throw new ActionRefused('currency: must be an ISO 4217 code such as GBP');
     }
-    if (i.dueInDays !== undefined && !(Number.isInteger(i.dueInDays) && i.dueInDays >= 1 && i.dueInDays <= 90)) {
-      throw new ActionRefused('dueInDays: must be a whole number of days from 1 to 90');
-    }
+    const due = i.dueInDays === undefined ? undefined : checkRemedyDueInDays('dueInDays', i.dueInDays);
+    if (due) throw new ActionRefused(`${due.field}: ${due.message}`);
     if (i.kind === 'decline') {
       const provided = [
         'reasons',
@@ -436,7 +436,7 @@ export class ComplaintCase {
     requireText('reason', i.reason, 2_000);
   }
 
-  checkExtend(i: ExtendInput): void {
+  checkExtend(i: ExtendInput, now: number): void {
     if (i.actor.role !== 'supervisor') throw new ActionRefused('only a supervisor can extend with a holding response');
     this.requireStage('send a holding response', BEFORE_FINAL);
     const affected = this.policy.clocks.filter(
@@ -457,6 +457,10 @@ export class ComplaintCase {
     }
     requireText('reason', i.reason, 2_000);
     if (Number.isNaN(Date.parse(i.expectedBy))) throw new ActionRefused('expectedBy: must be an ISO-8601 instant');
+    // The API checks the same rule; the workflow holds it for every other caller too.
+    const limit = holdingResponseLimit(this.policy, this.receivedAt, this.a.snapshot);
+    const late = checkExpectedBy('expectedBy', i.expectedBy, now, limit);
+    if (late) throw new ActionRefused(`${late.field}: ${late.message}`);
     const provided = ['delay-reasons', 'expected-response-date', ...templateParts(this.policy.id, 'holding-response')];
     const missing = missingParts(this.policy, 'holding-response', provided);
     if (missing.length > 0)

@@ -138,7 +138,7 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
   action(m.skipApologyUpdate, (k, i) => k.checkSkipApology(i), (k, now, i) => k.doSkipApology(now, i));
   action(m.proposeRemedyUpdate, (k, i) => k.checkProposeRemedy(i), (k, now, i) => k.doProposeRemedy(now, i));
   action(m.decideRemedyUpdate, (k, i) => k.checkDecideRemedy(i), (k, now, i) => k.doDecideRemedy(now, i));
-  action(m.extendUpdate, (k, i) => k.checkExtend(i), (k, now, i) => k.doExtend(now, i));
+  action(m.extendUpdate, (k, i) => k.checkExtend(i, Date.now()), (k, now, i) => k.doExtend(now, i));
   action(m.escalateUpdate, (k, i) => k.checkEscalate(i), (k, now, i) => k.doEscalate(now, i));
   action(m.withdrawUpdate, (k, i) => k.checkWithdraw(i), (k, now, i) => k.doWithdraw(now, i.actor, i.reason));
   action(m.resolveUpdate, (k, i) => k.checkResolve(i), (k, now, i) => k.doResolve(now, i));

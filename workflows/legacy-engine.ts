@@ -153,7 +153,7 @@ export async function runLegacyComplaint(input: ComplaintInput): Promise<Complai
   );
   action(
     m.extendUpdate,
-    (k, i) => k.checkExtend(i),
+    (k, i) => k.checkExtend(i, Date.now()),
     (k, now, i) => k.doExtend(now, i),
   );
   action(
