@@ -1,7 +1,7 @@
 import type { Assessment, PublishBatch, PublishFailure, RemedyRequest } from '../activities';
 import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
 import type { NotificationKind, NotificationRequest } from '../activities/notifications';
-import type { Actor, Role } from '../domain/actor';
+import type { Actor } from '../domain/actor';
 import { SYSTEM_ACTOR } from '../domain/actor';
 import type { LifecycleEventType, OutboundEvent } from '../domain/events';
 import { publishedEventId } from '../domain/ids';
@@ -22,14 +22,12 @@ import {
   type ClockState,
   type Duration,
 } from '../domain/clock';
-import { allowedResponseTypes, missingParts, needsSupervisorApproval, scoreReopens } from '../domain/policy/content';
+import { needsSupervisorApproval, scoreReopens } from '../domain/policy/content';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
-import type { BreachAction, LifecycleEvent, ResponseKind } from '../domain/policy/vocabulary';
-import { templateParts } from '../domain/response-parts';
-import { checkExpectedBy, checkRemedyDueInDays, holdingResponseLimit } from '../domain/instant-rules';
+import type { BreachAction, LifecycleEvent } from '../domain/policy/vocabulary';
 import { respectCheck } from '../domain/respect-check';
-import { STAGES } from '../domain/stages';
+import { canMove, OPEN_STAGES } from '../domain/stages';
 import type {
   ApologiseInput,
   AskQuestionInput,
@@ -48,7 +46,6 @@ import type {
   SkipApologyInput,
   Stage,
   TimelineEntry,
-  WithdrawInput,
 } from './messages';
 import type { InboundData } from '../domain/events';
 
@@ -94,18 +91,8 @@ export interface CarriedCase {
   };
 }
 
-/** An action refused: the message says why, in words an operator can act on. */
-export class ActionRefused extends Error {
-  override readonly name = 'ActionRefused';
-}
-
-/** Every stage but the two a complaint never leaves. */
-const OPEN_STAGES: readonly Stage[] = STAGES.filter((s) => s !== 'closed' && s !== 'withdrawn');
-const BEFORE_FINAL: readonly Stage[] = ['acknowledged', 'listening', 'apology', 'remedy'];
-const ACTING_ROLES: readonly Role[] = ['operator', 'supervisor'];
 const REMEDY_DUE_CLOCK = 'remedy-due';
 const DEFAULT_REMEDY_DAYS = 5;
-const MONEY_REMEDIES = new Set(['refund', 'credit']);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -357,172 +344,6 @@ export class ComplaintCase {
     if (actions.includes('escalate')) this.escalate(now, SYSTEM_ACTOR, `${event.clock} deadline breached`);
     if (actions.includes('notify-supervisor'))
       this.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
-  }
-
-  // ------------------------------------------------------------------ human actions: checks
-
-  checkAssign(i: AssignInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('assign', OPEN_STAGES);
-    requireText('assignee', i.assignee, 100);
-    if (this.assignee && this.assignee !== i.assignee && i.actor.role !== 'supervisor') {
-      throw new ActionRefused(`complaint is assigned to ${this.assignee}; reassigning needs a supervisor`);
-    }
-  }
-
-  checkRecordAccount(i: RecordAccountInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('record the account', ['acknowledged', 'listening']);
-    requireText('account', i.account, 10_000);
-  }
-
-  checkAskQuestion(i: AskQuestionInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('ask the customer a question', BEFORE_FINAL);
-    requireText('question', i.question, 5_000);
-  }
-
-  checkApologise(i: ApologiseInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('apologise', ['apology']);
-    requireText('text', i.text, 5_000);
-  }
-
-  checkSkipApology(i: SkipApologyInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('skip the apology', ['apology']);
-    requireText('reason', i.reason, 2_000);
-  }
-
-  checkProposeRemedy(i: ProposeRemedyInput): void {
-    this.requireActing(i.actor);
-    if (this.stage === 'acknowledged' || this.stage === 'listening') {
-      throw new ActionRefused(
-        "a remedy cannot be proposed before listening is done: record the customer's confirmed account first",
-      );
-    }
-    if (this.stage === 'apology')
-      throw new ActionRefused('apologise (or skip the apology with a reason) before proposing a remedy');
-    this.requireStage('propose a remedy', ['remedy']);
-    if (this.remedy && ['awaiting-approval', 'requested', 'fulfilled'].includes(this.remedy.status)) {
-      throw new ActionRefused(
-        `remedy ${this.remedy.remedyId} is ${this.remedy.status}; a new one can be proposed only after it was rejected or failed`,
-      );
-    }
-    requireText('description', i.description, 5_000);
-    if (MONEY_REMEDIES.has(i.kind)) {
-      if (i.amount === undefined || !(i.amount > 0))
-        throw new ActionRefused(`amount: a ${i.kind} needs an amount above zero`);
-      if (!i.currency || !/^[A-Z]{3}$/.test(i.currency))
-        throw new ActionRefused('currency: must be an ISO 4217 code such as GBP');
-    }
-    const due = i.dueInDays === undefined ? undefined : checkRemedyDueInDays('dueInDays', i.dueInDays);
-    if (due) throw new ActionRefused(`${due.field}: ${due.message}`);
-    if (i.kind === 'decline') {
-      const provided = [
-        'reasons',
-        ...((i.alternatives ?? []).length > 0 ? ['alternatives'] : []),
-        ...templateParts(this.policy.id, 'decline'),
-      ];
-      const missing = missingParts(this.policy, 'decline', provided);
-      if (missing.length > 0)
-        throw new ActionRefused(`a decline under ${this.policy.id} must include: ${missing.join(', ')}`);
-    }
-  }
-
-  checkDecideRemedy(i: DecideRemedyInput): void {
-    if (i.actor.role !== 'supervisor') throw new ActionRefused('only a supervisor can approve or reject a remedy');
-    if (this.remedy?.status !== 'awaiting-approval') throw new ActionRefused('no remedy is awaiting approval');
-    requireText('reason', i.reason, 2_000);
-  }
-
-  checkExtend(i: ExtendInput, now: number): void {
-    if (i.actor.role !== 'supervisor') throw new ActionRefused('only a supervisor can extend with a holding response');
-    this.requireStage('send a holding response', BEFORE_FINAL);
-    const affected = this.policy.clocks.filter(
-      (c) => c.extension?.on === 'holding-response-sent' || c.stop.includes('holding-response-sent'),
-    );
-    if (!this.policy.responses['holding-response'] || affected.length === 0) {
-      throw new ActionRefused(`the ${this.policy.id} regime does not allow a holding response`);
-    }
-    if (this.extended) throw new ActionRefused('a holding response was already sent');
-    // The holding response must come before the deadline it extends (FCA payment services: by day 15).
-    for (const c of affected.filter((p) => p.extension?.on === 'holding-response-sent')) {
-      const s = this.clocks[c.name];
-      if (s && s.breach.fired) {
-        throw new ActionRefused(
-          `a holding response must be sent before the ${c.name} deadline (${s.deadline}), which has passed`,
-        );
-      }
-    }
-    requireText('reason', i.reason, 2_000);
-    if (Number.isNaN(Date.parse(i.expectedBy))) throw new ActionRefused('expectedBy: must be an ISO-8601 instant');
-    // The API checks the same rule; the workflow holds it for every other caller too.
-    const limit = holdingResponseLimit(this.policy, this.receivedAt, this.a.snapshot);
-    const late = checkExpectedBy('expectedBy', i.expectedBy, now, limit);
-    if (late) throw new ActionRefused(`${late.field}: ${late.message}`);
-    const provided = ['delay-reasons', 'expected-response-date', ...templateParts(this.policy.id, 'holding-response')];
-    const missing = missingParts(this.policy, 'holding-response', provided);
-    if (missing.length > 0)
-      throw new ActionRefused(`a holding response under ${this.policy.id} must include: ${missing.join(', ')}`);
-  }
-
-  checkEscalate(i: EscalateInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('escalate', OPEN_STAGES);
-    requireText('reason', i.reason, 2_000);
-  }
-
-  checkWithdraw(i: WithdrawInput): void {
-    this.requireActing(i.actor);
-    this.requireStage('withdraw', ['received', 'acknowledged', 'listening', 'apology', 'remedy', 'follow-up']);
-    requireText('reason', i.reason, 2_000);
-  }
-
-  checkResolve(i: ResolveInput): void {
-    this.requireActing(i.actor);
-    requireText('reasons', i.reasons, 10_000);
-    const kind: ResponseKind = i.response;
-    if (!this.policy.responses[kind] && kind !== 'final-response') {
-      throw new ActionRefused(`the ${this.policy.id} regime has no ${kind}`);
-    }
-    const inProgress = kind === 'cfpb-response' && i.responseType === 'in-progress';
-    if (kind === 'summary-resolution') {
-      this.requireStage('send a summary resolution', BEFORE_FINAL);
-      const window = this.clocks['summary-resolution'];
-      if (!window || window.status === 'stopped' || window.breach.fired) {
-        throw new ActionRefused(
-          `the summary resolution route is open only until ${window?.deadline ?? 'the close of the 3rd business day'}; send a final response instead`,
-        );
-      }
-    } else if (inProgress) {
-      this.requireStage('send an in-progress response', BEFORE_FINAL);
-    } else {
-      this.requireStage('send the final response', ['remedy']);
-      const settled = ['fulfilled', 'declined', 'explained'];
-      if (!this.remedy || !settled.includes(this.remedy.status)) {
-        throw new ActionRefused(
-          `the final response comes after the remedy is settled (fulfilled, declined or explained); it is ${this.remedy?.status ?? 'not proposed'}`,
-        );
-      }
-    }
-    if (kind === 'cfpb-response') {
-      const allowed = allowedResponseTypes(this.policy, kind);
-      if (!i.responseType || !allowed.includes(i.responseType)) {
-        throw new ActionRefused(`responseType: must be one of ${allowed.join(', ')}`);
-      }
-    }
-    const provided = [
-      'outcome',
-      'reasons',
-      ...(i.responseType ? ['response-type'] : []),
-      ...(this.remedy ? ['remedy'] : []),
-      ...Object.keys(i.parts ?? {}),
-      ...templateParts(this.policy.id, kind),
-    ];
-    const missing = missingParts(this.policy, kind, provided);
-    if (missing.length > 0)
-      throw new ActionRefused(`the ${kind} under ${this.policy.id} lacks required parts: ${missing.join(', ')}`);
   }
 
   // ------------------------------------------------------------------ human actions: effects
@@ -976,6 +797,9 @@ export class ComplaintCase {
   private setStage(now: number, to: Stage, actor: Actor): void {
     const from = this.stage;
     if (from === to) return;
+    // The stage machine (domain/stages.ts) is the law; a rule that broke it is a bug, shown to a
+    // supervisor as a flag (throwing here would fail the workflow task over and over: a frozen complaint).
+    if (!canMove(from, to)) this.flag(now, `stage machine: ${from} cannot move to ${to}`);
     this.stage = to;
     const n = this.occurrence('stage-change');
     const step =
@@ -1074,15 +898,6 @@ export class ComplaintCase {
     return this.policyClock(name)?.kind ?? 'deadline';
   }
 
-  private requireActing(actor: Actor): void {
-    if (!ACTING_ROLES.includes(actor.role)) throw new ActionRefused(`the ${actor.role} role cannot act on complaints`);
-  }
-
-  private requireStage(what: string, stages: readonly Stage[]): void {
-    if (!stages.includes(this.stage)) {
-      throw new ActionRefused(`cannot ${what} in the ${this.stage} stage (allowed in: ${stages.join(', ')})`);
-    }
-  }
 
   /** Takes everything queued for publishing (the workflow publishes it in one activity call). */
   takeOutbox(): PublishBatch | undefined {
@@ -1233,10 +1048,6 @@ export class ComplaintCase {
   }
 }
 
-function requireText(field: string, value: string | undefined, max: number): void {
-  if (typeof value !== 'string' || value.trim().length === 0) throw new ActionRefused(`${field}: must not be empty`);
-  if (value.length > max) throw new ActionRefused(`${field}: must be at most ${max} characters`);
-}
 
 const customerActor = (f: { source: string }): Actor => ({ id: `customer via ${f.source}`, role: 'service' });
 const systemActor = (f: { source: string }): Actor => ({ id: f.source, role: 'service' });

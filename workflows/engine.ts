@@ -7,12 +7,14 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ApplicationFailure, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { ACTION_NAMES, type ActionInput, type ActionName } from '../domain/actions';
 import type { ComplaintActivities } from '../activities';
-import type { ActionBase, ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messages';
+import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messages';
 import * as m from './messages';
 import { searchAttributeSync } from './attributes';
-import { ActionRefused, ComplaintCase, type CaseOptions } from './case';
+import { ComplaintCase, type CaseOptions } from './case';
+import { applyAction, asFailure, checkAction } from './rules';
 import { intakeStatus } from './intake-status';
 import { Outbox } from './outbox';
 
@@ -97,51 +99,37 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
   onFact(m.surveyRespondedSignal, (k, now, f) => k.onSurveyResponded(now, f));
 
   /**
-   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
-   * again (another update may have changed the stage since), applies it and answers from workflow state
-   * at once: publishing is the outbox's business. Temporal deduplicates update ids within one run only,
-   * so the case remembers them too: a retry that reaches the next run answers without acting twice.
+   * Every human action in the registry (domain/actions) is an update: the validator refuses it (nothing
+   * recorded) when a check fails; the handler checks again (another update may have changed the stage
+   * since), applies it and answers from workflow state at once: publishing is the outbox's business.
+   * Temporal deduplicates update ids within one run only, so the case remembers them too: a retry that
+   * reaches the next run answers without acting twice.
    */
-  function action<I extends ActionBase>(
-    def: UpdateDefinition<ComplaintStatus, [I]>,
-    check: (k: ComplaintCase, i: I) => void,
-    apply: (k: ComplaintCase, now: number, i: I) => void,
-  ): void {
+  function action<N extends ActionName>(name: N): void {
     const updateKey = () => `update:${currentUpdateInfo()?.id ?? ''}`;
-    const refuse = (k: ComplaintCase, i: I) => {
+    const refuse = (k: ComplaintCase, i: ActionInput<N>) => {
       if (k.seen.has(updateKey())) return;
       try {
-        check(k, i);
+        checkAction(name, k, i, Date.now());
       } catch (err) {
-        if (err instanceof ActionRefused) throw ApplicationFailure.nonRetryable(err.message, 'ActionRefused');
-        throw err;
+        throw asFailure(err);
       }
     };
     setHandler(
-      def,
-      async (i: I) => {
+      m.ACTION_UPDATES[name] as UpdateDefinition<ComplaintStatus, [ActionInput<N>]>,
+      async (i: ActionInput<N>) => {
         await condition(() => c !== undefined); // intake first: the policy decides what is allowed
         const k = c!;
         if (!k.firstSeen({ eventId: updateKey() })) return k.status(Date.now());
         refuse(k, i);
-        apply(k, Date.now(), i);
+        applyAction(name, k, i, Date.now());
         commit(k);
         return k.status(Date.now());
       },
-      { validator: (i: I) => (c ? refuse(c, i) : undefined) },
+      { validator: (i: ActionInput<N>) => (c ? refuse(c, i) : undefined) },
     );
   }
-  action(m.assignUpdate, (k, i) => k.checkAssign(i), (k, now, i) => k.doAssign(now, i));
-  action(m.recordAccountUpdate, (k, i) => k.checkRecordAccount(i), (k, now, i) => k.doRecordAccount(now, i));
-  action(m.askQuestionUpdate, (k, i) => k.checkAskQuestion(i), (k, now, i) => k.doAskQuestion(now, i));
-  action(m.apologiseUpdate, (k, i) => k.checkApologise(i), (k, now, i) => k.doApologise(now, i));
-  action(m.skipApologyUpdate, (k, i) => k.checkSkipApology(i), (k, now, i) => k.doSkipApology(now, i));
-  action(m.proposeRemedyUpdate, (k, i) => k.checkProposeRemedy(i), (k, now, i) => k.doProposeRemedy(now, i));
-  action(m.decideRemedyUpdate, (k, i) => k.checkDecideRemedy(i), (k, now, i) => k.doDecideRemedy(now, i));
-  action(m.extendUpdate, (k, i) => k.checkExtend(i, Date.now()), (k, now, i) => k.doExtend(now, i));
-  action(m.escalateUpdate, (k, i) => k.checkEscalate(i), (k, now, i) => k.doEscalate(now, i));
-  action(m.withdrawUpdate, (k, i) => k.checkWithdraw(i), (k, now, i) => k.doWithdraw(now, i.actor, i.reason));
-  action(m.resolveUpdate, (k, i) => k.checkResolve(i), (k, now, i) => k.doResolve(now, i));
+  for (const name of ACTION_NAMES) action(name);
 
   let k: ComplaintCase;
   if (c) {

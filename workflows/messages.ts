@@ -1,4 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ACTION_NAMES, ACTIONS, type ActionInput, type ActionName } from '../domain/actions';
 import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
 import type { InboundData } from '../domain/events';
@@ -12,7 +14,7 @@ import type { CarriedCase } from './case';
  * facts from other systems are signals carrying their event id; status and timeline are queries.
  */
 
-export const COMPLAINT_WORKFLOW = 'complaintWorkflow';
+export { COMPLAINT_WORKFLOW } from './contract';
 
 export interface ComplaintInput {
   complaintId: string;
@@ -45,11 +47,8 @@ export type ComplaintWorkflow = (input: ComplaintInput) => Promise<ComplaintStat
 import type { Stage } from '../domain/stages';
 export { STAGES, type Stage } from '../domain/stages';
 
-export const OUTCOMES = ['upheld', 'partly-upheld', 'not-upheld'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export const REMEDY_KINDS = ['refund', 'credit', 'replacement', 'repair', 'explanation', 'decline'] as const;
-export type RemedyKind = (typeof REMEDY_KINDS)[number];
+export { OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE, type Outcome, type RemedyKind } from '../domain/actions';
+import type { Outcome, RemedyKind } from '../domain/actions';
 
 export type RemedyStatus =
   'awaiting-approval' | 'rejected' | 'requested' | 'fulfilled' | 'failed' | 'declined' | 'explained';
@@ -170,71 +169,33 @@ export interface ActionBase {
   actor: Actor;
 }
 
-export interface AssignInput extends ActionBase {
-  assignee: string;
-}
-export interface RecordAccountInput extends ActionBase {
-  /** The customer's own account, in their words as captured by the agent. */
-  account: string;
-  /** True when the customer confirmed the account is right; listening is done only then. */
-  confirmed: boolean;
-}
-export interface AskQuestionInput extends ActionBase {
-  question: string;
-}
-export interface ApologiseInput extends ActionBase {
-  text: string;
-  /** Whether the company admits it was at fault (DESIGN §1: admit mistakes, be honest). */
-  faultAdmitted: boolean;
-}
-export interface SkipApologyInput extends ActionBase {
-  reason: string;
-}
-export interface ProposeRemedyInput extends ActionBase {
-  kind: RemedyKind;
-  description: string;
-  amount?: number;
-  currency?: string;
-  /** Days (calendar) within which the remedy is promised; a clock. Default 5. */
-  dueInDays?: number;
-  /** For a decline: what the customer can do instead. */
-  alternatives?: string[];
-}
-export interface DecideRemedyInput extends ActionBase {
-  approve: boolean;
-  reason: string;
-}
-export interface ExtendInput extends ActionBase {
-  /** Why a final response cannot be given yet (the holding response says so). */
-  reason: string;
-  /** When the final response will be given. */
-  expectedBy: string;
-}
-export interface EscalateInput extends ActionBase {
-  reason: string;
-}
-export interface WithdrawInput extends ActionBase {
-  reason: string;
-}
-export const RESPONSE_KINDS_FOR_RESOLVE = ['final-response', 'summary-resolution', 'cfpb-response'] as const;
-export interface ResolveInput extends ActionBase {
-  response: (typeof RESPONSE_KINDS_FOR_RESOLVE)[number];
-  outcome: Outcome;
-  reasons: string;
-  /** CFPB: one of the fixed response types (`in-progress` answers without resolving). */
-  responseType?: string;
-  /** Further parts the regime requires that no template supplies, by part name. */
-  parts?: Record<string, string>;
-}
+// The inputs, derived from the action registry (domain/actions): one declaration of each action.
+export type AssignInput = ActionInput<'assign'>;
+export type RecordAccountInput = ActionInput<'recordAccount'>;
+export type AskQuestionInput = ActionInput<'askQuestion'>;
+export type ApologiseInput = ActionInput<'apologise'>;
+export type SkipApologyInput = ActionInput<'skipApology'>;
+export type ProposeRemedyInput = ActionInput<'proposeRemedy'>;
+export type DecideRemedyInput = ActionInput<'decideRemedy'>;
+export type ExtendInput = ActionInput<'extend'>;
+export type EscalateInput = ActionInput<'escalate'>;
+export type WithdrawInput = ActionInput<'withdraw'>;
+export type ResolveInput = ActionInput<'resolve'>;
 
-export const assignUpdate = defineUpdate<ComplaintStatus, [AssignInput]>('assign');
-export const recordAccountUpdate = defineUpdate<ComplaintStatus, [RecordAccountInput]>('recordAccount');
-export const askQuestionUpdate = defineUpdate<ComplaintStatus, [AskQuestionInput]>('askQuestion');
-export const apologiseUpdate = defineUpdate<ComplaintStatus, [ApologiseInput]>('apologise');
-export const skipApologyUpdate = defineUpdate<ComplaintStatus, [SkipApologyInput]>('skipApology');
-export const proposeRemedyUpdate = defineUpdate<ComplaintStatus, [ProposeRemedyInput]>('proposeRemedy');
-export const decideRemedyUpdate = defineUpdate<ComplaintStatus, [DecideRemedyInput]>('decideRemedy');
-export const extendUpdate = defineUpdate<ComplaintStatus, [ExtendInput]>('extend');
-export const escalateUpdate = defineUpdate<ComplaintStatus, [EscalateInput]>('escalate');
-export const withdrawUpdate = defineUpdate<ComplaintStatus, [WithdrawInput]>('withdraw');
-export const resolveUpdate = defineUpdate<ComplaintStatus, [ResolveInput]>('resolve');
+/** The workflow update of each action, named as in the registry. */
+export type ActionUpdates = { [N in ActionName]: UpdateDefinition<ComplaintStatus, [ActionInput<N>]> };
+export const ACTION_UPDATES = Object.fromEntries(
+  ACTION_NAMES.map((name) => [name, defineUpdate(ACTIONS[name].name)]),
+) as ActionUpdates;
+
+export const assignUpdate = ACTION_UPDATES.assign;
+export const recordAccountUpdate = ACTION_UPDATES.recordAccount;
+export const askQuestionUpdate = ACTION_UPDATES.askQuestion;
+export const apologiseUpdate = ACTION_UPDATES.apologise;
+export const skipApologyUpdate = ACTION_UPDATES.skipApology;
+export const proposeRemedyUpdate = ACTION_UPDATES.proposeRemedy;
+export const decideRemedyUpdate = ACTION_UPDATES.decideRemedy;
+export const extendUpdate = ACTION_UPDATES.extend;
+export const escalateUpdate = ACTION_UPDATES.escalate;
+export const withdrawUpdate = ACTION_UPDATES.withdraw;
+export const resolveUpdate = ACTION_UPDATES.resolve;

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/common';
 import type { Actor } from '../../domain/actor';
 import { complaintWorkflowId } from '../../domain/ids';
-import { complaintStartOptions } from '../complaint-start';
+import { complaintStartOptions } from '../../workflows/contract';
 import {
   COMPLAINT_WORKFLOW,
   statusQuery,

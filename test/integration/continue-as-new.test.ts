@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { complaintStartOptions } from '../../clients/complaint-start';
+import { complaintStartOptions } from '../../workflows/contract';
 import { retryingAbortedUpdates } from '../../clients/update-retry';
 import type { ManagedProcess } from '../../infra/managed-process';
 import { temporalCli } from '../../infra/paths';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { temporal } from '@temporalio/proto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { complaintStartOptions } from '../../clients/complaint-start';
+import { complaintStartOptions } from '../../workflows/contract';
 import { startKafkaBroker } from '../../infra/kafka-broker';
 import type { ManagedProcess } from '../../infra/managed-process';
 import { kafkaLibs } from '../../infra/paths';

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { complaintWorkflowId } from '../../domain/ids';
-import { complaintStartOptions } from '../../clients/complaint-start';
+import { complaintStartOptions } from '../../workflows/contract';
 import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintInput, type ComplaintWorkflow } from '../../workflows/messages';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';

@@ -4,14 +4,10 @@ import { calendarSnapshotCovering } from '../../domain/calendar';
 import { notificationEventId, remedyRequestEventId } from '../../domain/ids';
 import { loadPolicies } from '../../domain/policy/load';
 import { selectPolicy } from '../../domain/policy';
-import { ActionRefused, ComplaintCase } from '../../workflows/case';
-import type {
-  AssignInput,
-  ComplaintInput,
-  DecideRemedyInput,
-  ProposeRemedyInput,
-  RecordAccountInput,
-} from '../../workflows/messages';
+import type { ActionInput, ActionName } from '../../domain/actions';
+import { ComplaintCase } from '../../workflows/case';
+import { ActionRefused, applyAction, checkAction } from '../../workflows/rules';
+import type { ComplaintInput } from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
 
 /**
@@ -49,96 +45,53 @@ function newCase(jurisdiction: string, receivedAt: number): ComplaintCase {
 
 /** One step a complaint can take; each is tried and, when the case refuses it, skipped. */
 type Step = (k: ComplaintCase, now: number, n: number) => void;
+/** An action through the registry's checks and the case's rule, as the workflow runs it. */
 const tryAction =
-  <I>(
-    check: (k: ComplaintCase, i: I) => void,
-    apply: (k: ComplaintCase, now: number, i: I) => void,
-    make: (n: number) => I,
-  ): Step =>
+  <N extends ActionName>(name: N, make: (n: number) => ActionInput<N>): Step =>
   (k, now, n) => {
     const i = make(n);
     try {
-      check(k, i);
+      checkAction(name, k, i, now);
     } catch (err) {
       if (err instanceof ActionRefused) return;
       throw err;
     }
-    apply(k, now, i);
+    applyAction(name, k, i, now);
   };
 const fact = (n: number) => ({ eventId: `fact-${n}`, source: 'test', occurredAt: '2026-03-02T10:00:00Z' });
 
 const STEPS: Record<string, Step> = {
-  assign: tryAction<AssignInput>(
-    (k, i) => k.checkAssign(i),
-    (k, now, i) => k.doAssign(now, i),
-    (n) => ({ actor: operator, assignee: `agent-${n % 3}` }),
-  ),
-  account: tryAction<RecordAccountInput>(
-    (k, i) => k.checkRecordAccount(i),
-    (k, now, i) => k.doRecordAccount(now, i),
-    (n) => ({ actor: operator, account: 'Charged twice', confirmed: n % 2 === 0 }),
-  ),
-  question: tryAction(
-    (k, i) => k.checkAskQuestion(i),
-    (k, now, i) => k.doAskQuestion(now, i),
-    () => ({ actor: operator, question: 'Which card?' }),
-  ),
-  apologise: tryAction(
-    (k, i) => k.checkApologise(i),
-    (k, now, i) => k.doApologise(now, i),
-    () => ({ actor: operator, text: 'We are sorry.', faultAdmitted: true }),
-  ),
-  skipApology: tryAction(
-    (k, i) => k.checkSkipApology(i),
-    (k, now, i) => k.doSkipApology(now, i),
-    () => ({ actor: operator, reason: 'asked to' }),
-  ),
-  proposeRefund: tryAction<ProposeRemedyInput>(
-    (k, i) => k.checkProposeRemedy(i),
-    (k, now, i) => k.doProposeRemedy(now, i),
-    (n) => ({
-      actor: operator,
-      kind: 'refund' as const,
-      description: 'Refund',
-      amount: n % 2 ? 20 : 900,
-      currency: 'GBP',
-      dueInDays: 1 + (n % 5),
-    }),
-  ),
-  approve: tryAction<DecideRemedyInput>(
-    (k, i) => k.checkDecideRemedy(i),
-    (k, now, i) => k.doDecideRemedy(now, i),
-    (n) => ({ actor: supervisor, approve: n % 3 !== 0, reason: 'ok' }),
-  ),
+  assign: tryAction('assign', (n) => ({ actor: operator, assignee: `agent-${n % 3}` })),
+  account: tryAction('recordAccount', (n) => ({ actor: operator, account: 'Charged twice', confirmed: n % 2 === 0 })),
+  question: tryAction('askQuestion', () => ({ actor: operator, question: 'Which card?' })),
+  apologise: tryAction('apologise', () => ({ actor: operator, text: 'We are sorry.', faultAdmitted: true })),
+  skipApology: tryAction('skipApology', () => ({ actor: operator, reason: 'asked to' })),
+  proposeRefund: tryAction('proposeRemedy', (n) => ({
+    actor: operator,
+    kind: 'refund' as const,
+    description: 'Refund',
+    amount: n % 2 ? 20 : 900,
+    currency: 'GBP',
+    dueInDays: 1 + (n % 5),
+  })),
+  approve: tryAction('decideRemedy', (n) => ({ actor: supervisor, approve: n % 3 !== 0, reason: 'ok' })),
   fulfil: (k, now, n) => k.remedy && k.onRemedyFulfilled(now, { ...fact(n), data: { remedyId: k.remedy.remedyId } }),
   fail: (k, now, n) =>
     k.remedy && k.onRemedyFailed(now, { ...fact(n), data: { remedyId: k.remedy.remedyId, reason: 'card expired' } }),
-  escalate: tryAction(
-    (k, i) => k.checkEscalate(i),
-    (k, now, i) => k.doEscalate(now, i),
-    () => ({ actor: operator, reason: 'loud' }),
-  ),
-  inProgress: tryAction(
-    (k, i) => k.checkResolve(i),
-    (k, now, i) => k.doResolve(now, i),
-    () => ({
-      actor: operator,
-      response: 'cfpb-response' as const,
-      outcome: 'upheld' as const,
-      reasons: 'Looking into it',
-      responseType: 'in-progress',
-    }),
-  ),
-  finalResponse: tryAction(
-    (k, i) => k.checkResolve(i),
-    (k, now, i) => k.doResolve(now, i),
-    () => ({
-      actor: operator,
-      response: 'final-response' as const,
-      outcome: 'upheld' as const,
-      reasons: 'We got it wrong.',
-    }),
-  ),
+  escalate: tryAction('escalate', () => ({ actor: operator, reason: 'loud' })),
+  inProgress: tryAction('resolve', () => ({
+    actor: operator,
+    response: 'cfpb-response' as const,
+    outcome: 'upheld' as const,
+    reasons: 'Looking into it',
+    responseType: 'in-progress',
+  })),
+  finalResponse: tryAction('resolve', () => ({
+    actor: operator,
+    response: 'final-response' as const,
+    outcome: 'upheld' as const,
+    reasons: 'We got it wrong.',
+  })),
   reply: (k, now, n) =>
     k.onCustomerReplied(now, { ...fact(n), data: { message: 'Still not fixed', sentiment: 'dissatisfied' } }),
   lowScore: (k, now, n) => k.onSurveyResponded(now, { ...fact(n), data: { score: 1, confirmed: true } }),
@@ -180,6 +133,8 @@ describe('outbound ids over a complaint’s life', () => {
           collect(`${n}:${name}`);
         });
         expect(seen.size).toBeGreaterThan(3);
+        // Every stage change went along the stage machine's transitions (a broken one is flagged).
+        expect(k.flags.filter((f) => f.startsWith('stage machine'))).toEqual([]);
       }),
       { numRuns: 150 },
     );

@@ -3,7 +3,7 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FollowUpEventType, InboundData, InboundEvent } from '../../domain/events';
 import { complaintWorkflowId } from '../../domain/ids';
-import { complaintStartOptions } from '../../clients/complaint-start';
+import { complaintStartOptions } from '../../workflows/contract';
 import {
   COMPLAINT_WORKFLOW,
   complaintReceivedSignal,

@@ -1,7 +1,25 @@
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { complaintWorkflowId } from '../domain/ids';
 import { SA } from '../domain/search-attributes';
-import type { ComplaintInput } from '../workflows/messages';
+import type { ComplaintInput } from './messages';
+
+/**
+ * The complaint workflow's contract with its callers — the bridge, the API, the CLI's server side and
+ * tests — in one place: its name, its id, how it is started, and how it refuses an action. (Its
+ * messages are in `messages.ts`; its actions in the registry, `domain/actions`.)
+ */
+
+/** The workflow type every complaint runs. */
+export const COMPLAINT_WORKFLOW = 'complaintWorkflow';
+
+export { complaintWorkflowId };
+
+/**
+ * How an update refuses an action: the failure type of the ApplicationFailure the caller receives.
+ * `forbidden` is about who asks (the API answers 403), `refused` about the complaint's state (409).
+ */
+export const REFUSAL = { refused: 'ActionRefused', forbidden: 'ActionForbidden' } as const;
+export type RefusalType = (typeof REFUSAL)[keyof typeof REFUSAL];
 
 /**
  * How every complaint's workflow is started, by the HTTP API (start) and by the Kafka bridge

@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import type { Actor, Role } from '../actor';
+import { InstantSchema } from '../complaint';
+import { REMEDY_DUE_DAYS } from '../instant-rules';
+import { BEFORE_FINAL, OPEN_STAGES } from '../stages';
+import { defineAction, text } from './define';
+import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
+
+/**
+ * Every human action on a complaint, declared once: name, input (with its limits), roles, stages, HTTP
+ * route and CLI verbs. The workflow's updates and their generic checks (`workflows/refusals.ts`), the
+ * API's routes and OpenAPI document (`clients/api/routes.ts`) and the CLI's commands
+ * (`clients/cli/act.ts`) are derived from this table; what an action *does* is its rule in the case
+ * (`workflows/rules.ts`). Adding an action is an entry here and a rule there.
+ */
+
+const ACTING: readonly Role[] = ['operator', 'supervisor'];
+const SUPERVISOR: readonly Role[] = ['supervisor'];
+const REASON_FLAG = { reason: { field: 'reason', required: true } } as const;
+
+export const ACTIONS = {
+  assign: defineAction({
+    name: 'assign',
+    path: 'assignment',
+    input: z.strictObject({ assignee: text(100) }),
+    roles: ACTING,
+    stages: OPEN_STAGES,
+    doing: 'assign',
+    summary: 'Assign the complaint',
+    description: 'Gives the complaint an owner; reassigning one that has an owner needs a supervisor.',
+    what: 'assign complaints',
+    cli: [
+      {
+        verb: 'assign',
+        usage: 'assign ID --to AGENT',
+        summary: 'assign the complaint (reassigning needs a supervisor)',
+        flags: { to: { field: 'assignee', required: true } },
+      },
+    ],
+  }),
+  recordAccount: defineAction({
+    name: 'recordAccount',
+    path: 'account',
+    input: z.strictObject({
+      account: text(10_000).meta({ description: "The customer's own account, in their words" }),
+      confirmed: z.boolean().meta({ description: 'True when the customer confirmed it; listening is done only then' }),
+    }),
+    roles: ACTING,
+    stages: ['acknowledged', 'listening'],
+    doing: 'record the account',
+    summary: 'Record the customer’s account (listening)',
+    description: 'The customer’s own account; listening is done once they confirm it.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'account',
+        usage: 'account ID --text TEXT [--confirmed]',
+        summary: "record the customer's account (listening is done once confirmed)",
+        flags: { text: { field: 'account', required: true }, confirmed: { field: 'confirmed', type: 'boolean' } },
+      },
+    ],
+  }),
+  askQuestion: defineAction({
+    name: 'askQuestion',
+    path: 'questions',
+    input: z.strictObject({ question: text(5_000) }),
+    roles: ACTING,
+    stages: BEFORE_FINAL,
+    doing: 'ask the customer a question',
+    summary: 'Ask the customer a question',
+    description: 'Sends a clarifying question; clocks that pause while waiting on the customer pause.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'ask',
+        usage: 'ask ID --question TEXT',
+        summary: 'ask the customer a clarifying question',
+        flags: { question: { field: 'question', required: true } },
+      },
+    ],
+  }),
+  apologise: defineAction({
+    name: 'apologise',
+    path: 'apology',
+    input: z.strictObject({ text: text(5_000), faultAdmitted: z.boolean() }),
+    roles: ACTING,
+    stages: ['apology'],
+    doing: 'apologise',
+    summary: 'Apologise',
+    description: 'Sends the apology, recording whether fault is admitted.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'apologise',
+        usage: 'apologise ID --text TEXT [--fault-admitted]',
+        summary: 'send the apology',
+        flags: { text: { field: 'text', required: true }, 'fault-admitted': { field: 'faultAdmitted', type: 'boolean' } },
+      },
+    ],
+  }),
+  skipApology: defineAction({
+    name: 'skipApology',
+    path: 'apology/skip',
+    input: z.strictObject({ reason: text(2_000) }),
+    roles: ACTING,
+    stages: ['apology'],
+    doing: 'skip the apology',
+    summary: 'Skip the apology, with a reason',
+    description: 'Moves on to the remedy without an apology, recording why.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'skip-apology',
+        usage: 'skip-apology ID --reason TEXT',
+        summary: 'move on to the remedy without an apology, saying why',
+        flags: REASON_FLAG,
+      },
+    ],
+  }),
+  proposeRemedy: defineAction({
+    name: 'proposeRemedy',
+    path: 'remedy',
+    input: z
+      .strictObject({
+        kind: z.enum(REMEDY_KINDS),
+        description: text(5_000),
+        amount: z.number().positive().max(1e9).optional(),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP')
+          .optional(),
+        dueInDays: z
+          .number()
+          .int()
+          .min(REMEDY_DUE_DAYS.min)
+          .max(REMEDY_DUE_DAYS.max)
+          .optional()
+          .meta({
+            description: `Promised within, in days from approval (${REMEDY_DUE_DAYS.min}-${REMEDY_DUE_DAYS.max}); default 5`,
+          }),
+        alternatives: z.array(text(500)).max(10).optional().meta({ description: 'For a decline' }),
+      })
+      .superRefine((b, ctx) => {
+        if (!MONEY_REMEDIES.includes(b.kind)) return;
+        if (b.amount === undefined)
+          ctx.addIssue({ code: 'custom', path: ['amount'], message: `a ${b.kind} needs an amount` });
+        if (b.currency === undefined)
+          ctx.addIssue({ code: 'custom', path: ['currency'], message: `a ${b.kind} needs a currency` });
+      }),
+    roles: ACTING,
+    stages: ['remedy'],
+    doing: 'propose a remedy',
+    summary: 'Propose a remedy (or decline, with alternatives)',
+    description:
+      'Money above the policy threshold proposed by an operator waits for a supervisor’s approval; otherwise it is requested at once.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'propose-remedy',
+        usage:
+          'propose-remedy ID --kind refund|credit|replacement|repair|explanation|decline --description TEXT [--amount N --currency CCY] [--due-in-days N] [--alternative TEXT]...',
+        summary: 'propose a remedy (money above the threshold waits for a supervisor)',
+        flags: {
+          kind: { field: 'kind', required: true },
+          description: { field: 'description', required: true },
+          amount: { field: 'amount', type: 'number' },
+          currency: { field: 'currency' },
+          'due-in-days': { field: 'dueInDays', type: 'number' },
+          alternative: { field: 'alternatives', type: 'list' },
+        },
+      },
+    ],
+  }),
+  decideRemedy: defineAction({
+    name: 'decideRemedy',
+    path: 'remedy/decision',
+    input: z.strictObject({ approve: z.boolean(), reason: text(2_000) }),
+    roles: SUPERVISOR,
+    stages: ['remedy'],
+    doing: 'decide on a remedy',
+    summary: 'Approve or reject the remedy awaiting approval (supervisor)',
+    description: 'A supervisor’s decision on a remedy above the policy threshold.',
+    what: 'approve or reject remedies',
+    cli: [
+      {
+        verb: 'approve-remedy',
+        usage: 'approve-remedy ID --reason TEXT',
+        summary: 'approve the remedy awaiting approval (supervisor)',
+        flags: REASON_FLAG,
+        fixed: { approve: true },
+      },
+      {
+        verb: 'reject-remedy',
+        usage: 'reject-remedy ID --reason TEXT',
+        summary: 'reject the remedy awaiting approval (supervisor)',
+        flags: REASON_FLAG,
+        fixed: { approve: false },
+      },
+    ],
+  }),
+  extend: defineAction({
+    name: 'extend',
+    path: 'extension',
+    input: z.strictObject({
+      reason: text(2_000).meta({ description: 'Why a final response cannot be given yet' }),
+      expectedBy: InstantSchema.meta({
+        description: 'When the final response will be given: in the future, within the regime’s limit',
+      }),
+    }),
+    roles: SUPERVISOR,
+    stages: BEFORE_FINAL,
+    doing: 'send a holding response',
+    summary: 'Send a holding response (supervisor)',
+    description:
+      'Extends the final-response deadline where the regime allows it, saying why and by when. `expectedBy` must be in the future and within the regime’s limit (fca-payments: 35 business days after receipt; a year from now where the regime sets none), or 400.',
+    what: 'extend deadlines',
+    cli: [
+      {
+        verb: 'extend',
+        usage: 'extend ID --reason TEXT --expected-by ISO-8601',
+        summary: 'send a holding response (supervisor)',
+        flags: { ...REASON_FLAG, 'expected-by': { field: 'expectedBy', required: true } },
+      },
+    ],
+  }),
+  escalate: defineAction({
+    name: 'escalate',
+    path: 'escalation',
+    input: z.strictObject({ reason: text(2_000) }),
+    roles: ACTING,
+    stages: OPEN_STAGES,
+    doing: 'escalate',
+    summary: 'Escalate',
+    description: 'Flags the complaint as escalated and alerts a supervisor.',
+    what: 'act on complaints',
+    cli: [{ verb: 'escalate', usage: 'escalate ID --reason TEXT', summary: 'escalate the complaint', flags: REASON_FLAG }],
+  }),
+  withdraw: defineAction({
+    name: 'withdraw',
+    path: 'withdrawal',
+    input: z.strictObject({ reason: text(2_000) }),
+    roles: ACTING,
+    stages: ['received', 'acknowledged', 'listening', 'apology', 'remedy', 'follow-up'],
+    doing: 'withdraw',
+    summary: 'Withdraw (the customer withdrew)',
+    description: 'Ends the complaint as withdrawn; its clocks stop.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'withdraw',
+        usage: 'withdraw ID --reason TEXT',
+        summary: 'withdraw the complaint (the customer withdrew)',
+        flags: REASON_FLAG,
+      },
+    ],
+  }),
+  resolve: defineAction({
+    name: 'resolve',
+    path: 'resolution',
+    input: z.strictObject({
+      response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
+      outcome: z.enum(OUTCOMES),
+      reasons: text(10_000),
+      responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
+      parts: z
+        .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
+        .optional()
+        .meta({ description: 'Further parts the regime requires that no template supplies, by part name' }),
+    }),
+    roles: ACTING,
+    stages: BEFORE_FINAL,
+    doing: 'resolve',
+    summary: 'Send the final response (or a summary resolution, or a CFPB response)',
+    description: 'States the outcome and reasons with what the regime requires; the follow-up survey comes after.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'resolve',
+        usage:
+          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--part NAME=TEXT]...',
+        summary: 'send the final response',
+        flags: {
+          response: { field: 'response', required: true },
+          outcome: { field: 'outcome', required: true },
+          reasons: { field: 'reasons', required: true },
+          'response-type': { field: 'responseType' },
+          part: { field: 'parts', type: 'pairs' },
+        },
+      },
+    ],
+  }),
+};
+
+/** An action's name: `assign`, `recordAccount`, … */
+export type ActionName = keyof typeof ACTIONS;
+
+/** Every action, in the order the API and the CLI list them. */
+export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
+
+/** The input of an action as the API and the CLI send it (no actor). */
+export type ActionBody<N extends ActionName> = z.infer<(typeof ACTIONS)[N]['input']>;
+
+/** The input of an action as the workflow's update takes it: the body and who acts. */
+export type ActionInput<N extends ActionName> = ActionBody<N> & { actor: Actor };
