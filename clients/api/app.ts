@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Config } from '../../config';
 import type { ApiKeyStore, Principal } from '../../config/api-keys';
 import type { FieldError } from '../../domain/validation';
+import type { Db } from '../../store/db';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
 import { ApiError, badRequest, tooManyRequests } from './errors';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   workerTimeouts?: WorkerTimeouts;
   /** The metrics behind /metrics; made here (visibility counts only) when not given. */
   metrics?: ApiMetrics;
+  /** The complaint store (DATABASE_URL): lists, and complaints Temporal no longer holds, come from it. */
+  store?: Db;
 }
 
 const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
@@ -97,6 +100,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     client,
     scope,
     listScanLimit: deps.listScanLimit ?? 10_000,
+    ...(deps.store ? { store: deps.store } : {}),
     metrics,
     health: deps.health ?? (() => Promise.resolve({})),
     openApi: () => (document ??= openApiDocument(routes, API_VERSION)),

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
 import { dataDir } from '../../infra/paths';
 import { openStore, type OpenStore } from '../../store/open';
+import { serveEmbeddedStore } from '../../store/serve';
 import { createKafka } from '../kafka-client';
 import { startProjector, type Projector } from './projector';
 import { rebuildStore } from './rebuild';
@@ -89,20 +89,11 @@ async function main(): Promise<void> {
     await store.db.close();
     process.exit(0);
   }
-  let socket: PGLiteSocketServer | undefined;
-  if (store.lite && env.REDRESS_STORE_SERVE_PORT !== undefined) {
-    socket = new PGLiteSocketServer({
-      db: store.lite,
-      host: '127.0.0.1',
-      port: env.REDRESS_STORE_SERVE_PORT,
-      maxConnections: 16,
-    });
-    await socket.start();
-    logger.info(
-      { url: `postgres://postgres@127.0.0.1:${env.REDRESS_STORE_SERVE_PORT}/postgres` },
-      'embedded store served',
-    );
-  }
+  const served =
+    store.lite && env.REDRESS_STORE_SERVE_PORT !== undefined
+      ? await serveEmbeddedStore(store.lite, env.REDRESS_STORE_SERVE_PORT)
+      : undefined;
+  if (served) logger.info({ url: served.url }, 'embedded store served');
   const projector = await startProjector(config, kafka, store.db, logger, {
     groupId: env.REDRESS_PROJECTOR_GROUP,
     sessionTimeoutMs: env.REDRESS_PROJECTOR_SESSION_TIMEOUT_MS,
@@ -120,7 +111,7 @@ async function main(): Promise<void> {
     projector
       .stop()
       .then(() => new Promise<void>((resolve) => server.close(() => resolve())))
-      .then(() => socket?.stop())
+      .then(() => served?.stop())
       .then(() => store.db.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
