@@ -89,7 +89,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const scope = { taskQueue: config.temporal.taskQueue };
   const metrics =
     deps.metrics ??
-    new ApiMetrics({ client, scope, logger, receivedAtOf: async (id) => (await complaints.status(id)).receivedAt });
+    new ApiMetrics({
+      client,
+      scope,
+      logger,
+      receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
+      ...(deps.store ? { store: deps.store } : {}),
+    });
   const limiter = new RateLimiter(deps.rateLimitPerMinute ?? 600);
   const principals = new WeakMap<FastifyRequest, Principal>();
   const started = new WeakMap<FastifyRequest, number>();

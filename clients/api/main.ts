@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     ...(settings.workerMetricsUrl ? { workerMetricsUrl: settings.workerMetricsUrl } : {}),
     ...(settings.bridgeMetricsUrl ? { bridgeMetricsUrl: settings.bridgeMetricsUrl } : {}),
     receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
+    ...(store ? { store } : {}),
   });
   // In the background: the API serves (and /health says Kafka is down) even while Kafka is unreachable.
   const lifecycle = startLifecycleMetrics(config, settings.metricsGroup, metrics, logger).catch((err: unknown) => {

@@ -116,3 +116,34 @@ it('answers a complaint Temporal does not hold from the store, with its events a
   ]);
   expect((await get('/complaints/s-never')).status).toBe(404);
 });
+
+it('counts from the store, the same on every API instance', async () => {
+  // A second instance over the same store: a fresh process would start from these numbers, not zero.
+  const other = buildApi({
+    config: run.config,
+    client: run.client,
+    logger: run.logger,
+    keys: new ApiKeyStore([]),
+    store: reader,
+  });
+  const otherBase = await listenLocally(other);
+  try {
+    const texts = await Promise.all([base, otherBase].map(async (b) => (await fetch(`${b}/metrics`)).text()));
+    const complaintLines = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => /^redress_(complaints|store_)/.test(l))
+        .sort();
+    expect(complaintLines(texts[0]!)).toEqual(complaintLines(texts[1]!));
+    const text = texts[0]!;
+    expect(text).toMatch(/^redress_complaints\{stage="acknowledged"\} 4$/m);
+    expect(text).toMatch(/^redress_complaints\{stage="closed"\} 1$/m);
+    expect(text).toMatch(/^redress_store_complaints_opened\{regime="fca-disp"\} 5$/m);
+    // s-gone was acknowledged one second after receipt (its intake events).
+    expect(text).toMatch(/^redress_store_time_to_acknowledge_seconds\{stat="count"\} 1$/m);
+    expect(text).toMatch(/^redress_store_time_to_acknowledge_seconds\{stat="mean"\} 1$/m);
+    expect(text).toMatch(/^redress_metrics_source_up\{source="store"\} 1$/m);
+  } finally {
+    await other.close();
+  }
+});

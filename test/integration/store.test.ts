@@ -1,6 +1,7 @@
 import type { OutboundEvent } from '../../domain/events';
 import { applyRecords, type Applied } from '../../store/apply';
 import type { Db } from '../../store/db';
+import { readStoreMetrics } from '../../store/metrics';
 import { loadMigrations, migrate } from '../../store/migrate';
 import { complaintRecord, getComplaint, listComplaints, type ComplaintFilter } from '../../store/queries';
 import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
@@ -181,6 +182,16 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
     expect(record?.breaches).toMatchObject([{ clock: 'first-response', at: '2026-03-03T09:00:00.000Z' }]);
     const surveys = await db.query<{ score: number }>("SELECT score FROM complaint_surveys WHERE complaint_id = 'c-f'");
     expect(surveys.rows).toEqual([{ score: 4 }]);
+  });
+
+  it('reads the metrics reports need from what it holds', async () => {
+    const m = await readStoreMetrics(db);
+    // c-f above: breached first-response, resolved 8 days after receipt with a 4, never reopened.
+    expect(m.breachesByClock).toEqual([{ clock: 'first-response', n: 1 }]);
+    expect(m.csat).toEqual({ count: 1, mean: 4 });
+    expect(m.reopenRate).toBe(0);
+    expect(m.timeToResolve).toMatchObject({ count: 1, p50: 8 * 24 * 3600 });
+    expect(m.timeToAcknowledge.count).toBeGreaterThanOrEqual(3);
   });
 
   describe('lists', () => {
