@@ -9,6 +9,7 @@ import { complaintRecord } from '../../store/queries';
 import { ApiError, badRequest, forbidden } from './errors';
 import type { Queryable } from '../../store/db';
 import { listComplaints, listFromStore, type ListScope } from './list';
+import { reportRoutes } from './reports';
 import type { ApiMetrics } from './metrics';
 import {
   ApologiseBodySchema,
@@ -91,7 +92,7 @@ export interface RouteSpec {
 }
 
 /** Declares a route with its handler typed by its schemas. */
-function route<
+export function route<
   P extends z.ZodType = z.ZodUndefined,
   Q extends z.ZodType = z.ZodUndefined,
   B extends z.ZodType = z.ZodUndefined,
@@ -469,5 +470,6 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
       handler: () => Promise.resolve({ body: deps.openApi() }),
     }),
+    ...(deps.store ? reportRoutes(deps.store) : []),
   ];
 }

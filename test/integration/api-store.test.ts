@@ -147,3 +147,17 @@ it('counts from the store, the same on every API instance', async () => {
     await other.close();
   }
 });
+
+it('answers the FCA return from the store, as JSON or CSV', async () => {
+  const q = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z';
+  const { status, json } = await get(`/reports/fca-return?${q}`);
+  expect(status).toBe(200);
+  // Five received in March; s-gone is closed as a stage but no final response or resolution was published.
+  expect(json).toMatchObject({ opened: 5, closed: 0, redressPaid: [] });
+  const res = await fetch(`${base}/reports/fca-return?${q}&format=csv`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+  expect(await res.text()).toMatch(/^measure,value\r\nfrom,2026-03-01T00:00:00.000Z\r\n/);
+  expect((await get('/reports/fca-return?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z')).status).toBe(400);
+});

@@ -2,6 +2,8 @@ import type { OutboundEvent } from '../../domain/events';
 import { applyRecords, type Applied } from '../../store/apply';
 import type { Db } from '../../store/db';
 import { readStoreMetrics } from '../../store/metrics';
+import { fcaReturn, fcaReturnCsv } from '../../store/reports';
+import { eraseEndedBefore, retentionCutoff } from '../../store/retention';
 import { loadMigrations, migrate } from '../../store/migrate';
 import { complaintRecord, getComplaint, listComplaints, type ComplaintFilter } from '../../store/queries';
 import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
@@ -29,6 +31,11 @@ const apply = (db: Db, events: OutboundEvent[]): Promise<Applied> =>
       events.map((e) => decode(roleOf(e), e)),
     ),
   );
+
+async function storeCountsOf(db: Db): Promise<{ complaints: number; letters: number }> {
+  const n = async (t: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`)).rows[0]!.n;
+  return { complaints: await n('complaints'), letters: await n('complaint_letters') };
+}
 
 describe.each(DRIVERS)('the store on %s', (driver) => {
   let db: Db;
@@ -192,6 +199,95 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
     expect(m.reopenRate).toBe(0);
     expect(m.timeToResolve).toMatchObject({ count: 1, p50: 8 * 24 * 3600 });
     expect(m.timeToAcknowledge.count).toBeGreaterThanOrEqual(3);
+  });
+
+  it('computes the FCA return of a period', async () => {
+    const clocks = (summaryDeadline: string) => [
+      {
+        clock: 'summary-resolution',
+        kind: 'window' as const,
+        status: 'stopped' as const,
+        deadline: summaryDeadline,
+        breached: false,
+        met: null,
+      },
+    ];
+    const closedView = (
+      receivedAt: string,
+      finalResponseAt: string,
+      outcome: 'upheld' | 'partly-upheld' | 'not-upheld',
+      sr: string,
+    ) =>
+      view({
+        stage: 'resolved',
+        receivedAt,
+        finalResponseAt,
+        outcome,
+        nextDeadline: null,
+        clocks: clocks(sr),
+        category: 'report',
+      });
+    await apply(db, [
+      updated(
+        'r-1',
+        closedView('2025-01-06T09:00:00.000Z', '2025-01-07T09:00:00.000Z', 'upheld', '2025-01-09T17:00:00.000Z'),
+      ),
+      updated(
+        'r-2',
+        closedView('2025-01-06T09:00:00.000Z', '2025-02-10T09:00:00.000Z', 'not-upheld', '2025-01-09T17:00:00.000Z'),
+      ),
+      updated(
+        'r-3',
+        closedView('2024-12-20T09:00:00.000Z', '2025-03-01T09:00:00.000Z', 'partly-upheld', '2024-12-24T17:00:00.000Z'),
+      ),
+      updated('r-4', view({ receivedAt: '2025-02-01T09:00:00.000Z', category: 'report' })),
+      lifecycle('r-1', 'remedy-proposed:r1', 'complaint.remedy-proposed', '2025-01-07T09:00:00.000Z', {
+        remedyId: 'r1',
+        kind: 'refund',
+        amount: 30,
+        currency: 'GBP',
+        needsApproval: false,
+      }),
+      lifecycle('r-1', 'remedy-fulfilled:r1', 'complaint.remedy-fulfilled', '2025-01-08T09:00:00.000Z', {
+        remedyId: 'r1',
+      }),
+    ]);
+    const r = await fcaReturn(db, { from: '2025-01-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z' });
+    expect(r).toEqual({
+      from: '2025-01-01T00:00:00.000Z',
+      to: '2025-04-01T00:00:00.000Z',
+      opened: 3,
+      closed: 3,
+      outcomes: { upheld: 1, partlyUpheld: 1, notUpheld: 1, unknown: 0 },
+      closedWithin: { threeBusinessDays: 1, eightWeeks: 1, later: 1 },
+      redressPaid: [{ currency: 'GBP', amount: 30, remedies: 1 }],
+    });
+    expect(fcaReturnCsv(r)).toContain('closed_within_3_business_days,1\r\nclosed_within_8_weeks,1\r\n');
+    expect(fcaReturnCsv(r)).toContain('redress_paid_GBP,30\r\n');
+  });
+
+  it('erases every record of complaints that ended before the retention cutoff, and nothing else', async () => {
+    await apply(db, [
+      ...intakeEvents('old-closed', '2017-06-01T09:00:00.000Z'),
+      lifecycle('old-closed', 'closed', 'complaint.closed', '2018-01-01T09:00:00.000Z', {
+        outcome: 'upheld',
+        csat: null,
+        reopenCount: 0,
+      }),
+      letter('old-closed', 'final', 'Dear customer', '2017-12-01T09:00:00.000Z'),
+      ...intakeEvents('old-open', '2017-06-01T09:00:00.000Z'),
+    ]);
+    const before = await storeCountsOf(db);
+    const erased = await eraseEndedBefore(db, retentionCutoff(new Date('2026-01-01T00:00:00Z'), 6));
+    expect(erased).toEqual({
+      complaints: 1,
+      rows: expect.objectContaining({ complaints: 1, complaint_events: 4, complaint_letters: 1 }) as unknown,
+    });
+    expect(await getComplaint(db, 'old-closed')).toBeUndefined();
+    expect(await getComplaint(db, 'old-open')).toBeDefined();
+    const after = await storeCountsOf(db);
+    expect(before.complaints - after.complaints).toBe(1);
+    expect(before.letters - after.letters).toBe(1);
   });
 
   describe('lists', () => {
