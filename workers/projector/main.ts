@@ -6,14 +6,17 @@ import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
 import { dataDir } from '../../infra/paths';
 import { openStore, type OpenStore } from '../../store/open';
+import { eraseEndedBefore, retentionCutoff } from '../../store/retention';
 import { serveEmbeddedStore } from '../../store/serve';
 import { createKafka } from '../kafka-client';
 import { startProjector, type Projector } from './projector';
 import { rebuildStore } from './rebuild';
+import { startRetention } from './retention-job';
 
 /**
  * The projector process: `node dist/workers/projector/main.js` projects until SIGTERM;
- * `… --rebuild` empties the store, re-reads every topic from its first offset, and exits when caught up.
+ * `… --rebuild` empties the store, re-reads every topic from its first offset, and exits when caught up
+ * (and erases again what retention had erased, which the topics still hold).
  *
  * The store is `DATABASE_URL` (PostgreSQL) when set, else PGlite in `$REDRESS_DATA_DIR/store`. PGlite
  * has one owner, this process; `REDRESS_STORE_SERVE_PORT` lets others (the API) read it over the
@@ -26,6 +29,13 @@ const ProjectorEnvSchema = z.object({
   REDRESS_PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9466),
   REDRESS_PROJECTOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   REDRESS_STORE_SERVE_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** Years a complaint's record is kept after it ended (DISP 1.9 asks 3+; 6 covers limitation periods); 0: never erase. */
+  REDRESS_RETENTION_YEARS: z.coerce.number().int().min(0).max(100).default(6),
+  REDRESS_RETENTION_INTERVAL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
 });
 type ProjectorEnv = z.infer<typeof ProjectorEnvSchema>;
 
@@ -86,6 +96,11 @@ async function main(): Promise<void> {
   const store = await openWithRetry(env, logger);
   if (process.argv.includes('--rebuild')) {
     await rebuildStore(config, kafka, store.db, logger, { groupId: env.REDRESS_PROJECTOR_GROUP });
+    // The topics still hold what retention erased: erase it again before anyone reads the rebuilt store.
+    if (env.REDRESS_RETENTION_YEARS > 0) {
+      const cutoff = retentionCutoff(new Date(), env.REDRESS_RETENTION_YEARS);
+      logger.info({ cutoff, ...(await eraseEndedBefore(store.db, cutoff)) }, 'retention applied to the rebuilt store');
+    }
     await store.db.close();
     process.exit(0);
   }
@@ -99,6 +114,13 @@ async function main(): Promise<void> {
     sessionTimeoutMs: env.REDRESS_PROJECTOR_SESSION_TIMEOUT_MS,
   });
   const server = await serve(env, projector, logger);
+  const stopRetention =
+    env.REDRESS_RETENTION_YEARS > 0
+      ? startRetention(store.db, logger, {
+          years: env.REDRESS_RETENTION_YEARS,
+          intervalMs: env.REDRESS_RETENTION_INTERVAL_HOURS * 3_600_000,
+        })
+      : undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -107,6 +129,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping projector');
+    stopRetention?.();
     // The batch in flight commits (database, then offsets) before the consumer leaves the group.
     projector
       .stop()
