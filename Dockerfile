@@ -1,4 +1,4 @@
-# One image for every Redress process (worker, bridge, api, provision); docker-compose.yml picks the
+# One image for every Redress process (worker, bridge, projector, api, provision); docker-compose.yml picks the
 # command. Build stage compiles TypeScript; the runtime stage has production dependencies only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -13,6 +13,7 @@ COPY activities ./activities
 COPY workers ./workers
 COPY clients ./clients
 COPY infra ./infra
+COPY store ./store
 COPY policies ./policies
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
@@ -22,6 +23,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/policies ./policies
+# The store's SQL migrations, read at the projector's start (store/migrate.ts finds them here).
+COPY --from=build /app/store/migrations ./store/migrations
 COPY package.json ./
 USER node
 CMD ["node", "dist/workers/worker-main.js"]

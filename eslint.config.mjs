@@ -40,6 +40,21 @@ export default tseslint.config(
     },
   },
   {
+    // The store imports domain/ only (DESIGN §8), so clients and workers can both depend on it.
+    files: ['store/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['workflows', 'activities', 'workers', 'clients', 'infra', 'config'].map((dir) => ({
+            group: [`**/${dir}/*`, `../${dir}`],
+            message: 'store/ imports domain/ only (and its database drivers).',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -4,8 +4,18 @@
 //  - replay:      recorded histories replayed against today's workflow code (determinism);
 //  - integration: the real Temporal dev server and the real Kafka broker, started once by globalSetup.
 // Type checking is done by `tsc --noEmit` in the test command, so ts-jest only transpiles here.
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// PGlite's CommonJS build imports Node built-ins with import(), which jest's module system refuses
+// without --experimental-vm-modules: test/support/node-import-transform.js turns those into require().
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  '@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/node-import-transform.js',
+};
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

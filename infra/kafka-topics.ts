@@ -4,9 +4,18 @@ import type { Topics } from '../domain/topics';
 /** Partitions per topic: room for the bridge to work on several complaints at once. */
 export const DEFAULT_PARTITIONS = 4;
 
+/** What the store is rebuilt from (workers/projector/rebuild.ts): kept for ever, as the record's source. */
+const REBUILD_SOURCES = new Set(['lifecycle', 'notifications', 'remedies']);
+
+/** Topic settings by role: the dead letters for 30 days (a person must look), the store's sources for ever. */
+function configEntries(role: string): Array<{ name: string; value: string }> {
+  if (role === 'dlq') return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
+  if (REBUILD_SOURCES.has(role)) return [{ name: 'retention.ms', value: '-1' }];
+  return [];
+}
+
 /**
- * Creates the topics of DESIGN §4 that do not exist yet (idempotent). Retention of the dead-letter
- * topic is long: what lands there must be looked at by a person.
+ * Creates the topics of DESIGN §4 that do not exist yet (idempotent), with {@link configEntries}.
  */
 export async function ensureTopics(
   brokers: string[],
@@ -25,7 +34,7 @@ export async function ensureTopics(
           topic: name,
           numPartitions: partitions,
           replicationFactor: 1,
-          configEntries: role === 'dlq' ? [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }] : [],
+          configEntries: configEntries(role),
         })),
       });
     }

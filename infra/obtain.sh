@@ -3,7 +3,8 @@
 #   - the Temporal CLI (dev server + UI), built from its Go module (no release downloads here);
 #   - a Kafka broker (KRaft) and its logging backend, as jars from Maven Central;
 #   - Temporal's time-skipping test server (Java), from Maven Central, behind a small exec wrapper;
-#   - docker-compose (Debian), only to validate docker-compose.yml: no Docker engine runs here.
+#   - docker-compose (Debian), only to validate docker-compose.yml: no Docker engine runs here;
+#   - PostgreSQL (Debian's package), the server the store's tests run on besides embedded PGlite.
 # Each step is skipped when its result is already cached; an interrupted step leaves no half result,
 # because everything is built in a temporary directory and moved into place last.
 set -euo pipefail
@@ -66,17 +67,30 @@ obtain_docker_compose() {
   fi
 }
 
+# The store's query suite runs on a real PostgreSQL server too; the stack itself needs none (PGlite).
+obtain_postgres() {
+  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian's postgresql (the store's tests run on it as well as on PGlite)"
+    (apt-get install -y -qq postgresql >/dev/null 2>&1) || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql >/dev/null; }
+  else
+    log "PostgreSQL is not installed and cannot be installed without root: the store's tests on it will fail"
+  fi
+}
+
 what="${1:-all}"
 case "$what" in
   temporal) obtain_temporal_cli ;;
   kafka) maven_jars "$here/maven/kafka/pom.xml" "$REDRESS_KAFKA_LIBS" ;;
   test-server) obtain_test_server ;;
   docker-compose) obtain_docker_compose ;;
+  postgres) obtain_postgres ;;
   all)
     obtain_temporal_cli
     maven_jars "$here/maven/kafka/pom.xml" "$REDRESS_KAFKA_LIBS"
     obtain_test_server
     obtain_docker_compose
+    obtain_postgres
     ;;
-  *) log "usage: obtain.sh [all|temporal|kafka|test-server|docker-compose]"; exit 2 ;;
+  *) log "usage: obtain.sh [all|temporal|kafka|test-server|docker-compose|postgres]"; exit 2 ;;
 esac

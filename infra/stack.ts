@@ -9,8 +9,8 @@ import { dataDir as defaultDataDir, repoRoot } from './paths';
 
 /**
  * The main job: the whole local stack in one process tree. Temporal (with its UI) and Kafka, unless
- * TEMPORAL_ADDRESS / KAFKA_BROKERS name servers that already run, then the worker, the Kafka bridge
- * and the HTTP API as their own processes. Ctrl-C or SIGTERM stops everything, newest first; data
+ * TEMPORAL_ADDRESS / KAFKA_BROKERS name servers that already run, then the worker, the Kafka bridge,
+ * the projector (the complaint store) and the HTTP API as their own processes. Ctrl-C or SIGTERM stops everything, newest first; data
  * stays in REDRESS_DATA_DIR for the next start.
  */
 async function main(): Promise<void> {
@@ -56,13 +56,28 @@ async function main(): Promise<void> {
   const dist = join(repoRoot(), 'dist');
   const logSays = (file: string, text: string) => () =>
     Promise.resolve(existsSync(file) && readFileSync(file, 'utf8').includes(text));
-  const node = (name: string, script: string, healthy: (logFile: string) => () => Promise<boolean>) => {
+  // The store: DATABASE_URL when set; else the projector's embedded PGlite, which it serves on a local
+  // port for the API to read (PGlite has one owner).
+  const storePort = num('REDRESS_STORE_SERVE_PORT', 5433);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const storeEnv = databaseUrl
+    ? { projector: {}, api: {} }
+    : {
+        projector: { REDRESS_STORE_SERVE_PORT: String(storePort) },
+        api: { DATABASE_URL: `postgres://postgres@127.0.0.1:${storePort}/postgres` },
+      };
+  const node = (
+    name: string,
+    script: string,
+    healthy: (logFile: string) => () => Promise<boolean>,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) => {
     const logFile = join(logDir, `${name}.log`);
     return startManaged({
       name,
       command: process.execPath,
       args: [join(dist, script)],
-      env: childEnv,
+      env: { ...childEnv, ...extraEnv },
       logFile,
       startTimeoutMs: 120_000,
       healthy: healthy(logFile),
@@ -74,9 +89,18 @@ async function main(): Promise<void> {
     children.push(await node('bridge', 'workers/bridge-main.js', (f) => logSays(f, '"bridge consuming"')));
     children.push(
       await node(
+        'projector',
+        'workers/projector/main.js',
+        (f) => logSays(f, '"projector consuming"'),
+        storeEnv.projector,
+      ),
+    );
+    children.push(
+      await node(
         'api',
         'clients/api/main.js',
         () => async () => (await fetch(`${apiUrl}/health`).catch(() => null))?.ok ?? false,
+        storeEnv.api,
       ),
     );
   } catch (err) {
@@ -103,6 +127,8 @@ async function main(): Promise<void> {
     `  HTTP API      ${apiUrl}   (try: curl ${apiUrl}/health)`,
     `  worker        task queue "${config.temporal.taskQueue}"`,
     `  bridge        ${config.topics.intake}, ${config.topics.events} -> Temporal`,
+    `  projector     ${config.topics.lifecycle}, ${config.topics.notifications}, ${config.topics.remedies} -> store`,
+    `  store         ${databaseUrl ? 'DATABASE_URL' : `embedded (PGlite) in ${join(dataDir, 'store')}, served on 127.0.0.1:${storePort}`}`,
     `  logs          ${logDir}`,
     `  data          ${dataDir}`,
     'Press Ctrl-C to stop.',

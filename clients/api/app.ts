@@ -7,6 +7,7 @@ import type { ApiKeyStore, Principal } from '../../config/api-keys';
 import { loadPolicies } from '../../domain/policy/load';
 import type { Policy } from '../../domain/policy/schema';
 import type { FieldError } from '../../domain/validation';
+import type { Db } from '../../store/db';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
 import { ApiError, badRequest, tooManyRequests } from './errors';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** The policy catalogue the instant rules start from; by default the worker's (`loadPolicies()`). */
   policies?: readonly Policy[];
+  /** The complaint store (DATABASE_URL): lists, and complaints Temporal no longer holds, come from it. */
+  store?: Db;
 }
 
 const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
@@ -91,7 +94,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const scope = { taskQueue: config.temporal.taskQueue };
   const metrics =
     deps.metrics ??
-    new ApiMetrics({ client, scope, logger, receivedAtOf: async (id) => (await complaints.status(id)).receivedAt });
+    new ApiMetrics({
+      client,
+      scope,
+      logger,
+      receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
+      ...(deps.store ? { store: deps.store } : {}),
+    });
   const limiter = new RateLimiter(deps.rateLimitPerMinute ?? 600);
   const principals = new WeakMap<FastifyRequest, Principal>();
   const started = new WeakMap<FastifyRequest, number>();
@@ -102,6 +111,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     client,
     scope,
     listScanLimit: deps.listScanLimit ?? 10_000,
+    ...(deps.store ? { store: deps.store } : {}),
     metrics,
     instants: new InstantChecks(deps.policies ?? loadPolicies()),
     health: deps.health ?? (() => Promise.resolve({})),

@@ -14,6 +14,7 @@ export const ACCESS = {
   read: ['operator', 'supervisor', 'auditor'],
   act: ['operator', 'supervisor'],
   supervise: ['supervisor'],
+  report: ['supervisor', 'auditor'],
 } as const satisfies Record<string, readonly ApiRole[]>;
 
 /** The key a request presents: `Authorization: Bearer <key>` (or `X-API-Key: <key>`). */

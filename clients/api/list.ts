@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { complaintIdFromWorkflowId } from '../../domain/ids';
+import { complaintIdFromWorkflowId, complaintWorkflowId } from '../../domain/ids';
 import { SA } from '../../domain/search-attributes';
 import { COMPLAINT_WORKFLOW, STAGES, type Stage } from '../../workflows/messages';
+import type { Queryable } from '../../store/db';
+import { listComplaints as listStored, type ComplaintFilter, type ComplaintRecord } from '../../store/queries';
 import { ApiError, badRequest } from './errors';
 import type { ComplaintList, ComplaintSummary, ListQuery } from './schemas';
 
 /**
- * `GET /complaints`: a Temporal visibility query built from the filters, sorted by next deadline.
+ * `GET /complaints`, from the store when the API has one (DATABASE_URL): SQL sorted by next deadline on
+ * an index, a keyset page, no scan limit ({@link listFromStore}). Without a store, the fallback below.
+ *
+ * The fallback is a Temporal visibility query built from the filters, sorted by next deadline.
  *
  * The dev server's SQLite visibility (and SQL visibility generally) refuses `ORDER BY` on custom search
  * attributes, so the API sorts: it reads every complaint after the cursor that matches, keeps the first
@@ -31,6 +36,11 @@ const inList = (values: readonly string[]): string => `(${values.map(quote).join
 
 /** The visibility query of every complaint in scope, with the list filters (not the cursor). */
 export function filterQuery(scope: ListScope, q: Omit<ListQuery, 'limit' | 'cursor'>, now: number): string {
+  if (q.product !== undefined) {
+    throw badRequest('the product filter needs the store', [
+      { field: 'product', message: 'not a search attribute: this API has no store (DATABASE_URL)' },
+    ]);
+  }
   const where = [`WorkflowType = ${quote(COMPLAINT_WORKFLOW)}`, `TaskQueue = ${quote(scope.taskQueue)}`];
   if (q.stage) where.push(`${SA.stage.name} IN ${inList(q.stage)}`);
   if (q.severity) where.push(`${SA.severity.name} IN ${inList(q.severity)}`);
@@ -186,6 +196,75 @@ export async function listComplaints(
             f: key,
           }),
         }
+      : {}),
+  };
+}
+
+// ------------------------------------------------------------------ from the store
+
+/** The store's filter for a list query (`atRiskWithin` becomes an instant from `now`). */
+export function storeFilter(q: ListQuery, now: number): ComplaintFilter {
+  return {
+    ...(q.stage ? { stage: q.stage } : {}),
+    ...(q.severity ? { severity: q.severity } : {}),
+    ...(q.channel ? { channel: q.channel } : {}),
+    ...(q.category !== undefined ? { category: q.category } : {}),
+    ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
+    ...(q.customer !== undefined ? { customerId: q.customer } : {}),
+    ...(q.regime !== undefined ? { regime: q.regime } : {}),
+    ...(q.product !== undefined ? { product: q.product } : {}),
+    ...(q.breached !== undefined ? { breached: q.breached } : {}),
+    ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
+    ...(q.atRiskWithin !== undefined ? { nextDeadlineBy: new Date(now + q.atRiskWithin).toISOString() } : {}),
+    ...(q.receivedFrom ? { receivedFrom: new Date(q.receivedFrom).toISOString() } : {}),
+    ...(q.receivedTo ? { receivedTo: new Date(q.receivedTo).toISOString() } : {}),
+  };
+}
+
+/** A stored complaint as a list row (the same fields the visibility list gives). */
+export function summaryFromStore(r: ComplaintRecord, now: number): ComplaintSummary {
+  const opt = <K extends string, V>(key: K, value: V | null) =>
+    (value === null ? {} : { [key]: value }) as Partial<Record<K, V>>;
+  return {
+    complaintId: r.complaintId,
+    stage: (STAGES as readonly string[]).includes(r.stage) ? (r.stage as Stage) : 'received',
+    open: r.stage !== 'closed' && r.stage !== 'withdrawn',
+    ...opt('severity', r.severity),
+    ...opt('category', r.category),
+    ...opt('channel', r.channel),
+    ...opt('customerId', r.customerId),
+    ...opt('assignee', r.assignee),
+    ...opt('regime', r.regime),
+    ...opt('outcome', r.outcome),
+    ...(r.nextDeadline ? { nextDeadline: r.nextDeadline, timeLeftMs: Date.parse(r.nextDeadline) - now } : {}),
+    receivedAt: r.receivedAt,
+    breached: r.breached,
+    escalated: r.escalated,
+    ...opt('csat', r.csat),
+    reopenCount: r.reopenCount,
+  };
+}
+
+/**
+ * One page from the store, with the same cursor as the visibility list (next deadline and workflow id,
+ * tied to the filters), so a client pages the same way whichever answers. The store is as current as
+ * the projector: a moment behind the workflows, like visibility.
+ */
+export async function listFromStore(db: Queryable, q: ListQuery, opts: { now?: number } = {}): Promise<ComplaintList> {
+  const now = opts.now ?? Date.now();
+  const key = filterKey(q);
+  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, key);
+  const after = cursor && {
+    nextDeadline: cursor.d,
+    complaintId: complaintIdFromWorkflowId(cursor.w) ?? cursor.w,
+  };
+  const rows = await listStored(db, storeFilter(q, now), { limit: q.limit + 1, ...(after ? { after } : {}) });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => summaryFromStore(r, now)),
+    ...(rows.length > q.limit && last
+      ? { nextCursor: encodeCursor({ d: last.nextDeadline, w: complaintWorkflowId(last.complaintId), f: key }) }
       : {}),
   };
 }

@@ -4,6 +4,8 @@ import { createLogger } from '../../config/logger';
 import { kafkaHealthy } from '../../infra/kafka-broker';
 import { dataDir } from '../../infra/paths';
 import { temporalHealthy } from '../../infra/temporal-server';
+import { pgDb } from '../../store/db';
+import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';
 import { buildApi } from './app';
 import { Complaints } from './complaints';
@@ -28,6 +30,14 @@ async function main(): Promise<void> {
     logger.info({ sources: keys.sources, count: keys.store.size }, 'API keys loaded');
   }
   const { client, close } = await connectClient(config);
+  // The store is read, never migrated, here: the projector owns its schema. Without one, lists come
+  // from Temporal visibility (and a complaint past Temporal's retention is a 404).
+  const databaseUrl = process.env.DATABASE_URL?.trim();
+  const store = databaseUrl ? pgDb(databaseUrl) : undefined;
+  logger.info(
+    { store: databaseUrl ? redactUrl(databaseUrl) : 'none: lists from Temporal visibility' },
+    'complaint store',
+  );
   const scope = { taskQueue: config.temporal.taskQueue };
   const complaints = new Complaints(client, config.temporal.taskQueue, settings.workerTimeouts);
   const metrics = new ApiMetrics({
@@ -37,6 +47,7 @@ async function main(): Promise<void> {
     ...(settings.workerMetricsUrl ? { workerMetricsUrl: settings.workerMetricsUrl } : {}),
     ...(settings.bridgeMetricsUrl ? { bridgeMetricsUrl: settings.bridgeMetricsUrl } : {}),
     receivedAtOf: async (id) => (await complaints.status(id)).receivedAt,
+    ...(store ? { store } : {}),
   });
   // In the background: the API serves (and /health says Kafka is down) even while Kafka is unreachable.
   const lifecycle = startLifecycleMetrics(config, settings.metricsGroup, metrics, logger).catch((err: unknown) => {
@@ -52,9 +63,18 @@ async function main(): Promise<void> {
     rateLimitPerMinute: settings.rateLimitPerMinute,
     listScanLimit: settings.listScanLimit,
     workerTimeouts: settings.workerTimeouts,
+    ...(store ? { store } : {}),
     health: async () => ({
       temporal: await temporalHealthy(config.temporal.address, config.temporal.namespace),
       kafka: await kafkaHealthy(config.kafka.brokers[0] ?? ''),
+      ...(store
+        ? {
+            store: await store.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
+          }
+        : {}),
     }),
   });
   await app.listen({ host: config.api.host, port: config.api.port });
@@ -64,6 +84,7 @@ async function main(): Promise<void> {
       .close()
       .then(() => lifecycle)
       .then((l) => l?.stop())
+      .then(() => store?.close())
       .then(close)
       .then(() => process.exit(0))
       .catch(() => process.exit(1));

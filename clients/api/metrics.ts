@@ -4,12 +4,17 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config';
 import { SA } from '../../domain/search-attributes';
+import type { Queryable } from '../../store/db';
+import { readStoreMetrics } from '../../store/metrics';
 import { createKafka } from '../../workers/kafka-client';
 import { COMPLAINT_WORKFLOW, STAGES } from '../../workflows/messages';
 import type { ListScope } from './list';
 
 /**
- * The API's `/metrics` (Prometheus text), from two honest sources:
+ * The API's `/metrics` (Prometheus text). With a complaint store (DATABASE_URL), the complaint counts
+ * come from it at scrape time (`redress_complaints{stage}`, the open breached/escalated gauges, and the
+ * `redress_store_*` gauges: opened, breaches, times to acknowledge and resolve, CSAT, reopen rate), so
+ * they survive restarts and every API instance answers the same. Without one, from two honest sources:
  *
  * - **Temporal visibility, read at scrape time**: complaints by stage, and open complaints that are
  *   breached or escalated. These are counts of what visibility holds now (finished complaints until the
@@ -47,6 +52,8 @@ export interface ApiMetricsOptions {
   bridgeMetricsUrl?: string;
   /** A complaint's receipt time when this process did not see its `complaint.opened` (read from the workflow). */
   receivedAtOf?: (complaintId: string) => Promise<string | undefined>;
+  /** The complaint store: when given, the counts come from it rather than from visibility. */
+  store?: Queryable;
 }
 
 /** A Map that forgets its oldest entries beyond a bound. */
@@ -77,6 +84,14 @@ export class ApiMetrics {
   private readonly openBreached: Gauge;
   private readonly openEscalated: Gauge;
   private readonly sourceUp: Gauge<'source'>;
+  private readonly store: {
+    opened: Gauge<'regime'>;
+    breaches: Gauge<'clock'>;
+    toAcknowledge: Gauge<'stat'>;
+    toResolve: Gauge<'stat'>;
+    csat: Gauge<'stat'>;
+    reopenRate: Gauge;
+  };
   private readonly receivedAt = new BoundedMap<number>();
   private readonly seen = new BoundedMap<true>();
 
@@ -145,10 +160,63 @@ export class ApiMetrics {
     });
     this.sourceUp = new Gauge({
       name: 'redress_metrics_source_up',
-      help: '1 when a source of these metrics answered this scrape (visibility, worker, bridge)',
+      help: '1 when a source of these metrics answered this scrape (store or visibility, worker, bridge)',
       labelNames: ['source'] as const,
       registers,
     });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+      new Gauge<L>({
+        name: `redress_store_${name}`,
+        help: `${help} (from the store, at scrape time)`,
+        labelNames,
+        registers: opts.store ? registers : [],
+      });
+    this.store = {
+      opened: gauge('complaints_opened', 'Complaints the store holds, by regime', ['regime']),
+      breaches: gauge('deadline_breaches', 'Deadlines breached, by clock', ['clock']),
+      toAcknowledge: gauge('time_to_acknowledge_seconds', 'From receipt to acknowledgement: count, mean, p50, p90', [
+        'stat',
+      ]),
+      toResolve: gauge(
+        'time_to_resolve_seconds',
+        'From receipt to resolution of resolved complaints: count, mean, p50, p90',
+        ['stat'],
+      ),
+      csat: gauge('csat', 'Satisfaction scores at resolution: count, mean', ['stat']),
+      reopenRate: gauge('reopen_rate', 'Complaints reopened at least once over complaints resolved at least once', []),
+    };
+  }
+
+  /** Counts from the store; on failure the gauges keep their last values and the source reads 0. */
+  private async refreshStore(store: Queryable): Promise<void> {
+    try {
+      const m = await readStoreMetrics(store);
+      this.byStage.reset();
+      for (const stage of STAGES) this.byStage.set({ stage }, m.byStage.find((r) => r.stage === stage)?.n ?? 0);
+      this.openBreached.set(m.openBreached);
+      this.openEscalated.set(m.openEscalated);
+      this.store.opened.reset();
+      for (const r of m.openedByRegime) this.store.opened.set({ regime: r.regime }, r.n);
+      this.store.breaches.reset();
+      for (const r of m.breachesByClock) this.store.breaches.set({ clock: r.clock }, r.n);
+      for (const [g, d] of [
+        [this.store.toAcknowledge, m.timeToAcknowledge],
+        [this.store.toResolve, m.timeToResolve],
+      ] as const) {
+        g.reset();
+        g.set({ stat: 'count' }, d.count);
+        for (const stat of ['mean', 'p50', 'p90'] as const) if (d[stat] !== null) g.set({ stat }, d[stat]);
+      }
+      this.store.csat.reset();
+      this.store.csat.set({ stat: 'count' }, m.csat.count);
+      if (m.csat.mean !== null) this.store.csat.set({ stat: 'mean' }, m.csat.mean);
+      this.store.reopenRate.reset();
+      if (m.reopenRate !== null) this.store.reopenRate.set(m.reopenRate);
+      this.sourceUp.set({ source: 'store' }, 1);
+    } catch (err) {
+      this.opts.logger.warn({ err: (err as Error).message }, 'metrics: store counts failed');
+      this.sourceUp.set({ source: 'store' }, 0);
+    }
   }
 
   /** Applies one lifecycle event; a repeated event id changes nothing. */
@@ -232,7 +300,7 @@ export class ApiMetrics {
   /** The whole `/metrics` text: this process's registry, then the worker's and the bridge's. */
   async render(): Promise<{ contentType: string; text: string }> {
     const [, worker, bridge] = await Promise.all([
-      this.refreshVisibility(),
+      this.opts.store ? this.refreshStore(this.opts.store) : this.refreshVisibility(),
       this.scrape('worker', this.opts.workerMetricsUrl),
       this.scrape('bridge', this.opts.bridgeMetricsUrl),
     ]);

@@ -5,9 +5,12 @@ import * as m from '../../workflows/messages';
 import type { ActionBase, ComplaintStatus } from '../../workflows/messages';
 import { ACCESS, type Access } from './auth';
 import type { Complaints } from './complaints';
-import { badRequest, forbidden } from './errors';
+import { complaintRecord } from '../../store/queries';
+import { ApiError, badRequest, forbidden } from './errors';
+import type { Queryable } from '../../store/db';
 import type { InstantChecks } from './instants';
-import { listComplaints, type ListScope } from './list';
+import { listComplaints, listFromStore, type ListScope } from './list';
+import { reportRoutes } from './reports';
 import type { ApiMetrics } from './metrics';
 import {
   ApologiseBodySchema,
@@ -18,6 +21,7 @@ import {
   ComplaintListSchema,
   ComplaintStatusSchema,
   CreateComplaintSchema,
+  StoredComplaintSchema,
   DecideRemedyBodySchema,
   EscalateBodySchema,
   ExtendBodySchema,
@@ -89,7 +93,7 @@ export interface RouteSpec {
 }
 
 /** Declares a route with its handler typed by its schemas. */
-function route<
+export function route<
   P extends z.ZodType = z.ZodUndefined,
   Q extends z.ZodType = z.ZodUndefined,
   B extends z.ZodType = z.ZodUndefined,
@@ -110,6 +114,8 @@ export interface RouteDeps {
   client: Parameters<typeof listComplaints>[0];
   scope: ListScope;
   listScanLimit: number;
+  /** The complaint store, when the API has one: lists come from it (and complaints Temporal forgot). */
+  store?: Queryable;
   metrics: ApiMetrics;
   /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
   instants: InstantChecks;
@@ -239,14 +245,16 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'listComplaints',
       summary: 'List complaints',
       description:
-        'Filters combine with AND. Sorted by next deadline (complaints without one last), then id; pass nextCursor back as cursor, with the same filters, for the next page. Visibility is a moment behind the workflows.',
+        'Filters combine with AND. Sorted by next deadline (complaints without one last), then id; pass nextCursor back as cursor, with the same filters, for the next page. Read from the complaint store (or, without one, Temporal visibility): a moment behind the workflows.',
       tag: 'complaints',
       access: ACCESS.read,
       what: 'read complaints',
       query: ListQuerySchema,
       responses: { 200: { description: 'One page', schema: ComplaintListSchema } },
       handler: async (ctx) => ({
-        body: await listComplaints(deps.client, deps.scope, ctx.query, { scanLimit: deps.listScanLimit }),
+        body: deps.store
+          ? await listFromStore(deps.store, ctx.query)
+          : await listComplaints(deps.client, deps.scope, ctx.query, { scanLimit: deps.listScanLimit }),
       }),
     }),
     route({
@@ -259,13 +267,28 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       access: ACCESS.read,
       what: 'read complaints',
       params: ComplaintIdParamsSchema,
-      responses: { 200: { description: 'The complaint', schema: ComplaintDetailSchema } },
+      responses: {
+        200: {
+          description: 'The complaint, from its workflow; once Temporal no longer holds it, its record from the store',
+          schema: ComplaintDetailSchema.or(StoredComplaintSchema),
+        },
+      },
       handler: async (ctx) => {
-        // One after the other: while a complaint's workflow task is pending, Temporal buffers one
-        // query per workflow and refuses a second at once; the second is quick once the first answered.
-        const status = await complaints.status(ctx.params.id);
-        const timeline = await complaints.timeline(ctx.params.id);
-        return { body: { ...status, timeline } };
+        try {
+          // One after the other: while a complaint's workflow task is pending, Temporal buffers one
+          // query per workflow and refuses a second at once; the second is quick once the first answered.
+          const status = await complaints.status(ctx.params.id);
+          const timeline = await complaints.timeline(ctx.params.id);
+          return { body: { ...status, timeline } };
+        } catch (err) {
+          // Temporal forgets a closed complaint after its retention; the store keeps the record.
+          const record =
+            deps.store && err instanceof ApiError && err.statusCode === 404
+              ? await complaintRecord(deps.store, ctx.params.id)
+              : undefined;
+          if (!record) throw err;
+          return { body: { source: 'store', complaintId: ctx.params.id, ...record } };
+        }
       },
     }),
     route({
@@ -453,5 +476,6 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
       handler: () => Promise.resolve({ body: deps.openApi() }),
     }),
+    ...(deps.store ? reportRoutes(deps.store) : []),
   ];
 }

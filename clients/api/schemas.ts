@@ -144,6 +144,22 @@ export const ComplaintDetailSchema = ComplaintStatusSchema.extend({ timeline: z.
 /** See {@link ComplaintDetailSchema}. */
 export type ComplaintDetail = z.infer<typeof ComplaintDetailSchema>;
 
+const Row = z.record(z.string(), z.unknown());
+/**
+ * `GET /complaints/:id` for a complaint Temporal no longer holds (past the namespace's retention): its
+ * record from the store (store/queries.ts), with `source: "store"` so a client can tell.
+ */
+export const StoredComplaintSchema = z.object({
+  source: z.literal('store'),
+  complaintId: z.string(),
+  complaint: Row.meta({ description: 'The stored row: stage, regime, deadlines, outcome, times' }),
+  clocks: z.array(Row),
+  events: z.array(z.object({ eventId: z.string(), type: z.string(), occurredAt: z.string(), data: Row })),
+  letters: z.array(Row).meta({ description: 'Letters sent, with their rendered body and its SHA-256' }),
+  remedies: z.array(Row),
+  breaches: z.array(Row),
+});
+
 /** `GET /complaints/:id/timeline`. */
 export const TimelineSchema = z.object({ complaintId: z.string(), entries: z.array(TimelineEntrySchema) });
 /** See {@link TimelineSchema}. */
@@ -178,6 +194,7 @@ export const ListQuerySchema = z.strictObject({
   assignee: FilterValueSchema.optional(),
   customer: FilterValueSchema.optional().meta({ description: 'The customer id' }),
   regime: FilterValueSchema.optional().meta({ description: 'Policy regime: default, fca-disp, fca-payments, cfpb' }),
+  product: FilterValueSchema.optional().meta({ description: 'The product (answered from the store only)' }),
   breached: BoolParamSchema.optional().meta({ description: 'Whether any deadline was breached' }),
   escalated: BoolParamSchema.optional(),
   atRiskWithin: z

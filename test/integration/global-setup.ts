@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import { startLocalServers, type LocalServers } from '../../infra/local-servers';
+import { startPostgresServer, type PostgresServer } from '../../infra/postgres-server';
 
 /**
  * Starts the real Temporal dev server and the real Kafka broker once for all integration tests, on
  * ports of their own (so a running `scripts/up` stack is not disturbed), with throwaway data.
- * TEMPORAL_ADDRESS / KAFKA_BROKERS point the tests at servers that already run instead.
+ * TEMPORAL_ADDRESS / KAFKA_BROKERS point the tests at servers that already run instead. A PostgreSQL
+ * server (the store's, besides PGlite) runs on REDRESS_TEST_PG_PORT, or REDRESS_TEST_DATABASE_URL names one.
  */
 export default async function globalSetup(): Promise<void> {
   const env = process.env;
@@ -31,4 +33,13 @@ export default async function globalSetup(): Promise<void> {
   env.KAFKA_BROKERS = servers.kafkaBrokers;
   env.REDRESS_TEST_LOG_DIR = join(dataDir, 'logs');
   (globalThis as { __redressServers?: LocalServers }).__redressServers = servers;
+  if (!env.REDRESS_TEST_DATABASE_URL) {
+    const postgres = startPostgresServer({
+      // A directory of its own directly under the temp dir: the `postgres` user cannot enter dataDir (0700).
+      dataDir: mkdtempSync(join(tmpdir(), 'redress-it-pg-')),
+      port: Number(env.REDRESS_TEST_PG_PORT ?? 15432),
+    });
+    env.REDRESS_TEST_DATABASE_URL = postgres.url;
+    (globalThis as { __redressPostgres?: PostgresServer }).__redressPostgres = postgres;
+  }
 }

@@ -12,7 +12,12 @@ const compose = (args: string[], env: NodeJS.ProcessEnv) =>
   spawnSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), ...args], { env, encoding: 'utf8' });
 
 describe('docker-compose.yml', () => {
-  const env = { ...process.env, POSTGRES_PASSWORD: 'only-for-this-test', REDRESS_API_KEYS_FILE: '/dev/null' };
+  const env = {
+    ...process.env,
+    POSTGRES_PASSWORD: 'only-for-this-test',
+    REDRESS_STORE_PASSWORD: 'only-for-this-test-too',
+    REDRESS_API_KEYS_FILE: '/dev/null',
+  };
 
   it('is valid for docker-compose', () => {
     const result = compose(['config', '-q'], env);
@@ -21,7 +26,7 @@ describe('docker-compose.yml', () => {
     expect(result.status).toBe(0);
   });
 
-  it('runs Temporal on PostgreSQL with its UI, Kafka in KRaft mode, and the worker, bridge and API', () => {
+  it('runs Temporal on PostgreSQL with its UI, Kafka in KRaft mode, the store, and the worker, bridge, projector and API', () => {
     const services = execFileSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config', '--services'], {
       env,
       encoding: 'utf8',
@@ -34,7 +39,9 @@ describe('docker-compose.yml', () => {
       'bridge',
       'kafka',
       'postgresql',
+      'projector',
       'provision',
+      'store-db',
       'temporal',
       'temporal-ui',
       'worker',
@@ -42,11 +49,13 @@ describe('docker-compose.yml', () => {
     const resolved = compose(['config'], env).stdout;
     expect(resolved).toMatch(/DB: postgres12/);
     expect(resolved).toMatch(/KAFKA_PROCESS_ROLES: broker,controller/);
+    expect(resolved).toMatch(/DATABASE_URL: postgres:\/\/redress:only-for-this-test-too@store-db:5432\/redress/);
     for (const script of [
       'workers/worker-main.js',
       'workers/bridge-main.js',
       'clients/api/main.js',
       'infra/provision.js',
+      'workers/projector/main.js',
     ]) {
       expect(resolved).toContain(`dist/${script}`);
       expect(existsSync(join(root, script.replace(/\.js$/, '.ts')))).toBe(true);
@@ -54,11 +63,20 @@ describe('docker-compose.yml', () => {
   });
 
   it('holds no secret: the database password must come from the environment', () => {
-    const withoutPassword: NodeJS.ProcessEnv = { ...process.env, REDRESS_API_KEYS_FILE: '/dev/null' };
+    const withoutPassword: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDRESS_STORE_PASSWORD: 'set',
+      REDRESS_API_KEYS_FILE: '/dev/null',
+    };
     delete withoutPassword.POSTGRES_PASSWORD;
     const result = compose(['config', '-q'], withoutPassword);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/POSTGRES_PASSWORD/);
+    const withoutStorePassword: NodeJS.ProcessEnv = { ...env };
+    delete withoutStorePassword.REDRESS_STORE_PASSWORD;
+    const store = compose(['config', '-q'], withoutStorePassword);
+    expect(store.status).not.toBe(0);
+    expect(store.stderr).toMatch(/REDRESS_STORE_PASSWORD/);
     // Every password-like setting is interpolated from the environment, none written in.
     expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(
       /^\s*\w*(PASSWORD|PWD|SECRET)\w*:\s*(?!\$\{)\S/m,
@@ -68,7 +86,7 @@ describe('docker-compose.yml', () => {
   it('builds from a Dockerfile that compiles the same sources', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/tsc -p tsconfig\.build\.json/);
-    for (const dir of ['config', 'domain', 'workflows', 'activities', 'workers', 'clients', 'infra']) {
+    for (const dir of ['config', 'domain', 'workflows', 'activities', 'workers', 'clients', 'infra', 'store']) {
       expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
     }
   });

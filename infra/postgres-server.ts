@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * A throwaway PostgreSQL server from Debian's `postgresql` package (infra/obtain.sh installs it), for the
+ * store's tests on a real server besides PGlite. The server refuses to run as root, so when this process
+ * is root every command runs as the `postgres` user, in a directory that user owns.
+ */
+export interface PostgresServer {
+  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback only). */
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Starts the server again after {@link stop} (an outage test), on the same data. */
+  start(): void;
+  /** Stops the server, fast (`-m fast`: open connections are cut, as in an outage). */
+  stop(): void;
+}
+
+/** The directory of the newest installed PostgreSQL's binaries, or undefined when none is installed. */
+export function postgresBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
+}
+
+const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+
+function run(bin: string, args: string[]): void {
+  const [command, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+  const r = spawnSync(command, argv, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`${bin} ${args[0] ?? ''} failed (exit ${r.status}): ${(r.stderr || r.stdout).slice(-2_000)}`);
+  }
+}
+
+/**
+ * Creates a cluster in `dataDir` (when it holds none) and starts it on 127.0.0.1:`port`. Fails with what
+ * to do when PostgreSQL is not installed.
+ */
+export function startPostgresServer(opts: { dataDir: string; port: number }): PostgresServer {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL is not installed: run `bash infra/obtain.sh postgres` (as root, Debian)');
+  mkdirSync(opts.dataDir, { recursive: true });
+  if (isRoot()) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(opts.dataDir, uid, gid);
+  }
+  const pgdata = join(opts.dataDir, 'pgdata');
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    // initdb makes pgdata itself, owned by the user it runs as.
+    run(join(bin, 'initdb'), ['-D', pgdata, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  }
+  const logFile = join(opts.dataDir, 'postgres.log');
+  // The socket directory is the data directory: /var/run/postgresql may not exist or be writable.
+  const serverOptions = `-c listen_addresses=127.0.0.1 -p ${opts.port} -k ${opts.dataDir} -c fsync=off`;
+  const start = () => run(join(bin, 'pg_ctl'), ['-D', pgdata, '-l', logFile, '-o', serverOptions, '-w', 'start']);
+  const stop = () => run(join(bin, 'pg_ctl'), ['-D', pgdata, '-m', 'fast', '-w', 'stop']);
+  start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${opts.port}/postgres`,
+    port: opts.port,
+    dataDir: opts.dataDir,
+    start,
+    stop,
+  };
+}

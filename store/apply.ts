@@ -1,0 +1,301 @@
+import type { ComplaintView } from '../domain/complaint-view';
+import type { Queryable } from './db';
+import { LifecycleData, type StoreRecord } from './records';
+
+/**
+ * Applies decoded records to the store inside the caller's transaction. Every write is idempotent, so
+ * a batch applied twice (the projector crashed after the database committed and before Kafka did)
+ * leaves the store as once:
+ * - the event log, breaches, letters and surveys are keyed by event id (`ON CONFLICT DO NOTHING`), and
+ *   an event's facts are applied only when its event id is new;
+ * - the complaint row takes a view only when its `revision` is higher than the stored one;
+ * - a remedy request fills only what is still empty.
+ * The result does not depend on how the three topics interleave, which is what lets a rebuild from
+ * offset zero (in whatever order it reads them) equal the live store.
+ */
+
+/** Counts of what a batch changed, for logs and metrics. */
+export interface Applied {
+  views: number;
+  events: number;
+  letters: number;
+  remedies: number;
+  duplicates: number;
+}
+
+/** Applies `records` in order; returns what changed. */
+export async function applyRecords(tx: Queryable, records: readonly StoreRecord[]): Promise<Applied> {
+  const applied: Applied = { views: 0, events: 0, letters: 0, remedies: 0, duplicates: 0 };
+  for (const r of records) {
+    const changed = await applyOne(tx, r);
+    if (!changed) applied.duplicates += 1;
+    else if (r.kind === 'view') applied.views += 1;
+    else if (r.kind === 'event') applied.events += 1;
+    else if (r.kind === 'letter') applied.letters += 1;
+    else applied.remedies += 1;
+  }
+  return applied;
+}
+
+async function applyOne(tx: Queryable, r: StoreRecord): Promise<boolean> {
+  const { complaintId, occurredAt } = r.envelope;
+  switch (r.kind) {
+    case 'view':
+      return upsertView(tx, complaintId, occurredAt, r.view);
+    case 'letter': {
+      const l = r.letter;
+      const { rows } = await tx.query(
+        `INSERT INTO complaint_letters (event_id, complaint_id, kind, channel, locale, recipient_type, subject, body,
+           body_sha256, idempotency_key, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [
+          r.envelope.eventId,
+          complaintId,
+          l.kind,
+          l.channel,
+          l.locale,
+          l.recipient.type,
+          l.subject,
+          l.body,
+          l.bodySha256,
+          l.idempotencyKey,
+          occurredAt,
+        ],
+      );
+      return rows.length > 0;
+    }
+    case 'remedy-request': {
+      const q = r.request;
+      // Status and times come from the lifecycle events; the request adds what they lack (the due date).
+      const { rows } = await tx.query(
+        `INSERT INTO complaint_remedies (complaint_id, remedy_id, kind, amount, currency, due_by, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 'requested')
+         ON CONFLICT (complaint_id, remedy_id) DO UPDATE SET
+           kind = COALESCE(complaint_remedies.kind, EXCLUDED.kind),
+           amount = COALESCE(complaint_remedies.amount, EXCLUDED.amount),
+           currency = COALESCE(complaint_remedies.currency, EXCLUDED.currency),
+           due_by = COALESCE(complaint_remedies.due_by, EXCLUDED.due_by)
+         WHERE complaint_remedies.kind IS NULL OR complaint_remedies.due_by IS NULL
+           OR (complaint_remedies.amount IS NULL AND EXCLUDED.amount IS NOT NULL)
+         RETURNING remedy_id`,
+        [complaintId, q.remedyId, q.kind, q.amount ?? null, q.currency ?? null, q.dueBy ?? null],
+      );
+      return rows.length > 0;
+    }
+    case 'event': {
+      const { rows } = await tx.query(
+        `INSERT INTO complaint_events (event_id, complaint_id, type, occurred_at, data, topic, kafka_partition, kafka_offset)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [
+          r.envelope.eventId,
+          complaintId,
+          r.envelope.type,
+          occurredAt,
+          JSON.stringify(r.envelope.data),
+          r.at.topic,
+          r.at.partition,
+          r.at.offset,
+        ],
+      );
+      if (rows.length === 0) return false;
+      await applyFacts(tx, r.envelope.eventId, r.envelope.type, complaintId, occurredAt, r.envelope.data);
+      return true;
+    }
+  }
+}
+
+async function upsertView(tx: Queryable, id: string, at: string, v: ComplaintView): Promise<boolean> {
+  const { rows } = await tx.query(
+    `INSERT INTO complaints AS c (complaint_id, revision, stage, regime, policy_version, region, severity, category,
+       product, channel, customer_id, assignee, escalated, breached, next_deadline, waiting_on_customer, remedy,
+       outcome, csat, reopen_count, repeat_of, flag_count, received_at, first_response_at, final_response_at,
+       updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20,
+       $21::jsonb, $22, $23, $24, $25, $26)
+     ON CONFLICT (complaint_id) DO UPDATE SET
+       revision = EXCLUDED.revision, stage = EXCLUDED.stage, regime = EXCLUDED.regime,
+       policy_version = EXCLUDED.policy_version, region = EXCLUDED.region, severity = EXCLUDED.severity,
+       category = EXCLUDED.category, product = EXCLUDED.product, channel = EXCLUDED.channel,
+       customer_id = EXCLUDED.customer_id, assignee = EXCLUDED.assignee, escalated = EXCLUDED.escalated,
+       breached = EXCLUDED.breached, next_deadline = EXCLUDED.next_deadline,
+       waiting_on_customer = EXCLUDED.waiting_on_customer, remedy = EXCLUDED.remedy, outcome = EXCLUDED.outcome,
+       csat = EXCLUDED.csat, reopen_count = EXCLUDED.reopen_count, repeat_of = EXCLUDED.repeat_of,
+       flag_count = EXCLUDED.flag_count, received_at = EXCLUDED.received_at,
+       first_response_at = EXCLUDED.first_response_at, final_response_at = EXCLUDED.final_response_at,
+       updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)
+     WHERE c.revision < EXCLUDED.revision
+     RETURNING complaint_id`,
+    [
+      id,
+      v.revision,
+      v.stage,
+      v.regime,
+      v.policyVersion,
+      v.region,
+      v.severity,
+      v.category,
+      v.product,
+      v.channel,
+      v.customerId,
+      v.assignee,
+      v.escalated,
+      v.breached,
+      v.nextDeadline,
+      v.waitingOnCustomer,
+      v.remedy === null ? null : JSON.stringify(v.remedy),
+      v.outcome,
+      v.csat,
+      v.reopenCount,
+      JSON.stringify(v.repeatOf),
+      v.flagCount,
+      v.receivedAt,
+      v.firstResponseAt,
+      v.finalResponseAt,
+      at,
+    ],
+  );
+  if (rows.length === 0) return false;
+  await tx.query('DELETE FROM complaint_clocks WHERE complaint_id = $1', [id]);
+  for (const c of v.clocks) {
+    await tx.query(
+      `INSERT INTO complaint_clocks (complaint_id, clock, kind, status, deadline, breached, met)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (complaint_id, clock) DO NOTHING`,
+      [id, c.clock, c.kind, c.status, c.deadline, c.breached, c.met],
+    );
+  }
+  return true;
+}
+
+/** Columns of the row that only the events keep current until the first view arrives (`revision` 0). */
+const BEFORE_VIEW = 'complaint_id = $1 AND revision = 0';
+
+/** What a new lifecycle event says beyond the log: the facts reports count, and the pre-view row. */
+async function applyFacts(
+  tx: Queryable,
+  eventId: string,
+  type: string,
+  id: string,
+  at: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const set = (sql: string, params: unknown[] = []) =>
+    tx.query(`UPDATE complaints SET ${sql}, updated_at = GREATEST(updated_at, $2) WHERE complaint_id = $1`, [
+      id,
+      at,
+      ...params,
+    ]);
+  const setBeforeView = (sql: string, params: unknown[] = []) =>
+    tx.query(`UPDATE complaints SET ${sql}, updated_at = GREATEST(updated_at, $2) WHERE ${BEFORE_VIEW}`, [
+      id,
+      at,
+      ...params,
+    ]);
+  // `column` is one of this file's literal column names, never input.
+  const remedy = (status: string, column: string) =>
+    tx.query(
+      `INSERT INTO complaint_remedies (complaint_id, remedy_id, status, ${column}) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (complaint_id, remedy_id) DO UPDATE SET status = EXCLUDED.status, ${column} = EXCLUDED.${column}`,
+      [id, LifecycleData.remedyId.parse(data).remedyId, status, at],
+    );
+  switch (type) {
+    case 'complaint.opened': {
+      const o = LifecycleData.opened.parse(data);
+      await tx.query(
+        `INSERT INTO complaints (complaint_id, revision, stage, regime, policy_version, severity, category, channel,
+           repeat_of, received_at, updated_at)
+         VALUES ($1, 0, 'received', $2, $3, $4, $5, $6, $7::jsonb, $8, $9) ON CONFLICT (complaint_id) DO NOTHING`,
+        [
+          id,
+          o.regime,
+          o.policyVersion,
+          o.severity,
+          o.category,
+          o.channel,
+          JSON.stringify(o.repeatOf),
+          o.receivedAt,
+          at,
+        ],
+      );
+      return;
+    }
+    case 'complaint.acknowledged':
+      await set('acknowledged_at = COALESCE(acknowledged_at, $2)');
+      return;
+    case 'complaint.stage-changed':
+      await setBeforeView('stage = $3', [LifecycleData.stage.parse(data).to]);
+      return;
+    case 'complaint.deadline-breached': {
+      const b = LifecycleData.breached.parse(data);
+      await tx.query(
+        `INSERT INTO complaint_breaches (event_id, complaint_id, clock, deadline, at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (event_id) DO NOTHING`,
+        [eventId, id, b.clock, b.deadline ?? null, at],
+      );
+      await setBeforeView('breached = true');
+      return;
+    }
+    case 'complaint.escalated':
+      await setBeforeView('escalated = true');
+      return;
+    case 'complaint.resolved': {
+      const o = LifecycleData.outcome.parse(data);
+      await set('resolved_at = $2');
+      await setBeforeView('outcome = $3, csat = $4', [o.outcome ?? null, o.csat ?? null]);
+      if (typeof o.csat === 'number') {
+        await tx.query(
+          `INSERT INTO complaint_surveys (event_id, complaint_id, score, at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (event_id) DO NOTHING`,
+          [eventId, id, o.csat, at],
+        );
+      }
+      return;
+    }
+    case 'complaint.reopened':
+      // A reopened complaint is not resolved until it is resolved again.
+      await set('resolved_at = NULL');
+      await setBeforeView('reopen_count = reopen_count + 1, outcome = NULL');
+      return;
+    case 'complaint.closed':
+      await set('closed_at = COALESCE(closed_at, $2)');
+      return;
+    case 'complaint.withdrawn':
+      await set('withdrawn_at = COALESCE(withdrawn_at, $2)');
+      return;
+    case 'complaint.remedy-proposed': {
+      const p = LifecycleData.remedyProposed.parse(data);
+      await remedy('proposed', 'proposed_at');
+      await tx.query(
+        `UPDATE complaint_remedies SET kind = $3, amount = $4, currency = $5, needs_approval = $6
+         WHERE complaint_id = $1 AND remedy_id = $2`,
+        [id, p.remedyId, p.kind, p.amount, p.currency, p.needsApproval],
+      );
+      return;
+    }
+    case 'complaint.remedy-approved':
+      await remedy('approved', 'approved_at');
+      return;
+    case 'complaint.remedy-declined':
+      await remedy('declined', 'declined_at');
+      return;
+    case 'complaint.remedy-requested': {
+      const q = LifecycleData.remedyRequested.parse(data);
+      await remedy('requested', 'requested_at');
+      if (q.dueBy) {
+        await tx.query('UPDATE complaint_remedies SET due_by = $3 WHERE complaint_id = $1 AND remedy_id = $2', [
+          id,
+          q.remedyId,
+          q.dueBy,
+        ]);
+      }
+      return;
+    }
+    case 'complaint.remedy-fulfilled':
+      await remedy('fulfilled', 'fulfilled_at');
+      return;
+    case 'complaint.remedy-failed':
+      await remedy('failed', 'failed_at');
+      return;
+    default:
+      return;
+  }
+}

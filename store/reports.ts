@@ -1,0 +1,95 @@
+import type { Queryable } from './db';
+
+/**
+ * Reports computed from the store. The FCA complaints return (DISP 1.10) counts, for a period: the
+ * complaints opened, those closed and their outcome, how fast they were closed, and the redress paid.
+ *
+ * "Closed" is the final response (or summary resolution) the view records, else the resolution event.
+ * "Within 3 business days" is a closure by the deadline of the complaint's `summary-resolution` clock
+ * (the FCA DISP regime's 3-business-day window, computed by the workflow with the region's calendar);
+ * a complaint without that clock is judged against 8 weeks only. "Within 8 weeks" is calendar time from
+ * receipt. Redress is the amount of remedies fulfilled in the period, by currency.
+ */
+export interface FcaReturn {
+  from: string;
+  to: string;
+  opened: number;
+  closed: number;
+  outcomes: { upheld: number; partlyUpheld: number; notUpheld: number; unknown: number };
+  closedWithin: { threeBusinessDays: number; eightWeeks: number; later: number };
+  redressPaid: Array<{ currency: string; amount: number; remedies: number }>;
+}
+
+const CLOSED_AT = 'COALESCE(c.final_response_at, c.resolved_at)';
+
+/** The return for complaints in `[from, to)` (ISO-8601 instants). */
+export async function fcaReturn(db: Queryable, period: { from: string; to: string }): Promise<FcaReturn> {
+  const p = [period.from, period.to];
+  const opened = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM complaints WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz',
+    p,
+  );
+  const closed = await db.query<{
+    n: number;
+    upheld: number;
+    partly: number;
+    not_upheld: number;
+    three: number;
+    eight: number;
+  }>(
+    `SELECT count(*)::int AS n,
+       count(*) FILTER (WHERE c.outcome = 'upheld')::int AS upheld,
+       count(*) FILTER (WHERE c.outcome = 'partly-upheld')::int AS partly,
+       count(*) FILTER (WHERE c.outcome = 'not-upheld')::int AS not_upheld,
+       count(*) FILTER (WHERE sr.deadline IS NOT NULL AND ${CLOSED_AT} <= sr.deadline)::int AS three,
+       count(*) FILTER (WHERE ${CLOSED_AT} <= c.received_at + interval '56 days')::int AS eight
+     FROM complaints c
+     LEFT JOIN complaint_clocks sr ON sr.complaint_id = c.complaint_id AND sr.clock = 'summary-resolution'
+     WHERE ${CLOSED_AT} >= $1::timestamptz AND ${CLOSED_AT} < $2::timestamptz`,
+    p,
+  );
+  const redress = await db.query<{ currency: string; amount: number; remedies: number }>(
+    `SELECT currency, sum(amount)::float8 AS amount, count(*)::int AS remedies FROM complaint_remedies
+     WHERE status = 'fulfilled' AND amount IS NOT NULL AND currency IS NOT NULL
+       AND fulfilled_at >= $1::timestamptz AND fulfilled_at < $2::timestamptz
+     GROUP BY currency ORDER BY currency`,
+    p,
+  );
+  const c = closed.rows[0] ?? { n: 0, upheld: 0, partly: 0, not_upheld: 0, three: 0, eight: 0 };
+  return {
+    from: period.from,
+    to: period.to,
+    opened: opened.rows[0]?.n ?? 0,
+    closed: c.n,
+    outcomes: {
+      upheld: c.upheld,
+      partlyUpheld: c.partly,
+      notUpheld: c.not_upheld,
+      unknown: c.n - c.upheld - c.partly - c.not_upheld,
+    },
+    // The buckets partition the closed complaints: 3 business days always fall within 8 weeks.
+    closedWithin: { threeBusinessDays: c.three, eightWeeks: c.eight - c.three, later: c.n - c.eight },
+    redressPaid: redress.rows,
+  };
+}
+
+/** The return as CSV: one `measure,value` line each (redress one line a currency), RFC 4180 quoting. */
+export function fcaReturnCsv(r: FcaReturn): string {
+  const rows: Array<[string, string | number]> = [
+    ['from', r.from],
+    ['to', r.to],
+    ['opened', r.opened],
+    ['closed', r.closed],
+    ['closed_upheld', r.outcomes.upheld],
+    ['closed_partly_upheld', r.outcomes.partlyUpheld],
+    ['closed_not_upheld', r.outcomes.notUpheld],
+    ['closed_outcome_unknown', r.outcomes.unknown],
+    ['closed_within_3_business_days', r.closedWithin.threeBusinessDays],
+    ['closed_within_8_weeks', r.closedWithin.eightWeeks],
+    ['closed_after_8_weeks', r.closedWithin.later],
+    ...r.redressPaid.map((x): [string, number] => [`redress_paid_${x.currency}`, x.amount]),
+  ];
+  const cell = (v: string | number) =>
+    typeof v === 'number' || !/[",\n]/.test(v) ? String(v) : `"${v.replace(/"/g, '""')}"`;
+  return ['measure,value', ...rows.map(([k, v]) => `${cell(k)},${cell(v)}`)].join('\r\n') + '\r\n';
+}

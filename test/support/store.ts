@@ -1,0 +1,42 @@
+import { pgDb, pgliteDb, type Db } from '../../store/db';
+import { migrate } from '../../store/migrate';
+
+/** The two drivers every store test runs on. */
+export const DRIVERS = ['pglite', 'pg'] as const;
+export type Driver = (typeof DRIVERS)[number];
+
+/** The test PostgreSQL server that the integration global setup started. */
+export function testDatabaseUrl(): string {
+  const url = process.env.REDRESS_TEST_DATABASE_URL;
+  if (!url) throw new Error('REDRESS_TEST_DATABASE_URL is not set: run the store tests in the integration project');
+  return url;
+}
+
+let counter = 0;
+
+/**
+ * A fresh, migrated store on `driver`: PGlite in memory, or a new database on the test server (so test
+ * files never see each other's rows). `close` drops it.
+ */
+export async function freshStore(driver: Driver): Promise<{ db: Db; url?: string; close: () => Promise<void> }> {
+  if (driver === 'pglite') {
+    const { db } = await pgliteDb(undefined);
+    await migrate(db);
+    return { db, close: () => db.close() };
+  }
+  const admin = pgDb(testDatabaseUrl(), { max: 1 });
+  const name = `store_${process.pid}_${Date.now()}_${(counter += 1)}`;
+  await admin.exec(`CREATE DATABASE ${name}`);
+  const url = testDatabaseUrl().replace(/\/[^/]*$/, `/${name}`);
+  const db = pgDb(url);
+  await migrate(db);
+  return {
+    db,
+    url,
+    close: async () => {
+      await db.close();
+      await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.close();
+    },
+  };
+}
