@@ -13,7 +13,7 @@ import {
 } from '@temporalio/common';
 import type { Actor } from '../../domain/actor';
 import { complaintWorkflowId } from '../../domain/ids';
-import { complaintStartOptions } from '../../workflows/contract';
+import { complaintStartOptions, REFUSAL } from '../../workflows/contract';
 import {
   COMPLAINT_WORKFLOW,
   statusQuery,
@@ -25,7 +25,7 @@ import {
   type TimelineEntry,
 } from '../../workflows/messages';
 import { intakeStatus } from '../../workflows/intake-status';
-import { ApiError, conflict, notFound, workerUnavailable } from './errors';
+import { ApiError, conflict, forbidden, notFound, workerUnavailable } from './errors';
 import type { CreateComplaint } from './schemas';
 
 /**
@@ -166,8 +166,12 @@ export class Complaints {
       }
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause;
-        if (cause instanceof ApplicationFailure && cause.type === 'ActionRefused') {
+        if (cause instanceof ApplicationFailure && cause.type === REFUSAL.refused) {
           throw conflict(cause.message, { action, stage: await this.stageOf(complaintId) });
+        }
+        // Refused for who asks (the action's roles, or reassigning without being a supervisor).
+        if (cause instanceof ApplicationFailure && cause.type === REFUSAL.forbidden) {
+          throw forbidden(cause.message, { role: actor.role, action });
         }
       }
       if (err instanceof WorkflowNotFoundError) {

@@ -7,7 +7,7 @@ import {
   HealthSchema,
   TimelineSchema,
 } from './schemas';
-import type { RouteSpec } from './routes';
+import type { RouteSpec } from './route';
 
 /**
  * The OpenAPI 3.1 document, generated from the routes' zod schemas (zod's JSON Schema output is draft

@@ -4,7 +4,7 @@ import type { Queryable } from '../../store/db';
 import { fcaReturn, fcaReturnCsv } from '../../store/reports';
 import { ACCESS } from './auth';
 import { badRequest } from './errors';
-import { route, type RouteSpec } from './routes';
+import { route, type RouteSpec } from './route';
 
 /** `GET /reports/fca-return`'s query: the period, and JSON (default) or CSV. */
 export const FcaReturnQuerySchema = z.strictObject({

@@ -1,26 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/actor';
 import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES } from '../../domain/complaint';
-import { REMEDY_DUE_DAYS } from '../../domain/instant-rules';
-import {
-  OUTCOMES,
-  REMEDY_KINDS,
-  RESPONSE_KINDS_FOR_RESOLVE,
-  STAGES,
-  type ApologiseInput,
-  type AskQuestionInput,
-  type AssignInput,
-  type ComplaintStatus,
-  type DecideRemedyInput,
-  type EscalateInput,
-  type ExtendInput,
-  type ProposeRemedyInput,
-  type RecordAccountInput,
-  type ResolveInput,
-  type SkipApologyInput,
-  type TimelineEntry,
-  type WithdrawInput,
-} from '../../workflows/messages';
+import { OUTCOMES, REMEDY_KINDS } from '../../domain/actions';
+import { STAGES } from '../../domain/stages';
+import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
 import { parseDuration } from './duration';
 
 /**
@@ -35,7 +18,6 @@ function sameType<T extends true>(): T | undefined {
   return undefined;
 }
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 // ------------------------------------------------------------------ shared
 
@@ -252,88 +234,9 @@ export const ComplaintListSchema = z.object({
 /** See {@link ComplaintListSchema}. */
 export type ComplaintList = z.infer<typeof ComplaintListSchema>;
 
-// ------------------------------------------------------------------ actions (update inputs without the actor)
+// ------------------------------------------------------------------ actions
 
-/** The body of an action: the update's input less `actor`, which the API fills in from the caller's key. */
-type Body<I> = Omit<I, 'actor'>;
-
-/** `POST …/assignment`. */
-export const AssignBodySchema = z.strictObject({ assignee: text(100) });
-/** `POST …/account`. */
-export const RecordAccountBodySchema = z.strictObject({
-  account: text(10_000).meta({ description: "The customer's own account, in their words" }),
-  confirmed: z.boolean().meta({ description: 'True when the customer confirmed it; listening is done only then' }),
-});
-/** `POST …/questions`. */
-export const AskQuestionBodySchema = z.strictObject({ question: text(5_000) });
-/** `POST …/apology`. */
-export const ApologiseBodySchema = z.strictObject({ text: text(5_000), faultAdmitted: z.boolean() });
-/** `POST …/apology/skip`. */
-export const SkipApologyBodySchema = z.strictObject({ reason: text(2_000) });
-/** `POST …/remedy`: a refund or credit names its amount and currency. */
-export const ProposeRemedyBodySchema = z
-  .strictObject({
-    kind: z.enum(REMEDY_KINDS),
-    description: text(5_000),
-    amount: z.number().positive().max(1e9).optional(),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP')
-      .optional(),
-    dueInDays: z
-      .number()
-      .int()
-      .min(REMEDY_DUE_DAYS.min)
-      .max(REMEDY_DUE_DAYS.max)
-      .optional()
-      .meta({
-        description: `Promised within, in days from approval (${REMEDY_DUE_DAYS.min}-${REMEDY_DUE_DAYS.max}); default 5`,
-      }),
-    alternatives: z.array(text(500)).max(10).optional().meta({ description: 'For a decline' }),
-  })
-  .superRefine((b, ctx) => {
-    if (b.kind !== 'refund' && b.kind !== 'credit') return;
-    if (b.amount === undefined)
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: `a ${b.kind} needs an amount` });
-    if (b.currency === undefined)
-      ctx.addIssue({ code: 'custom', path: ['currency'], message: `a ${b.kind} needs a currency` });
-  });
-/** `POST …/remedy/decision`. */
-export const DecideRemedyBodySchema = z.strictObject({ approve: z.boolean(), reason: text(2_000) });
-/** `POST …/extension`. */
-export const ExtendBodySchema = z.strictObject({
-  reason: text(2_000).meta({ description: 'Why a final response cannot be given yet' }),
-  expectedBy: InstantSchema.meta({
-    description: 'When the final response will be given: in the future, within the regime’s limit',
-  }),
-});
-/** `POST …/escalation`. */
-export const EscalateBodySchema = z.strictObject({ reason: text(2_000) });
-/** `POST …/withdrawal`. */
-export const WithdrawBodySchema = z.strictObject({ reason: text(2_000) });
-/** `POST …/resolution`. */
-export const ResolveBodySchema = z.strictObject({
-  response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
-  outcome: z.enum(OUTCOMES),
-  reasons: text(10_000),
-  responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
-  parts: z
-    .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
-    .optional()
-    .meta({ description: 'Further parts the regime requires that no template supplies, by part name' }),
-});
-
-sameType<Equals<z.infer<typeof AssignBodySchema>, Body<AssignInput>>>();
-sameType<Equals<z.infer<typeof RecordAccountBodySchema>, Body<RecordAccountInput>>>();
-sameType<Equals<z.infer<typeof AskQuestionBodySchema>, Body<AskQuestionInput>>>();
-sameType<Equals<z.infer<typeof ApologiseBodySchema>, Body<ApologiseInput>>>();
-sameType<Equals<z.infer<typeof SkipApologyBodySchema>, Body<SkipApologyInput>>>();
-sameType<Equals<z.infer<typeof ProposeRemedyBodySchema>, Body<ProposeRemedyInput>>>();
-sameType<Equals<z.infer<typeof DecideRemedyBodySchema>, Body<DecideRemedyInput>>>();
-sameType<Equals<z.infer<typeof ExtendBodySchema>, Body<ExtendInput>>>();
-sameType<Equals<z.infer<typeof EscalateBodySchema>, Body<EscalateInput>>>();
-sameType<Equals<z.infer<typeof WithdrawBodySchema>, Body<WithdrawInput>>>();
-sameType<Equals<z.infer<typeof ResolveBodySchema>, Body<ResolveInput>>>();
+// The action bodies are the registry's input schemas (domain/actions), one declaration of each.
 
 // ------------------------------------------------------------------ operations
 

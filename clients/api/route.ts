@@ -1,0 +1,97 @@
+import type { z } from 'zod';
+import type { Principal } from '../../config/api-keys';
+import type { Queryable } from '../../store/db';
+import type { Access } from './auth';
+import type { Complaints } from './complaints';
+import type { InstantChecks } from './instants';
+import type { listComplaints, ListScope } from './list';
+import type { ApiMetrics } from './metrics';
+
+/**
+ * Every route of the API as data: method, path, who may call it, the zod schemas of its input and
+ * output, and its handler. The app registers exactly these and the OpenAPI document is generated from
+ * exactly these, so neither can leave a route out.
+ */
+
+/** What a handler gets: its input parsed by the route's schemas, and the caller. */
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** What a handler answers: a status (200 unless said), headers, and a JSON body (or text with a content type). */
+export interface RouteResult {
+  status?: number;
+  headers?: Record<string, string>;
+  body: unknown;
+  contentType?: string;
+}
+
+/** A documented success response. */
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  /** Not JSON: the media type (e.g. Prometheus text). */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** One route: what the app registers and the OpenAPI document describes. */
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  /** Fastify syntax: `/complaints/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: 'complaints' | 'actions' | 'operations';
+  access: Access;
+  /** For a 403: "the auditor role cannot <what>". */
+  what: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Request headers worth documenting (Idempotency-Key). */
+  headers?: Array<{ name: string; description: string }>;
+  responses: Record<number, ResponseDoc>;
+  /** Error statuses beyond those the route's shape implies (see openapi.ts). */
+  conflicts?: boolean;
+  /** Waits on a worker (a complaint's query or update), so it can answer 503; implied by `:id` paths. */
+  waitsOnWorker?: boolean;
+  handler: (ctx: RouteContext<unknown, unknown, unknown>) => Promise<RouteResult>;
+}
+
+/** Declares a route with its handler typed by its schemas. */
+export function route<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(
+  spec: Omit<RouteSpec, 'handler' | 'params' | 'query' | 'body'> & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    handler: (ctx: RouteContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<RouteResult>;
+  },
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+/** What the routes need from the rest of the process. */
+export interface RouteDeps {
+  complaints: Complaints;
+  client: Parameters<typeof listComplaints>[0];
+  scope: ListScope;
+  listScanLimit: number;
+  /** The complaint store, when the API has one: lists come from it (and complaints Temporal forgot). */
+  store?: Queryable;
+  metrics: ApiMetrics;
+  /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
+  instants: InstantChecks;
+  health: () => Promise<Record<string, boolean>>;
+  openApi: () => unknown;
+}
+
