@@ -1,10 +1,7 @@
-import type { Assessment, PublishBatch, PublishFailure, RemedyRequest } from '../activities';
-import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
+import type { Assessment, PublishBatch, PublishFailure } from '../activities';
 import type { NotificationKind, NotificationRequest } from '../activities/notifications';
 import type { Actor } from '../domain/actor';
 import { SYSTEM_ACTOR } from '../domain/actor';
-import type { LifecycleEventType, OutboundEvent } from '../domain/events';
-import { publishedEventId } from '../domain/ids';
 import {
   addDuration,
   dueEvents,
@@ -15,45 +12,30 @@ import {
   resumeClock,
   startClock,
   stopClock,
-  timeLeft,
   toEpochMs,
   type ClockEvent,
   type ClockSpec,
   type ClockState,
   type Duration,
 } from '../domain/clock';
-import { needsSupervisorApproval, scoreReopens } from '../domain/policy/content';
+import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
+import type { LifecycleEventType, OutboundEvent } from '../domain/events';
+import { publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { BreachAction, LifecycleEvent } from '../domain/policy/vocabulary';
 import { respectCheck } from '../domain/respect-check';
-import { canMove, OPEN_STAGES } from '../domain/stages';
-import type {
-  ApologiseInput,
-  AskQuestionInput,
-  AssignInput,
-  ClockStatus,
-  ComplaintInput,
-  ComplaintStatus,
-  DecideRemedyInput,
-  EscalateInput,
-  ExtendInput,
-  ExternalFact,
-  ProposeRemedyInput,
-  RecordAccountInput,
-  Remedy,
-  ResolveInput,
-  SkipApologyInput,
-  Stage,
-  TimelineEntry,
-} from './messages';
-import type { InboundData } from '../domain/events';
+import { canMove } from '../domain/stages';
+import { nextDeadlineOf, statusOf, viewOf } from './case-view';
+import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
 
 /**
- * One complaint's state and every rule of its lifecycle (DESIGN §2–§3), free of the Temporal SDK so the
- * rules read as plain code: `check*` methods refuse a wrong action with a reason (update validators),
- * `do*` methods change state and queue what must be published. The workflow (complaint.ts) wires them to
- * messages, timers and activities. Every instant comes from the caller (workflow time), never a clock.
+ * One complaint's state and the mechanisms every rule uses (DESIGN §2–§3), free of the Temporal SDK so
+ * the rules read as plain code. By concern: this file holds the state, the clocks (start, stop, pause,
+ * policy events, timers due), the timeline and the outbox; `rules.ts` decides whether an action may be
+ * taken, `case-effects.ts` what it does, `case-facts.ts` what facts from other systems do, and
+ * `case-view.ts` how the complaint looks from outside. The engines (`engine.ts`, `legacy-engine.ts`)
+ * wire them to messages, timers and activities. Every instant comes from the caller (workflow time).
  */
 
 /** The state a case carries into a new run (continue-as-new): plain JSON. */
@@ -91,8 +73,8 @@ export interface CarriedCase {
   };
 }
 
-const REMEDY_DUE_CLOCK = 'remedy-due';
-const DEFAULT_REMEDY_DAYS = 5;
+export const REMEDY_DUE_CLOCK = 'remedy-due';
+export const DEFAULT_REMEDY_DAYS = 5;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -111,7 +93,7 @@ export interface CaseOptions {
 export class ComplaintCase {
   stage: Stage = 'received';
   readonly policy: Policy;
-  a: Assessment;
+  assessment: Assessment;
   clocks: Record<string, ClockState> = {};
   breaches: Array<{ clock: string; at: string }> = [];
   escalated = false;
@@ -135,15 +117,15 @@ export class ComplaintCase {
   /** Timeline entries no longer kept in state (see `timelineLimit`). */
   timelineDropped = 0;
   readonly seen = new Set<string>();
-  private outbox: Required<PublishBatch> = { notifications: [], remedies: [], lifecycle: [] };
-  private escalations = 0;
+  outbox: Required<PublishBatch> = { notifications: [], remedies: [], lifecycle: [] };
+  escalations = 0;
   /** The promised fulfilment time of the remedy awaiting approval. */
-  private dueInDays?: number;
-  private alerts = 0;
+  dueInDays?: number;
+  alerts = 0;
   /** How often each repeatable thing has happened: the occurrence numbers outbound ids are derived from. */
-  private occurrences: Record<string, number> = {};
-  private viewRevision = 0;
-  private lastView = '';
+  occurrences: Record<string, number> = {};
+  viewRevision = 0;
+  lastView = '';
 
   constructor(
     readonly input: ComplaintInput,
@@ -151,7 +133,7 @@ export class ComplaintCase {
     readonly receivedAt: number,
     readonly options: CaseOptions = { ids: 'legacy' },
   ) {
-    this.a = assessment;
+    this.assessment = assessment;
     this.policy = assessment.policy;
     this.seen.add(input.openedBy.eventId);
   }
@@ -165,7 +147,7 @@ export class ComplaintCase {
   /** Everything the complaint needs to go on in a new run, as plain JSON (the outbox is carried apart). */
   carry(): CarriedCase {
     return {
-      assessment: this.a,
+      assessment: this.assessment,
       receivedAt: this.receivedAt,
       state: {
         stage: this.stage,
@@ -215,7 +197,7 @@ export class ComplaintCase {
    * runs out). Deadlines already computed stand: the calendar's days they relied on are the same.
    */
   useCalendar(snapshot: Assessment['snapshot']): void {
-    this.a = { ...this.a, snapshot };
+    this.assessment = { ...this.assessment, snapshot };
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -227,32 +209,33 @@ export class ComplaintCase {
       now,
       SYSTEM_ACTOR,
       'received',
-      `submitted by ${this.input.openedBy.source}; regime ${this.policy.id} v${this.policy.version}, region ${this.a.region}, severity ${this.a.severity}`,
+      `submitted by ${this.input.openedBy.source}; regime ${this.policy.id} v${this.policy.version}, region ${this.assessment.region}, severity ${this.assessment.severity}`,
       undefined,
       this.input.openedBy.eventId,
     );
-    if (this.a.repeatOf.length > 0) {
+    if (this.assessment.repeatOf.length > 0) {
       this.flag(
         now,
-        `repeat complaint: the customer has other open or recent complaints (${this.a.repeatOf.join(', ')})`,
+        `repeat complaint: the customer has other open or recent complaints (${this.assessment.repeatOf.join(', ')})`,
       );
     }
-    for (const clock of clocksStartingOn(this.policy, 'received')) this.start(clockSpec(this.policy, clock), this.receivedAt);
+    for (const clock of clocksStartingOn(this.policy, 'received'))
+      this.start(clockSpec(this.policy, clock), this.receivedAt);
     this.lifecycle(now, 'complaint.opened', 'opened', {
       category: c.category,
       channel: c.channel,
-      severity: this.a.severity,
+      severity: this.assessment.severity,
       regime: this.policy.id,
       policyVersion: this.policy.version,
       receivedAt: c.receivedAt,
-      repeatOf: this.a.repeatOf,
+      repeatOf: this.assessment.repeatOf,
     });
     const deadlines = Object.fromEntries(Object.values(this.clocks).map((s) => [s.clock, s.deadline]));
     this.notify('acknowledgement', 'acknowledgement', {
       firstResponseDeadline: deadlines['first-response'] ?? 'soon',
       finalResponseDeadline: deadlines['final-response'] ?? deadlines['response'] ?? 'soon',
     });
-    this.emit(now, 'acknowledged');
+    this.applyPolicyEvent(now, 'acknowledged');
     this.setStage(now, 'acknowledged', SYSTEM_ACTOR);
     this.lifecycle(now, 'complaint.acknowledged', 'acknowledged', { deadlines });
   }
@@ -289,7 +272,7 @@ export class ComplaintCase {
     }
     if (s.reopenWindowEndsAt !== undefined && s.reopenWindowEndsAt <= now) {
       s.reopenWindowEndsAt = undefined;
-      this.emit(now, 'closed');
+      this.applyPolicyEvent(now, 'closed');
       this.setStage(now, 'closed', SYSTEM_ACTOR);
       this.lifecycle(now, 'complaint.closed', 'closed', {
         outcome: this.outcome ?? null,
@@ -299,7 +282,7 @@ export class ComplaintCase {
     }
   }
 
-  private fireClockEvent(now: number, event: ClockEvent): void {
+  fireClockEvent(now: number, event: ClockEvent): void {
     const kind = this.clockKind(event.clock);
     const deadline = this.clocks[event.clock]?.deadline;
     const extensions = this.clocks[event.clock]?.extensions.length ?? 0;
@@ -346,358 +329,21 @@ export class ComplaintCase {
       this.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
   }
 
-  // ------------------------------------------------------------------ human actions: effects
-
-  doAssign(now: number, i: AssignInput): void {
-    const from = this.assignee;
-    this.assignee = i.assignee;
-    this.record(
-      now,
-      i.actor,
-      from ? 'reassigned' : 'assigned',
-      from ? `from ${from} to ${i.assignee}` : `to ${i.assignee}`,
-    );
-    if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
-  }
-
-  doRecordAccount(now: number, i: RecordAccountInput): void {
-    this.record(
-      now,
-      i.actor,
-      'account-recorded',
-      i.confirmed ? 'confirmed by the customer' : 'sent to the customer to confirm',
-    );
-    this.notify('account-confirmation', this.repeatable('account', `account:c${this.cycle}:${this.timeline.length}`), {
-      account: i.account,
-    });
-    this.firstResponse(now);
-    if (i.confirmed) {
-      this.listeningDone = true;
-      this.setWaiting(now, false);
-      this.setStage(now, 'apology', i.actor);
-    } else {
-      if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
-      this.setWaiting(now, true);
-    }
-  }
-
-  doAskQuestion(now: number, i: AskQuestionInput): void {
-    this.record(now, i.actor, 'question-asked', undefined, this.checkWords(i.question));
-    this.notify('question', this.repeatable('question', `question:c${this.cycle}:${this.timeline.length}`), {
-      question: i.question,
-    });
-    this.firstResponse(now);
-    if (this.stage === 'acknowledged') this.setStage(now, 'listening', i.actor);
-    this.setWaiting(now, true);
-  }
-
-  doApologise(now: number, i: ApologiseInput): void {
-    const flags = this.checkWords(i.text);
-    this.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
-    this.notify('apology', `apology:c${this.cycle}`, { text: i.text });
-    this.firstResponse(now);
-    this.lifecycle(now, 'complaint.apology-sent', `apology:c${this.cycle}`, {
-      faultAdmitted: i.faultAdmitted,
-      by: i.actor.id,
-    });
-    this.setStage(now, 'remedy', i.actor);
-  }
-
-  doSkipApology(now: number, i: SkipApologyInput): void {
-    this.record(now, i.actor, 'apology-skipped', i.reason);
-    this.setStage(now, 'remedy', i.actor);
-  }
-
-  doProposeRemedy(now: number, i: ProposeRemedyInput): void {
-    this.remedyCount += 1;
-    this.dueInDays = i.dueInDays;
-    const remedyId = `${this.complaintId}:remedy:${this.remedyCount}`;
-    const flags = this.checkWords(i.description);
-    const needsApproval =
-      i.amount !== undefined &&
-      i.currency !== undefined &&
-      i.actor.role !== 'supervisor' &&
-      needsSupervisorApproval(this.policy, i.amount, i.currency);
-    const remedy: Remedy = {
-      remedyId,
-      kind: i.kind,
-      description: i.description,
-      ...(i.amount !== undefined ? { amount: i.amount } : {}),
-      ...(i.currency ? { currency: i.currency } : {}),
-      ...(i.alternatives ? { alternatives: i.alternatives } : {}),
-      status: 'awaiting-approval',
-      proposedBy: i.actor.id,
-      needsApproval,
-    };
-    this.remedy = remedy;
-    this.record(
-      now,
-      i.actor,
-      'remedy-proposed',
-      `${i.kind}${i.amount !== undefined ? ` ${i.amount} ${i.currency ?? ''}` : ''}`,
-      flags,
-    );
-    const summary = { remedyId, kind: i.kind, amount: i.amount ?? null, currency: i.currency ?? null, needsApproval };
-    this.lifecycle(now, 'complaint.remedy-proposed', `remedy-proposed:${remedyId}`, summary);
-    if (i.kind === 'decline') {
-      remedy.status = 'declined';
-      this.notify('decline', `decline:${remedyId}`, {
-        reasons: i.description,
-        alternatives: (i.alternatives ?? []).map((a) => `- ${a}`).join('\n'),
-      });
-      this.lifecycle(now, 'complaint.remedy-declined', `remedy-declined:${remedyId}`, { remedyId });
-      this.emit(now, 'remedy-declined');
-    } else if (i.kind === 'explanation') {
-      remedy.status = 'explained';
-    } else if (needsApproval) {
-      this.alertSupervisor(
-        'remedy awaiting approval',
-        `${i.kind} of ${i.amount ?? ''} ${i.currency ?? ''} is above the approval threshold`,
-      );
-    } else {
-      this.approveRemedy(now, i.actor, 'within the policy threshold', i.dueInDays);
-    }
-  }
-
-  doDecideRemedy(now: number, i: DecideRemedyInput): void {
-    const remedy = this.remedy!;
-    if (i.approve) {
-      this.approveRemedy(now, i.actor, i.reason, this.dueInDays);
-    } else {
-      remedy.status = 'rejected';
-      this.record(now, i.actor, 'remedy-rejected', i.reason);
-    }
-  }
-
-  private approveRemedy(now: number, actor: Actor, reason: string, dueInDays: number | undefined): void {
-    const remedy = this.remedy!;
-    remedy.approvedBy = actor.id;
-    remedy.status = 'requested';
-    const due = this.start(
-      { name: REMEDY_DUE_CLOCK, target: { amount: dueInDays ?? DEFAULT_REMEDY_DAYS, unit: 'days' }, warnings: [0.75] },
-      now,
-    );
-    remedy.dueBy = due.deadline;
-    this.record(now, actor, 'remedy-approved', reason);
-    this.lifecycle(now, 'complaint.remedy-approved', `remedy-approved:${remedy.remedyId}`, {
-      remedyId: remedy.remedyId,
-      by: actor.id,
-    });
-    this.emit(now, 'remedy-approved');
-    const request: RemedyRequest = {
-      complaintId: this.complaintId,
-      remedyId: remedy.remedyId,
-      kind: remedy.kind,
-      description: remedy.description,
-      ...(remedy.amount !== undefined ? { amount: remedy.amount } : {}),
-      ...(remedy.currency ? { currency: remedy.currency } : {}),
-      dueBy: due.deadline,
-      customerId: this.input.complaint.customer.id,
-    };
-    this.outbox.remedies.push(request);
-    this.lifecycle(now, 'complaint.remedy-requested', `remedy-requested:${remedy.remedyId}`, {
-      remedyId: remedy.remedyId,
-      dueBy: due.deadline,
-    });
-    this.emit(now, 'remedy-requested');
-  }
-
-  doExtend(now: number, i: ExtendInput): void {
-    this.extended = true;
-    this.record(now, i.actor, 'holding-response-sent', i.reason, this.checkWords(i.reason));
-    this.notify('holding-response', `holding:c${this.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
-    this.firstResponse(now);
-    this.emit(now, 'holding-response-sent');
-  }
-
-  doEscalate(now: number, i: EscalateInput): void {
-    this.escalate(now, i.actor, i.reason);
-    this.alertSupervisor('escalated', i.reason);
-  }
-
-  doWithdraw(now: number, actor: Actor, reason: string): void {
-    this.record(now, actor, 'withdrawn', reason);
-    this.emit(now, 'withdrawn');
-    this.scheduled = {};
-    this.setStage(now, 'withdrawn', actor);
-    this.lifecycle(now, 'complaint.withdrawn', 'withdrawn', { by: actor.id });
-  }
-
-  doResolve(now: number, i: ResolveInput): void {
-    const flags = this.checkWords(i.reasons);
-    const parts = Object.fromEntries(Object.entries(i.parts ?? {}).map(([k, v]) => [`part:${k}`, v]));
-    const vars = {
-      outcome: i.outcome,
-      reasons: i.reasons,
-      ...(i.responseType ? { responseType: i.responseType } : {}),
-      ...(this.remedy && this.remedy.status !== 'declined' ? { remedy: this.remedy.description } : {}),
-      ...parts,
-    };
-    if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
-      this.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
-      this.notify('cfpb-response', this.repeatable('cfpb-in-progress', `cfpb-in-progress:c${this.cycle}`), vars);
-      this.firstResponse(now);
-      this.emit(now, 'in-progress-response-sent');
-      return;
-    }
-    this.outcome = i.outcome;
-    this.finalResponseAt = now;
-    this.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
-    this.notify(i.response, `${i.response}:c${this.cycle}`, vars);
-    this.firstResponse(now);
-    this.emit(now, i.response === 'summary-resolution' ? 'summary-resolution-sent' : 'final-response-sent');
-    this.setStage(now, 'follow-up', i.actor);
-    this.scheduled.surveyAt = this.after(now, this.policy.followUp.delay);
-  }
-
-  // ------------------------------------------------------------------ facts from other systems
-
-  /** True the first time an event id is seen: a repeated delivery changes nothing. */
-  firstSeen(fact: { eventId: string }): boolean {
-    if (this.seen.has(fact.eventId)) return false;
-    this.seen.add(fact.eventId);
-    const limit = this.options.seenLimit;
-    // A Set iterates in insertion order: the first id is the oldest.
-    if (limit !== undefined && this.seen.size > limit) this.seen.delete(this.seen.values().next().value!);
-    return true;
-  }
-
-  onCustomerReplied(now: number, f: ExternalFact<InboundData<'customer.replied'>>): void {
-    const actor = customerActor(f);
-    this.record(
-      now,
-      actor,
-      'customer.replied',
-      f.data.sentiment ? `sentiment: ${f.data.sentiment}` : undefined,
-      undefined,
-      f.eventId,
-    );
-    if ((this.stage === 'follow-up' || this.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
-      this.reopen(now, actor, 'the customer replied after the final response');
-      return;
-    }
-    if (this.waitingOnCustomer) this.setWaiting(now, false);
-  }
-
-  onCustomerWithdrew(now: number, f: ExternalFact<InboundData<'customer.withdrew'>>): void {
-    if (!OPEN_STAGES.includes(this.stage) || this.stage === 'resolved') {
-      this.record(
-        now,
-        customerActor(f),
-        'customer.withdrew',
-        `ignored: the complaint is ${this.stage}`,
-        undefined,
-        f.eventId,
-      );
-      return;
-    }
-    this.doWithdraw(now, customerActor(f), f.data.reason ?? 'withdrawn by the customer');
-    this.timeline[this.timeline.length - 1]!.eventId = f.eventId;
-  }
-
-  onRemedyFulfilled(now: number, f: ExternalFact<InboundData<'remedy.fulfilled'>>): void {
-    const remedy = this.requestedRemedy(now, 'remedy.fulfilled', f);
-    if (!remedy) return;
-    remedy.status = 'fulfilled';
-    this.stopClock(now, REMEDY_DUE_CLOCK);
-    this.record(
-      now,
-      systemActor(f),
-      'remedy.fulfilled',
-      f.data.reference ? `reference ${f.data.reference}` : undefined,
-      undefined,
-      f.eventId,
-    );
-    this.lifecycle(now, 'complaint.remedy-fulfilled', `remedy-fulfilled:${remedy.remedyId}`, {
-      remedyId: remedy.remedyId,
-    });
-    this.emit(now, 'remedy-fulfilled');
-  }
-
-  onRemedyFailed(now: number, f: ExternalFact<InboundData<'remedy.failed'>>): void {
-    const remedy = this.requestedRemedy(now, 'remedy.failed', f);
-    if (!remedy) return;
-    remedy.status = 'failed';
-    remedy.failureReason = f.data.reason;
-    this.stopClock(now, REMEDY_DUE_CLOCK);
-    // Back to the agent: the stage stays `remedy`, and a new remedy can be proposed.
-    this.record(now, systemActor(f), 'remedy.failed', f.data.reason, ['remedy failed: back to the agent'], f.eventId);
-    this.lifecycle(now, 'complaint.remedy-failed', `remedy-failed:${remedy.remedyId}`, {
-      remedyId: remedy.remedyId,
-      reason: f.data.reason,
-    });
-    this.alertSupervisor('remedy failed', f.data.reason);
-  }
-
-  /**
-   * The remedy a fulfilment fact is about, if it is the one awaiting fulfilment; otherwise the fact is
-   * put on the timeline as ignored (a stale or misaddressed event must not change a settled remedy).
-   */
-  private requestedRemedy(now: number, action: string, f: ExternalFact<{ remedyId: string }>): Remedy | undefined {
-    const remedy = this.remedy;
-    if (remedy && remedy.remedyId === f.data.remedyId && remedy.status === 'requested') return remedy;
-    this.record(
-      now,
-      systemActor(f),
-      action,
-      `ignored: remedy ${f.data.remedyId} is not the one requested`,
-      ['unexpected remedy event'],
-      f.eventId,
-    );
-    return undefined;
-  }
-
-  onSurveyResponded(now: number, f: ExternalFact<InboundData<'survey.responded'>>): void {
-    const actor = customerActor(f);
-    if (!f.data.confirmed) {
-      // A link opened by a mail scanner is not an answer: only a confirmed submission counts.
-      this.record(now, actor, 'survey.responded', 'not confirmed by the customer: not counted', undefined, f.eventId);
-      return;
-    }
-    if (this.stage !== 'follow-up' || this.scheduled.surveyWindowEndsAt === undefined) {
-      this.record(
-        now,
-        actor,
-        'survey.responded',
-        `ignored: no survey is open (stage ${this.stage})`,
-        undefined,
-        f.eventId,
-      );
-      return;
-    }
-    this.csat = f.data.score;
-    this.scheduled.surveyWindowEndsAt = undefined;
-    this.record(
-      now,
-      actor,
-      'survey.responded',
-      `score ${f.data.score} of ${this.policy.followUp.scale}`,
-      undefined,
-      f.eventId,
-    );
-    this.emit(now, 'survey-responded');
-    if (scoreReopens(this.policy, f.data.score)) {
-      this.reopen(now, actor, `satisfaction score ${f.data.score} of ${this.policy.followUp.scale}`);
-    } else {
-      this.resolveCase(now);
-    }
-  }
-
   // ------------------------------------------------------------------ internals
 
-  private sendSurvey(now: number): void {
+  sendSurvey(now: number): void {
     this.scheduled.surveyAt = undefined;
     this.notify('survey', `survey:c${this.cycle}`, {
       surveyLink: `https://feedback.example/complaints/${encodeURIComponent(this.complaintId)}/c${this.cycle}`,
     });
     this.record(now, SYSTEM_ACTOR, 'survey-sent');
     this.lifecycle(now, 'complaint.followup-sent', `followup:c${this.cycle}`, {});
-    this.emit(now, 'followup-sent');
+    this.applyPolicyEvent(now, 'followup-sent');
     this.scheduled.surveyWindowEndsAt = this.after(now, this.policy.followUp.surveyWindow);
   }
 
-  private resolveCase(now: number): void {
-    this.emit(now, 'resolved');
+  resolveCase(now: number): void {
+    this.applyPolicyEvent(now, 'resolved');
     this.setStage(now, 'resolved', SYSTEM_ACTOR);
     this.lifecycle(now, 'complaint.resolved', `resolved:c${this.cycle}`, {
       outcome: this.outcome ?? null,
@@ -706,7 +352,7 @@ export class ComplaintCase {
     this.scheduled.reopenWindowEndsAt = this.after(now, this.policy.reopenWindow);
   }
 
-  private reopen(now: number, actor: Actor, reason: string): void {
+  reopen(now: number, actor: Actor, reason: string): void {
     this.reopenCount += 1;
     this.cycle += 1;
     this.scheduled = {};
@@ -714,7 +360,7 @@ export class ComplaintCase {
     this.outcome = undefined;
     this.extended = false;
     this.finalResponseAt = undefined;
-    this.emit(now, 'reopened');
+    this.applyPolicyEvent(now, 'reopened');
     // A new cycle of the policy's response clocks (not the acknowledgement, not one-off windows).
     for (const clock of this.policy.clocks) {
       if (clock.start === 'received' && clock.kind === 'deadline' && !clock.stop.includes('acknowledged')) {
@@ -730,20 +376,20 @@ export class ComplaintCase {
     });
   }
 
-  private firstResponse(now: number): void {
+  firstResponse(now: number): void {
     if (this.firstResponseAt !== undefined) return;
     this.firstResponseAt = now;
-    this.emit(now, 'first-response-sent');
+    this.applyPolicyEvent(now, 'first-response-sent');
   }
 
-  private escalate(now: number, actor: Actor, reason: string): void {
+  escalate(now: number, actor: Actor, reason: string): void {
     this.escalated = true;
     this.escalations += 1;
     this.record(now, actor, 'escalated', reason);
     this.lifecycle(now, 'complaint.escalated', `escalated:${this.escalations}`, { reason, by: actor.id });
   }
 
-  private alertSupervisor(reason: string, detail: string): void {
+  alertSupervisor(reason: string, detail: string): void {
     this.alerts += 1;
     this.notify(
       'supervisor-alert',
@@ -754,12 +400,12 @@ export class ComplaintCase {
   }
 
   /** Applies a policy lifecycle event to the clocks: stops, then extensions, then starts. */
-  private emit(now: number, event: LifecycleEvent): void {
+  applyPolicyEvent(now: number, event: LifecycleEvent): void {
     for (const clock of clocksStoppedBy(this.policy, event)) this.stopClock(now, clock.name);
     for (const clock of this.policy.clocks) {
       const s = this.clocks[clock.name];
       if (clock.extension?.on === event && s && s.status !== 'stopped') {
-        this.clocks[clock.name] = extendClock(s, clock.extension.target, now, this.a.snapshot);
+        this.clocks[clock.name] = extendClock(s, clock.extension.target, now, this.assessment.snapshot);
         this.record(now, SYSTEM_ACTOR, 'clock-extended', `${clock.name} now due ${this.clocks[clock.name]!.deadline}`);
       }
     }
@@ -770,31 +416,31 @@ export class ComplaintCase {
   }
 
   /** Starts (or restarts) a clock; each start of a clock is a new run of it, numbered for its event ids. */
-  private start(spec: ClockSpec, at: number): ClockState {
-    const state = startClock(spec, at, this.a.snapshot);
+  start(spec: ClockSpec, at: number): ClockState {
+    const state = startClock(spec, at, this.assessment.snapshot);
     this.clocks[spec.name] = state;
     this.occurrence(`clock:${spec.name}`);
     return state;
   }
 
-  private stopClock(now: number, name: string): void {
+  stopClock(now: number, name: string): void {
     const s = this.clocks[name];
-    if (s && s.status !== 'stopped') this.clocks[name] = stopClock(s, now, this.a.snapshot);
+    if (s && s.status !== 'stopped') this.clocks[name] = stopClock(s, now, this.assessment.snapshot);
   }
 
   /** Waiting on the customer pauses the clocks whose policy says so; an answer resumes them. */
-  private setWaiting(now: number, waiting: boolean): void {
+  setWaiting(now: number, waiting: boolean): void {
     if (this.waitingOnCustomer === waiting) return;
     this.waitingOnCustomer = waiting;
     for (const [name, s] of Object.entries(this.clocks)) {
       if (!this.policyClock(name)?.pausesWhileWaitingOnCustomer) continue;
       if (waiting && s.status === 'running') this.clocks[name] = pauseClock(s, now);
-      if (!waiting && s.status === 'paused') this.clocks[name] = resumeClock(s, now, this.a.snapshot);
+      if (!waiting && s.status === 'paused') this.clocks[name] = resumeClock(s, now, this.assessment.snapshot);
     }
     this.record(now, SYSTEM_ACTOR, waiting ? 'waiting-on-customer' : 'customer-answered');
   }
 
-  private setStage(now: number, to: Stage, actor: Actor): void {
+  setStage(now: number, to: Stage, actor: Actor): void {
     const from = this.stage;
     if (from === to) return;
     // The stage machine (domain/stages.ts) is the law; a rule that broke it is a bug, shown to a
@@ -803,7 +449,9 @@ export class ComplaintCase {
     this.stage = to;
     const n = this.occurrence('stage-change');
     const step =
-      this.options.ids === 'legacy' ? `stage:c${this.cycle}:${from}->${to}:${this.timeline.length}` : `stage:${n}:${from}->${to}`;
+      this.options.ids === 'legacy'
+        ? `stage:c${this.cycle}:${from}->${to}:${this.timeline.length}`
+        : `stage:${n}:${from}->${to}`;
     this.lifecycle(now, 'complaint.stage-changed', step, {
       from,
       to,
@@ -811,8 +459,8 @@ export class ComplaintCase {
     });
   }
 
-  /** Runs the respect check on agent-written text; hits go to the timeline and the supervisor. */
-  private checkWords(text: string): string[] | undefined {
+  /** Runs the respect check on agent-written text and alerts the supervisor to any hit (returned as flags for the timeline). */
+  flagDisrespect(text: string): string[] | undefined {
     const hits = respectCheck(text);
     if (hits.length === 0) return undefined;
     const flags = hits.map((h) => `respect check: "${h.phrase}" (${h.why})`);
@@ -822,7 +470,7 @@ export class ComplaintCase {
   }
 
   /** Counts one more occurrence of `kind`; returns its number (1 for the first). */
-  private occurrence(kind: string): number {
+  occurrence(kind: string): number {
     const n = (this.occurrences[kind] ?? 0) + 1;
     this.occurrences[kind] = n;
     return n;
@@ -833,17 +481,17 @@ export class ComplaintCase {
    * is a distinct event and letter. Legacy complaints keep the step they were started with (built from
    * the timeline's length), so an in-flight retry republishes the id it had.
    */
-  private repeatable(kind: string, legacy: string): string {
+  repeatable(kind: string, legacy: string): string {
     const n = this.occurrence(kind);
     return this.options.ids === 'legacy' ? legacy : `${kind}:${n}`;
   }
 
-  private flag(now: number, text: string): void {
+  flag(now: number, text: string): void {
     this.flags.push(text);
     this.record(now, SYSTEM_ACTOR, 'flagged', text, [text]);
   }
 
-  private record(now: number, actor: Actor, action: string, detail?: string, flags?: string[], eventId?: string): void {
+  record(now: number, actor: Actor, action: string, detail?: string, flags?: string[], eventId?: string): void {
     this.timeline.push({
       at: iso(now),
       actor,
@@ -860,7 +508,7 @@ export class ComplaintCase {
     }
   }
 
-  private lifecycle(now: number, type: LifecycleEventType, step: string, data: Record<string, unknown>): void {
+  lifecycle(now: number, type: LifecycleEventType, step: string, data: Record<string, unknown>): void {
     const event: OutboundEvent = {
       eventId: publishedEventId(this.complaintId, step),
       type,
@@ -872,7 +520,7 @@ export class ComplaintCase {
     this.outbox.lifecycle.push(event);
   }
 
-  private notify(kind: NotificationKind, step: string, vars: Record<string, string>, toCustomer = true): void {
+  notify(kind: NotificationKind, step: string, vars: Record<string, string>, toCustomer = true): void {
     const c = this.input.complaint;
     const request: NotificationRequest = {
       complaintId: this.complaintId,
@@ -886,18 +534,17 @@ export class ComplaintCase {
     this.outbox.notifications.push(request);
   }
 
-  private after(now: number, duration: Duration): number {
-    return toEpochMs(addDuration(now, duration, this.a.snapshot));
+  after(now: number, duration: Duration): number {
+    return toEpochMs(addDuration(now, duration, this.assessment.snapshot));
   }
 
-  private policyClock(name: string): PolicyClock | undefined {
+  policyClock(name: string): PolicyClock | undefined {
     return this.policy.clocks.find((c) => c.name === name);
   }
 
-  private clockKind(name: string): 'deadline' | 'window' {
+  clockKind(name: string): 'deadline' | 'window' {
     return this.policyClock(name)?.kind ?? 'deadline';
   }
-
 
   /** Takes everything queued for publishing (the workflow publishes it in one activity call). */
   takeOutbox(): PublishBatch | undefined {
@@ -907,55 +554,31 @@ export class ComplaintCase {
     return batch;
   }
 
-  // ------------------------------------------------------------------ views
+  // ------------------------------------------------------------------ views (case-view.ts)
 
   status(now: number): ComplaintStatus {
-    const c = this.input.complaint;
-    const clocks: ClockStatus[] = Object.values(this.clocks).map((s) => {
-      const left = timeLeft(s, now, this.a.snapshot);
-      return {
-        clock: s.clock,
-        kind: this.clockKind(s.clock),
-        status: s.status,
-        deadline: s.deadline,
-        timeLeftMs: toEpochMs(s.deadline) - now,
-        remaining: left.remaining,
-        unit: s.unit,
-        target: s.target,
-        warningsFired: s.warnings.filter((w) => w.fired).map((w) => w.fraction),
-        breached: s.breach.fired && this.clockKind(s.clock) === 'deadline',
-        ...(s.stoppedAt ? { stoppedAt: s.stoppedAt } : {}),
-        ...(s.outcome ? { met: s.outcome.met } : {}),
-      };
-    });
-    const next = this.nextDeadline();
-    return {
-      complaintId: this.complaintId,
-      stage: this.stage,
-      regime: this.policy.id,
-      policyVersion: this.policy.version,
-      region: this.a.region,
-      severity: this.a.severity,
-      category: c.category,
-      channel: c.channel,
-      customerId: c.customer.id,
-      ...(this.assignee ? { assignee: this.assignee } : {}),
-      escalated: this.escalated,
-      breached: this.breaches.length > 0,
-      breaches: [...this.breaches],
-      clocks,
-      ...(next !== undefined ? { nextDeadline: iso(next) } : {}),
-      waitingOnCustomer: this.waitingOnCustomer,
-      ...(this.remedy ? { remedy: { ...this.remedy } } : {}),
-      ...(this.outcome ? { outcome: this.outcome } : {}),
-      ...(this.csat !== undefined ? { csat: this.csat } : {}),
-      reopenCount: this.reopenCount,
-      repeatOf: [...this.a.repeatOf],
-      flags: [...this.flags],
-      receivedAt: iso(this.receivedAt),
-      ...(this.firstResponseAt !== undefined ? { firstResponseAt: iso(this.firstResponseAt) } : {}),
-      ...(this.finalResponseAt !== undefined ? { finalResponseAt: iso(this.finalResponseAt) } : {}),
-    };
+    return statusOf(this, now);
+  }
+
+  view(): Omit<ComplaintView, 'revision'> {
+    return viewOf(this);
+  }
+
+  /** The earliest deadline of a running (not breached) deadline clock: what "at risk" sorts by. */
+  nextDeadline(): number | undefined {
+    return nextDeadlineOf(this);
+  }
+
+  // ------------------------------------------------------------------ facts, publishing
+
+  /** True the first time an event id is seen: a repeated delivery changes nothing. */
+  firstSeen(fact: { eventId: string }): boolean {
+    if (this.seen.has(fact.eventId)) return false;
+    this.seen.add(fact.eventId);
+    const limit = this.options.seenLimit;
+    // A Set iterates in insertion order: the first id is the oldest.
+    if (limit !== undefined && this.seen.size > limit) this.seen.delete(this.seen.values().next().value!);
+    return true;
   }
 
   /**
@@ -969,57 +592,6 @@ export class ComplaintCase {
     this.lastView = key;
     this.viewRevision += 1;
     this.lifecycle(now, COMPLAINT_UPDATED, `view:${this.viewRevision}`, { revision: this.viewRevision, ...view });
-  }
-
-  /** The record view (domain/complaint-view): what lists, queues and reports filter on; no personal data. */
-  view(): Omit<ComplaintView, 'revision'> {
-    const c = this.input.complaint;
-    const next = this.nextDeadline();
-    const r = this.remedy;
-    return {
-      stage: this.stage,
-      regime: this.policy.id,
-      policyVersion: this.policy.version,
-      region: this.a.region,
-      severity: this.a.severity,
-      category: c.category,
-      product: c.product ?? null,
-      channel: c.channel,
-      customerId: c.customer.id,
-      assignee: this.assignee ?? null,
-      escalated: this.escalated,
-      breached: this.breaches.length > 0,
-      breaches: [...this.breaches],
-      nextDeadline: next === undefined ? null : iso(next),
-      clocks: Object.values(this.clocks).map((s) => ({
-        clock: s.clock,
-        kind: this.clockKind(s.clock),
-        status: s.status,
-        deadline: s.deadline,
-        breached: s.breach.fired && this.clockKind(s.clock) === 'deadline',
-        met: s.outcome ? s.outcome.met : null,
-      })),
-      waitingOnCustomer: this.waitingOnCustomer,
-      remedy: r
-        ? {
-            remedyId: r.remedyId,
-            kind: r.kind,
-            status: r.status,
-            amount: r.amount ?? null,
-            currency: r.currency ?? null,
-            dueBy: r.dueBy ?? null,
-            needsApproval: r.needsApproval,
-          }
-        : null,
-      outcome: this.outcome ?? null,
-      csat: this.csat ?? null,
-      reopenCount: this.reopenCount,
-      repeatOf: [...this.a.repeatOf],
-      flagCount: this.flags.length,
-      receivedAt: iso(this.receivedAt),
-      firstResponseAt: this.firstResponseAt === undefined ? null : iso(this.firstResponseAt),
-      finalResponseAt: this.finalResponseAt === undefined ? null : iso(this.finalResponseAt),
-    };
   }
 
   /**
@@ -1038,16 +610,7 @@ export class ComplaintCase {
     const limit = this.options.timelineLimit;
     if (limit !== undefined && this.flags.length > limit) this.flags.splice(0, this.flags.length - limit);
   }
-
-  /** The earliest deadline of a running (not breached) deadline clock: what "at risk" sorts by. */
-  nextDeadline(): number | undefined {
-    const deadlines = Object.values(this.clocks)
-      .filter((s) => s.status === 'running' && !s.breach.fired && this.clockKind(s.clock) === 'deadline')
-      .map((s) => toEpochMs(s.deadline));
-    return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
-  }
 }
 
-
-const customerActor = (f: { source: string }): Actor => ({ id: `customer via ${f.source}`, role: 'service' });
-const systemActor = (f: { source: string }): Actor => ({ id: f.source, role: 'service' });
+export const customerActor = (f: { source: string }): Actor => ({ id: `customer via ${f.source}`, role: 'service' });
+export const systemActor = (f: { source: string }): Actor => ({ id: f.source, role: 'service' });

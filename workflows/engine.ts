@@ -14,6 +14,13 @@ import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messa
 import * as m from './messages';
 import { searchAttributeSync } from './attributes';
 import { ComplaintCase, type CaseOptions } from './case';
+import {
+  onCustomerReplied,
+  onCustomerWithdrew,
+  onRemedyFailed,
+  onRemedyFulfilled,
+  onSurveyResponded,
+} from './case-facts';
 import { applyAction, asFailure, checkAction } from './rules';
 import { intakeStatus } from './intake-status';
 import { Outbox } from './outbox';
@@ -54,9 +61,7 @@ const CALENDAR_AHEAD_MS = 400 * 86_400_000;
  */
 export async function runComplaint(input: ComplaintInput): Promise<ComplaintStatus> {
   const carried = input.carried;
-  const receivedAt = carried
-    ? carried.case.receivedAt
-    : Math.min(Date.parse(input.complaint.receivedAt), Date.now()); // never in the future
+  const receivedAt = carried ? carried.case.receivedAt : Math.min(Date.parse(input.complaint.receivedAt), Date.now()); // never in the future
   let c: ComplaintCase | undefined = carried ? ComplaintCase.resume(input, carried.case, CASE_OPTIONS) : undefined;
   const early: Array<(c: ComplaintCase) => void> = [];
   const outbox = new Outbox(carried ? [...carried.outbox] : []);
@@ -92,11 +97,11 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
       else early.push((k) => handle(k, f));
     });
   }
-  onFact(m.customerRepliedSignal, (k, now, f) => k.onCustomerReplied(now, f));
-  onFact(m.customerWithdrewSignal, (k, now, f) => k.onCustomerWithdrew(now, f));
-  onFact(m.remedyFulfilledSignal, (k, now, f) => k.onRemedyFulfilled(now, f));
-  onFact(m.remedyFailedSignal, (k, now, f) => k.onRemedyFailed(now, f));
-  onFact(m.surveyRespondedSignal, (k, now, f) => k.onSurveyResponded(now, f));
+  onFact(m.customerRepliedSignal, (k, now, f) => onCustomerReplied(k, now, f));
+  onFact(m.customerWithdrewSignal, (k, now, f) => onCustomerWithdrew(k, now, f));
+  onFact(m.remedyFulfilledSignal, (k, now, f) => onRemedyFulfilled(k, now, f));
+  onFact(m.remedyFailedSignal, (k, now, f) => onRemedyFailed(k, now, f));
+  onFact(m.surveyRespondedSignal, (k, now, f) => onSurveyResponded(k, now, f));
 
   /**
    * Every human action in the registry (domain/actions) is an update: the validator refuses it (nothing
@@ -169,7 +174,7 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
     if (wakeAt === undefined) await condition(woken);
     else await condition(woken, Math.max(wakeAt - Date.now(), 1));
     if (Date.now() >= (calendarRefreshAt(k) ?? Infinity)) {
-      k.useCalendar(await calendar(k.a.region, new Date(receivedAt).toISOString(), new Date().toISOString()));
+      k.useCalendar(await calendar(k.assessment.region, new Date(receivedAt).toISOString(), new Date().toISOString()));
     }
     if (!k.isTerminal()) k.runDue(Date.now());
     commit(k);
@@ -195,7 +200,7 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
 
 /** When the calendar snapshot must be widened: `CALENDAR_AHEAD_MS` before it runs out. */
 function calendarRefreshAt(k: ComplaintCase): number | undefined {
-  const coveredUntil = Date.parse(`${k.a.snapshot.coverage.to}T00:00:00Z`);
+  const coveredUntil = Date.parse(`${k.assessment.snapshot.coverage.to}T00:00:00Z`);
   return Number.isNaN(coveredUntil) ? undefined : coveredUntil - CALENDAR_AHEAD_MS;
 }
 

@@ -6,6 +6,13 @@ import type { ComplaintInput, ComplaintStatus } from './messages';
 import * as m from './messages';
 import { searchAttributeSync } from './attributes';
 import { ComplaintCase } from './case';
+import {
+  onCustomerReplied,
+  onCustomerWithdrew,
+  onRemedyFailed,
+  onRemedyFulfilled,
+  onSurveyResponded,
+} from './case-facts';
 import { applyAction, asFailure, checkAction } from './rules';
 import { intakeStatus } from './intake-status';
 
@@ -78,11 +85,11 @@ export async function runLegacyComplaint(input: ComplaintInput): Promise<Complai
       else early.push((k) => handle(k, f));
     });
   }
-  onFact(m.customerRepliedSignal, (k, now, f) => k.onCustomerReplied(now, f));
-  onFact(m.customerWithdrewSignal, (k, now, f) => k.onCustomerWithdrew(now, f));
-  onFact(m.remedyFulfilledSignal, (k, now, f) => k.onRemedyFulfilled(now, f));
-  onFact(m.remedyFailedSignal, (k, now, f) => k.onRemedyFailed(now, f));
-  onFact(m.surveyRespondedSignal, (k, now, f) => k.onSurveyResponded(now, f));
+  onFact(m.customerRepliedSignal, (k, now, f) => onCustomerReplied(k, now, f));
+  onFact(m.customerWithdrewSignal, (k, now, f) => onCustomerWithdrew(k, now, f));
+  onFact(m.remedyFulfilledSignal, (k, now, f) => onRemedyFulfilled(k, now, f));
+  onFact(m.remedyFailedSignal, (k, now, f) => onRemedyFailed(k, now, f));
+  onFact(m.surveyRespondedSignal, (k, now, f) => onSurveyResponded(k, now, f));
 
   /**
    * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks

@@ -6,6 +6,19 @@ import type { ResponseKind } from '../domain/policy/vocabulary';
 import { templateParts } from '../domain/response-parts';
 import { BEFORE_FINAL, type Stage } from '../domain/stages';
 import type { ComplaintCase } from './case';
+import {
+  doApologise,
+  doAskQuestion,
+  doAssign,
+  doDecideRemedy,
+  doEscalate,
+  doExtend,
+  doProposeRemedy,
+  doRecordAccount,
+  doResolve,
+  doSkipApology,
+  doWithdraw,
+} from './case-effects';
 import { REFUSAL, type RefusalType } from './contract';
 import type { AssignInput, DecideRemedyInput, ExtendInput, ProposeRemedyInput, ResolveInput } from './messages';
 
@@ -76,17 +89,17 @@ interface Rule<N extends ActionName> {
 
 /** Every action's rule; a missing one is a type error. */
 const RULES: { [N in ActionName]: Rule<N> } = {
-  assign: { check: (k, i) => checkAssign(k, i), apply: (k, now, i) => k.doAssign(now, i) },
-  recordAccount: { apply: (k, now, i) => k.doRecordAccount(now, i) },
-  askQuestion: { apply: (k, now, i) => k.doAskQuestion(now, i) },
-  apologise: { apply: (k, now, i) => k.doApologise(now, i) },
-  skipApology: { apply: (k, now, i) => k.doSkipApology(now, i) },
-  proposeRemedy: { check: (k, i) => checkProposeRemedy(k, i), apply: (k, now, i) => k.doProposeRemedy(now, i) },
-  decideRemedy: { check: (k, i) => checkDecideRemedy(k, i), apply: (k, now, i) => k.doDecideRemedy(now, i) },
-  extend: { check: (k, i, now) => checkExtend(k, i, now), apply: (k, now, i) => k.doExtend(now, i) },
-  escalate: { apply: (k, now, i) => k.doEscalate(now, i) },
-  withdraw: { apply: (k, now, i) => k.doWithdraw(now, i.actor, i.reason) },
-  resolve: { check: (k, i) => checkResolve(k, i), apply: (k, now, i) => k.doResolve(now, i) },
+  assign: { check: (k, i) => checkAssign(k, i), apply: (k, now, i) => doAssign(k, now, i) },
+  recordAccount: { apply: (k, now, i) => doRecordAccount(k, now, i) },
+  askQuestion: { apply: (k, now, i) => doAskQuestion(k, now, i) },
+  apologise: { apply: (k, now, i) => doApologise(k, now, i) },
+  skipApology: { apply: (k, now, i) => doSkipApology(k, now, i) },
+  proposeRemedy: { check: (k, i) => checkProposeRemedy(k, i), apply: (k, now, i) => doProposeRemedy(k, now, i) },
+  decideRemedy: { check: (k, i) => checkDecideRemedy(k, i), apply: (k, now, i) => doDecideRemedy(k, now, i) },
+  extend: { check: (k, i, now) => checkExtend(k, i, now), apply: (k, now, i) => doExtend(k, now, i) },
+  escalate: { apply: (k, now, i) => doEscalate(k, now, i) },
+  withdraw: { apply: (k, now, i) => doWithdraw(k, now, i.actor, i.reason) },
+  resolve: { check: (k, i) => checkResolve(k, i), apply: (k, now, i) => doResolve(k, now, i) },
 };
 
 function checkAssign(k: ComplaintCase, i: AssignInput): void {
@@ -146,7 +159,7 @@ function checkExtend(k: ComplaintCase, i: ExtendInput, now: number): void {
     }
   }
   // The API checks the same rule; the workflow holds it for every other caller too.
-  const limit = holdingResponseLimit(k.policy, k.receivedAt, k.a.snapshot);
+  const limit = holdingResponseLimit(k.policy, k.receivedAt, k.assessment.snapshot);
   const late = checkExpectedBy('expectedBy', i.expectedBy, now, limit);
   if (late) throw new ActionRefused(`${late.field}: ${late.message}`);
   const provided = ['delay-reasons', 'expected-response-date', ...templateParts(k.policy.id, 'holding-response')];

@@ -6,6 +6,7 @@ import { loadPolicies } from '../../domain/policy/load';
 import { selectPolicy } from '../../domain/policy';
 import type { ActionInput, ActionName } from '../../domain/actions';
 import { ComplaintCase } from '../../workflows/case';
+import { onCustomerReplied, onRemedyFailed, onRemedyFulfilled, onSurveyResponded } from '../../workflows/case-facts';
 import { ActionRefused, applyAction, checkAction } from '../../workflows/rules';
 import type { ComplaintInput } from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
@@ -75,9 +76,9 @@ const STEPS: Record<string, Step> = {
     dueInDays: 1 + (n % 5),
   })),
   approve: tryAction('decideRemedy', (n) => ({ actor: supervisor, approve: n % 3 !== 0, reason: 'ok' })),
-  fulfil: (k, now, n) => k.remedy && k.onRemedyFulfilled(now, { ...fact(n), data: { remedyId: k.remedy.remedyId } }),
+  fulfil: (k, now, n) => k.remedy && onRemedyFulfilled(k, now, { ...fact(n), data: { remedyId: k.remedy.remedyId } }),
   fail: (k, now, n) =>
-    k.remedy && k.onRemedyFailed(now, { ...fact(n), data: { remedyId: k.remedy.remedyId, reason: 'card expired' } }),
+    k.remedy && onRemedyFailed(k, now, { ...fact(n), data: { remedyId: k.remedy.remedyId, reason: 'card expired' } }),
   escalate: tryAction('escalate', () => ({ actor: operator, reason: 'loud' })),
   inProgress: tryAction('resolve', () => ({
     actor: operator,
@@ -93,8 +94,8 @@ const STEPS: Record<string, Step> = {
     reasons: 'We got it wrong.',
   })),
   reply: (k, now, n) =>
-    k.onCustomerReplied(now, { ...fact(n), data: { message: 'Still not fixed', sentiment: 'dissatisfied' } }),
-  lowScore: (k, now, n) => k.onSurveyResponded(now, { ...fact(n), data: { score: 1, confirmed: true } }),
+    onCustomerReplied(k, now, { ...fact(n), data: { message: 'Still not fixed', sentiment: 'dissatisfied' } }),
+  lowScore: (k, now, n) => onSurveyResponded(k, now, { ...fact(n), data: { score: 1, confirmed: true } }),
   publishFailed: (k, now, n) =>
     k.onPublishFailed(now, [{ eventId: `e-${n}`, topic: 'notifications', kind: 'question', reason: 'too large' }]),
   hoursPass: (k, now) => k.runDue(now),

@@ -1,0 +1,132 @@
+import type { InboundData } from '../domain/events';
+import { OPEN_STAGES } from '../domain/stages';
+import { scoreReopens } from '../domain/policy/content';
+import { customerActor, REMEDY_DUE_CLOCK, systemActor, type ComplaintCase } from './case';
+import { doWithdraw } from './case-effects';
+import type { ExternalFact, Remedy } from './messages';
+
+/**
+ * What each fact from another system does to a complaint (the bridge delivers them as signals, each
+ * once by event id): a reply, a withdrawal, a remedy fulfilled or failed, a survey answer.
+ */
+
+export function onCustomerReplied(
+  k: ComplaintCase,
+  now: number,
+  f: ExternalFact<InboundData<'customer.replied'>>,
+): void {
+  const actor = customerActor(f);
+  k.record(
+    now,
+    actor,
+    'customer.replied',
+    f.data.sentiment ? `sentiment: ${f.data.sentiment}` : undefined,
+    undefined,
+    f.eventId,
+  );
+  if ((k.stage === 'follow-up' || k.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
+    k.reopen(now, actor, 'the customer replied after the final response');
+    return;
+  }
+  if (k.waitingOnCustomer) k.setWaiting(now, false);
+}
+
+export function onCustomerWithdrew(
+  k: ComplaintCase,
+  now: number,
+  f: ExternalFact<InboundData<'customer.withdrew'>>,
+): void {
+  if (!OPEN_STAGES.includes(k.stage) || k.stage === 'resolved') {
+    k.record(now, customerActor(f), 'customer.withdrew', `ignored: the complaint is ${k.stage}`, undefined, f.eventId);
+    return;
+  }
+  doWithdraw(k, now, customerActor(f), f.data.reason ?? 'withdrawn by the customer');
+  k.timeline[k.timeline.length - 1]!.eventId = f.eventId;
+}
+
+export function onRemedyFulfilled(
+  k: ComplaintCase,
+  now: number,
+  f: ExternalFact<InboundData<'remedy.fulfilled'>>,
+): void {
+  const remedy = requestedRemedy(k, now, 'remedy.fulfilled', f);
+  if (!remedy) return;
+  remedy.status = 'fulfilled';
+  k.stopClock(now, REMEDY_DUE_CLOCK);
+  k.record(
+    now,
+    systemActor(f),
+    'remedy.fulfilled',
+    f.data.reference ? `reference ${f.data.reference}` : undefined,
+    undefined,
+    f.eventId,
+  );
+  k.lifecycle(now, 'complaint.remedy-fulfilled', `remedy-fulfilled:${remedy.remedyId}`, {
+    remedyId: remedy.remedyId,
+  });
+  k.applyPolicyEvent(now, 'remedy-fulfilled');
+}
+
+export function onRemedyFailed(k: ComplaintCase, now: number, f: ExternalFact<InboundData<'remedy.failed'>>): void {
+  const remedy = requestedRemedy(k, now, 'remedy.failed', f);
+  if (!remedy) return;
+  remedy.status = 'failed';
+  remedy.failureReason = f.data.reason;
+  k.stopClock(now, REMEDY_DUE_CLOCK);
+  // Back to the agent: the stage stays `remedy`, and a new remedy can be proposed.
+  k.record(now, systemActor(f), 'remedy.failed', f.data.reason, ['remedy failed: back to the agent'], f.eventId);
+  k.lifecycle(now, 'complaint.remedy-failed', `remedy-failed:${remedy.remedyId}`, {
+    remedyId: remedy.remedyId,
+    reason: f.data.reason,
+  });
+  k.alertSupervisor('remedy failed', f.data.reason);
+}
+
+/**
+ * The remedy a fulfilment fact is about, if it is the one awaiting fulfilment; otherwise the fact is
+ * put on the timeline as ignored (a stale or misaddressed event must not change a settled remedy).
+ */
+function requestedRemedy(
+  k: ComplaintCase,
+  now: number,
+  action: string,
+  f: ExternalFact<{ remedyId: string }>,
+): Remedy | undefined {
+  const remedy = k.remedy;
+  if (remedy && remedy.remedyId === f.data.remedyId && remedy.status === 'requested') return remedy;
+  k.record(
+    now,
+    systemActor(f),
+    action,
+    `ignored: remedy ${f.data.remedyId} is not the one requested`,
+    ['unexpected remedy event'],
+    f.eventId,
+  );
+  return undefined;
+}
+
+export function onSurveyResponded(
+  k: ComplaintCase,
+  now: number,
+  f: ExternalFact<InboundData<'survey.responded'>>,
+): void {
+  const actor = customerActor(f);
+  if (!f.data.confirmed) {
+    // A link opened by a mail scanner is not an answer: only a confirmed submission counts.
+    k.record(now, actor, 'survey.responded', 'not confirmed by the customer: not counted', undefined, f.eventId);
+    return;
+  }
+  if (k.stage !== 'follow-up' || k.scheduled.surveyWindowEndsAt === undefined) {
+    k.record(now, actor, 'survey.responded', `ignored: no survey is open (stage ${k.stage})`, undefined, f.eventId);
+    return;
+  }
+  k.csat = f.data.score;
+  k.scheduled.surveyWindowEndsAt = undefined;
+  k.record(now, actor, 'survey.responded', `score ${f.data.score} of ${k.policy.followUp.scale}`, undefined, f.eventId);
+  k.applyPolicyEvent(now, 'survey-responded');
+  if (scoreReopens(k.policy, f.data.score)) {
+    k.reopen(now, actor, `satisfaction score ${f.data.score} of ${k.policy.followUp.scale}`);
+  } else {
+    k.resolveCase(now);
+  }
+}
