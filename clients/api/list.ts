@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { complaintIdFromWorkflowId } from '../../domain/ids';
-import { SA } from '../../domain/search-attributes';
+import { SA } from '../../workflows/search-attributes';
 import { COMPLAINT_WORKFLOW, STAGES, type Stage } from '../../workflows/messages';
 import { ApiError, badRequest } from './errors';
 import type { ComplaintList, ComplaintSummary, ListQuery } from './schemas';

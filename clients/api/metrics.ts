@@ -3,8 +3,8 @@ import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config';
-import { SA } from '../../domain/search-attributes';
-import { createKafka } from '../../workers/kafka-client';
+import { SA } from '../../workflows/search-attributes';
+import { createKafka } from '../../platform/kafka-client';
 import { COMPLAINT_WORKFLOW, STAGES } from '../../workflows/messages';
 import type { ListScope } from './list';
 

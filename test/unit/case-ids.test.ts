@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { Assessment, PublishBatch } from '../../activities';
-import { calendarSnapshotCovering } from '../../domain/calendar';
+import { calendarSnapshotCovering } from '../../platform/calendar';
 import { notificationEventId, remedyRequestEventId } from '../../domain/ids';
-import { loadPolicies } from '../../domain/policy/load';
+import { loadPolicies } from '../../platform/policy-files';
 import { selectPolicy } from '../../domain/policy';
 import { ActionRefused, ComplaintCase } from '../../workflows/case';
 import type {

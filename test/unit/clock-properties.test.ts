@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { buildCalendarSnapshot } from '../../domain/calendar';
+import { buildCalendarSnapshot } from '../../platform/calendar';
 import {
   DURATION_UNITS,
   addDuration,

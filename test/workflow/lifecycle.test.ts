@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as m from '../../workflows/messages';
-import { calendarSnapshotAround } from '../../domain/calendar';
+import { calendarSnapshotAround } from '../../platform/calendar';
 import { addDuration, measure } from '../../domain/clock';
 import { DAY, HOUR, customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
 import { createTimeSkippingEnv } from '../support/workflow-env';
