@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -14,6 +13,7 @@ import { ensureTopics } from '../../infra/kafka-topics';
 import { startLocalServers, type LocalServers } from '../../infra/local-servers';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
+import { freePort } from '../../infra/free-port';
 import { startBridge } from '../../workers/bridge/bridge';
 import { COMPLAINT_ROUTES } from '../../workers/bridge/route';
 
@@ -65,17 +65,6 @@ function progress(phase: string, done: () => number, total: number): () => void 
 }
 
 // ---- helpers ----
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A complaint as upstream publishes it (the same size as a real one: the benchmark measures real payloads). */
 function receivedEvent(complaintId: string) {

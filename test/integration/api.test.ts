@@ -18,13 +18,13 @@ import { freePort } from '../support/bridge-harness';
 import { complaintFixture } from '../support/fixtures';
 import { workflowBundle } from '../support/stack';
 import { createComplaintWorker } from '../../workers/worker';
+import { HOUR } from '../support/time';
 
 /**
  * The HTTP API on the real stack (Temporal dev server, Kafka, the real worker): every route, every role
  * allowed and refused, every error status, pagination, the at-risk filter, metrics, health and the
  * OpenAPI document. Visibility is eventually consistent, so list assertions poll until they hold.
  */
-const HOUR = 3_600_000;
 const run = randomUUID().slice(0, 6);
 let h: ApiHarness;
 /** The real worker process (dist), serving the Temporal SDK's metrics for /metrics to append. */

@@ -13,6 +13,7 @@ import type {
   RecordAccountInput,
 } from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
+import { DAY, HOUR } from '../support/time';
 
 /**
  * Every id Redress publishes — lifecycle event ids, notification ids (the mailer's idempotency key) and
@@ -22,8 +23,6 @@ import { complaintFixture } from '../support/fixtures';
  * business, not the case's.
  */
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const policies = loadPolicies();
 const operator = { id: 'op-1', role: 'operator' as const };
 const supervisor = { id: 'sup-1', role: 'supervisor' as const };

@@ -3,7 +3,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as m from '../../workflows/messages';
 import { calendarSnapshotAround } from '../../platform/calendar';
 import { measure } from '../../domain/clock';
-import { DAY, HOUR, customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
+import { customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
+import { DAY, HOUR } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 import { complaintFixture } from '../support/fixtures';
 
