@@ -8,6 +8,7 @@ RUN npm install --no-save --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY config ./config
 COPY domain ./domain
+COPY platform ./platform
 COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers

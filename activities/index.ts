@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { metricMeter } from '@temporalio/activity';
-import { calendarSnapshotCovering } from '../domain/calendar';
+import { calendarSnapshotCovering } from '../platform/calendar';
 import { permanentFailure } from './publish-failure';
 import type { CalendarSnapshot } from '../domain/clock';
 import { assessSeverity } from '../domain/assess';
@@ -9,7 +9,7 @@ import type { Complaint, Severity } from '../domain/complaint';
 import { REDRESS_SOURCE, type OutboundEvent } from '../domain/events';
 import { complaintIdFromWorkflowId, complaintWorkflowId, notificationEventId, remedyRequestEventId } from '../domain/ids';
 import { regionFor, selectPolicy, type Policy } from '../domain/policy';
-import { SA } from '../domain/search-attributes';
+import { SA } from '../workflows/search-attributes';
 import type { Topics } from '../domain/topics';
 import { renderNotification, type NotificationRequest } from './notifications';
 import type { Publisher } from './publisher';

@@ -9,7 +9,7 @@ import {
   REDRESS_SOURCE,
   type InboundEventType,
 } from '../domain/events';
-import { DeadLetterSchema } from '../workers/bridge/dead-letter';
+import { DeadLetterSchema } from '../domain/dead-letter';
 import { repoRoot } from './paths';
 
 /**

@@ -1,8 +1,8 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { portOpen, startManaged, type ManagedProcess } from './managed-process';
+import { kafkaHealthy } from '../platform/health';
+import { startManaged, type ManagedProcess } from './managed-process';
 
 export interface KafkaBrokerOptions {
   /** Directory of the broker's jars (obtain.sh). */
@@ -109,20 +109,4 @@ export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedPr
     startTimeoutMs: 90_000,
     healthy: () => kafkaHealthy(`${o.host}:${o.port}`),
   });
-}
-
-/** True when a broker answers a metadata request. */
-export async function kafkaHealthy(broker: string): Promise<boolean> {
-  const [host, port] = broker.split(':');
-  if (!(await portOpen(host ?? '127.0.0.1', Number(port)))) return false;
-  const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { connect } from 'node:net';
 
 /**
  * A child process with its output in a log file, a health check, and a clean stop. Used for the
@@ -112,20 +111,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
       // Already gone.
     }
   }
-}
-
-/** True when something accepts TCP connections on host:port. */
-export function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 /** Splits `host:port`. */

@@ -1,17 +1,10 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cacheDir } from '../platform/data-dir';
 
 /**
- * Where obtain.sh puts the servers and where their data lives. Mirrors infra/env.sh: keep the two
- * in step. Everything is outside the repository so fresh clones share one cache.
+ * Where obtain.sh puts the servers (under the cache directory of `platform/data-dir`, which mirrors
+ * infra/env.sh: keep the two in step). Everything is outside the repository so fresh clones share one cache.
  */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.REDRESS_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'redress');
-}
-
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.REDRESS_DATA_DIR ? resolve(env.REDRESS_DATA_DIR) : join(cacheDir(env), 'data');
-}
 
 export function temporalCli(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir(env), `temporal-cli-${env.TEMPORAL_CLI_VERSION ?? '1.5.1'}`, 'temporal');

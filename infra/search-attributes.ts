@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 const INDEXED: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,

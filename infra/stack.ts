@@ -5,7 +5,8 @@ import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { startLocalServers } from './local-servers';
 import { StartError, startManaged, type ManagedProcess } from './managed-process';
-import { dataDir as defaultDataDir, repoRoot } from './paths';
+import { dataDir as defaultDataDir } from '../platform/data-dir';
+import { repoRoot } from './paths';
 
 /**
  * The main job: the whole local stack in one process tree. Temporal (with its UI) and Kafka, unless

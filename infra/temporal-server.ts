@@ -1,6 +1,6 @@
-import { Connection } from '@temporalio/client';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporalHealthy } from '../platform/health';
 import { startManaged, type ManagedProcess } from './managed-process';
 import { searchAttributeFlags } from './search-attributes';
 
@@ -46,18 +46,4 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Man
     startTimeoutMs: 90_000,
     healthy: () => temporalHealthy(address, o.namespace),
   });
-}
-
-/** True when the server answers and the namespace exists. */
-export async function temporalHealthy(address: string, namespace: string): Promise<boolean> {
-  let connection: Connection | undefined;
-  try {
-    connection = await Connection.connect({ address, connectTimeout: 1_000 });
-    await connection.workflowService.describeNamespace({ namespace });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await connection?.close().catch(() => undefined);
-  }
 }

@@ -1,10 +1,10 @@
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkerOptions } from '@temporalio/worker';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createKafka } from './kafka-client';
+import { createKafka } from '../platform/kafka-client';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
-import { loadPoliciesAsync } from '../domain/policy/load';
+import { loadPoliciesAsync } from '../platform/policy-files';
 import { kafkaPublisher } from '../activities/publisher';
 import { workerMetricsAddress, type Config } from '../config';
 import { PinoTemporalLogger } from './temporal-logger';

@@ -1,6 +1,6 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { SA } from '../domain/search-attributes';
+import { SA } from './search-attributes';
 import type { ComplaintCase } from './case';
 
 /**

@@ -1,6 +1,6 @@
 import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import { complaintWorkflowId } from '../domain/ids';
-import { SA } from '../domain/search-attributes';
+import { SA } from './search-attributes';
 import type { ComplaintInput } from './messages';
 
 /**

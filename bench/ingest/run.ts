@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -14,6 +13,7 @@ import { ensureTopics } from '../../infra/kafka-topics';
 import { startLocalServers, type LocalServers } from '../../infra/local-servers';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
+import { freePort } from '../../infra/free-port';
 import { startBridge } from '../../workers/bridge/bridge';
 import { COMPLAINT_ROUTES } from '../../workers/bridge/route';
 
@@ -65,17 +65,6 @@ function progress(phase: string, done: () => number, total: number): () => void 
 }
 
 // ---- helpers ----
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A complaint as upstream publishes it (the same size as a real one: the benchmark measures real payloads). */
 function receivedEvent(complaintId: string) {
@@ -247,85 +236,89 @@ async function measureComplaints(servers: LocalServersLike, client: Client, prod
     '"worker started"',
     logDir,
   );
-  const acked = new Map<string, number>();
-  const kafka = new Kafka({ clientId: `${run}-acks`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `${run}-acks`, maxWaitTimeInMs: 50 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: config.topics.lifecycle, fromBeginning: true });
-  await consumer.run({
-    partitionsConsumedConcurrently: 4,
-    eachMessage: ({ message }) => {
-      const at = performance.now();
-      const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as { type?: string; complaintId?: string };
-      if (event.type === 'complaint.acknowledged' && event.complaintId && !acked.has(event.complaintId)) {
-        acked.set(event.complaintId, at);
-      }
-      return Promise.resolve();
-    },
-  });
-  const bridge = await startBridge(config, client, logger, { maxInFlight: PARAMS.concurrency });
-  const total = PARAMS.warmup + PARAMS.complaints;
-  const ids = Array.from({ length: total }, (_, i) => `${run}-c-${i}`);
-  const finish = progress('c: complaint → complaint.acknowledged', () => acked.size, total);
-  const measuring = rateBetween(() => acked.size, PARAMS.warmup, total, 900_000);
-  await publishAll(producer, config.topics.intake, ids);
-  const complaints = await measuring;
-  finish();
+  // The worker is a child process: stop it however the measurement ends, or it outlives the run.
+  try {
+    const acked = new Map<string, number>();
+    const kafka = new Kafka({ clientId: `${run}-acks`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `${run}-acks`, maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: config.topics.lifecycle, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: 4,
+      eachMessage: ({ message }) => {
+        const at = performance.now();
+        const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as { type?: string; complaintId?: string };
+        if (event.type === 'complaint.acknowledged' && event.complaintId && !acked.has(event.complaintId)) {
+          acked.set(event.complaintId, at);
+        }
+        return Promise.resolve();
+      },
+    });
+    const bridge = await startBridge(config, client, logger, { maxInFlight: PARAMS.concurrency });
+    const total = PARAMS.warmup + PARAMS.complaints;
+    const ids = Array.from({ length: total }, (_, i) => `${run}-c-${i}`);
+    const finish = progress('c: complaint → complaint.acknowledged', () => acked.size, total);
+    const measuring = rateBetween(() => acked.size, PARAMS.warmup, total, 900_000);
+    await publishAll(producer, config.topics.intake, ids);
+    const complaints = await measuring;
+    finish();
 
-  // Latency at half of (c), from each message's scheduled send time.
-  const rate = complaints.rate / 2;
-  const count = Math.max(1, Math.round(rate * PARAMS.latencySeconds));
-  const histogram = buildHistogram({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 3_600_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
-  const scheduled = new Map<string, number>();
-  const sends: Array<Promise<unknown>> = [];
-  const finishLatency = progress(
-    `latency at ${rate.toFixed(1)}/s`,
-    () => [...scheduled.keys()].filter((id) => acked.has(id)).length,
-    count,
-  );
-  const start = performance.now() + 100;
-  for (let i = 0; i < count; i++) {
-    const id = `${run}-l-${i}`;
-    const at = start + (i * 1000) / rate;
-    const wait = at - performance.now();
-    if (wait > 0) await sleep(wait);
-    scheduled.set(id, at);
-    sends.push(
-      producer.send({
-        topic: config.topics.intake,
-        acks: -1,
-        messages: [{ key: id, value: JSON.stringify(receivedEvent(id)) }],
-      }),
+    // Latency at half of (c), from each message's scheduled send time.
+    const rate = complaints.rate / 2;
+    const count = Math.max(1, Math.round(rate * PARAMS.latencySeconds));
+    const histogram = buildHistogram({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    });
+    const scheduled = new Map<string, number>();
+    const sends: Array<Promise<unknown>> = [];
+    const finishLatency = progress(
+      `latency at ${rate.toFixed(1)}/s`,
+      () => [...scheduled.keys()].filter((id) => acked.has(id)).length,
+      count,
     );
-  }
-  await Promise.all(sends);
-  const deadline = Date.now() + 300_000;
-  while ([...scheduled.keys()].some((id) => !acked.has(id))) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the latency run to be acknowledged');
-    await sleep(20);
-  }
-  finishLatency();
-  for (const [id, at] of scheduled) histogram.recordValue(Math.max(1, Math.round((acked.get(id)! - at) * 1000)));
-  // A percentile is its bucket's upper bound; never report one above the largest value seen.
-  const ms = (p: number) => Math.min(histogram.getValueAtPercentile(p), histogram.maxValue) / 1000;
-  const latency = {
-    rate,
-    seconds: PARAMS.latencySeconds,
-    count,
-    p50Ms: ms(50),
-    p90Ms: ms(90),
-    p99Ms: ms(99),
-    maxMs: histogram.maxValue / 1000,
-  };
+    const start = performance.now() + 100;
+    for (let i = 0; i < count; i++) {
+      const id = `${run}-l-${i}`;
+      const at = start + (i * 1000) / rate;
+      const wait = at - performance.now();
+      if (wait > 0) await sleep(wait);
+      scheduled.set(id, at);
+      sends.push(
+        producer.send({
+          topic: config.topics.intake,
+          acks: -1,
+          messages: [{ key: id, value: JSON.stringify(receivedEvent(id)) }],
+        }),
+      );
+    }
+    await Promise.all(sends);
+    const deadline = Date.now() + 300_000;
+    while ([...scheduled.keys()].some((id) => !acked.has(id))) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the latency run to be acknowledged');
+      await sleep(20);
+    }
+    finishLatency();
+    for (const [id, at] of scheduled) histogram.recordValue(Math.max(1, Math.round((acked.get(id)! - at) * 1000)));
+    // A percentile is its bucket's upper bound; never report one above the largest value seen.
+    const ms = (p: number) => Math.min(histogram.getValueAtPercentile(p), histogram.maxValue) / 1000;
+    const latency = {
+      rate,
+      seconds: PARAMS.latencySeconds,
+      count,
+      p50Ms: ms(50),
+      p90Ms: ms(90),
+      p99Ms: ms(99),
+      maxMs: histogram.maxValue / 1000,
+    };
 
-  await bridge.stop();
-  await consumer.disconnect();
-  await worker.stop();
-  return { complaints, latency };
+    await bridge.stop();
+    await consumer.disconnect();
+    return { complaints, latency };
+  } finally {
+    await worker.stop();
+  }
 }
 
 type LocalServersLike = Pick<LocalServers, 'temporalAddress' | 'kafkaBrokers'>;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Config } from '../../config';
 import type { ApiKeyStore, Principal } from '../../config/api-keys';
-import { loadPolicies } from '../../domain/policy/load';
+import { loadPolicies } from '../../platform/policy-files';
 import type { Policy } from '../../domain/policy/schema';
 import type { FieldError } from '../../domain/validation';
 import type { Db } from '../../store/db';

@@ -1,4 +1,4 @@
-import { calendarSnapshotAround } from '../../domain/calendar';
+import { calendarSnapshotAround } from '../../platform/calendar';
 import {
   checkExpectedBy,
   checkPastInstant,

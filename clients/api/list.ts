@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { complaintIdFromWorkflowId, complaintWorkflowId } from '../../domain/ids';
-import { SA } from '../../domain/search-attributes';
+import { SA } from '../../workflows/search-attributes';
 import { COMPLAINT_WORKFLOW, STAGES, type Stage } from '../../workflows/messages';
 import type { Queryable } from '../../store/db';
 import { listComplaints as listStored, type ComplaintFilter, type ComplaintRecord } from '../../store/queries';

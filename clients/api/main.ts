@@ -1,9 +1,8 @@
 import { loadApiSettings, loadConfig } from '../../config';
 import { loadApiKeys } from '../../config/api-keys';
 import { createLogger } from '../../config/logger';
-import { kafkaHealthy } from '../../infra/kafka-broker';
-import { dataDir } from '../../infra/paths';
-import { temporalHealthy } from '../../infra/temporal-server';
+import { dataDir } from '../../platform/data-dir';
+import { kafkaHealthy, temporalHealthy } from '../../platform/health';
 import { pgDb } from '../../store/db';
 import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';

@@ -3,10 +3,10 @@ import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../../config';
-import { SA } from '../../domain/search-attributes';
+import { SA } from '../../workflows/search-attributes';
 import type { Queryable } from '../../store/db';
 import { readStoreMetrics } from '../../store/metrics';
-import { createKafka } from '../../workers/kafka-client';
+import { createKafka } from '../../platform/kafka-client';
 import { COMPLAINT_WORKFLOW, STAGES } from '../../workflows/messages';
 import type { ListScope } from './list';
 

@@ -1,16 +1,11 @@
 import { parseArgs } from 'node:util';
-import {
-  UnknownRegionError,
-  buildCalendarSnapshot,
-  coverageAround,
-  isRegionCode,
-  REGION_CODES,
-} from '../../domain/calendar';
+import { UnknownRegionError, buildCalendarSnapshot, coverageAround } from '../../platform/calendar';
+import { isRegionCode, REGION_CODES } from '../../domain/regions';
 import { InvalidInstantError, toEpochMs, toIso, toLocalIso } from '../../domain/clock';
 import type { CalendarSnapshot } from '../../domain/clock';
 import { PolicyNotFoundError, planDeadlines, policyInForce } from '../../domain/policy';
 import type { PlannedClock, Policy } from '../../domain/policy';
-import { PolicyLoadError, loadPoliciesAsync } from '../../domain/policy/load';
+import { PolicyLoadError, loadPoliciesAsync } from '../../platform/policy-files';
 
 /**
  * `redress deadlines --regime ID [--region CODE] --received ISO-8601 [--json]`: every clock of a regime

@@ -1,7 +1,7 @@
 /**
  * Response-window arithmetic: pure and deterministic, safe to import from workflow code.
  *
- * Everything here works from a `CalendarSnapshot` (produced by an activity through `domain/calendar` and so
+ * Everything here works from a `CalendarSnapshot` (produced by an activity through `platform/calendar` and so
  * recorded in the workflow's history); nothing reads the clock, the host's time-zone data, a holiday
  * library or any file. Instants are ISO-8601 strings (or epoch milliseconds on input).
  */

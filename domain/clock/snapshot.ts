@@ -29,7 +29,7 @@ export interface SnapshotOffset {
  * Everything the clock arithmetic needs to know about one region's business calendar over a date range,
  * as plain JSON.
  *
- * It is produced by an activity (`domain/calendar`), so it is recorded in the workflow's history and a
+ * It is produced by an activity (`platform/calendar`), so it is recorded in the workflow's history and a
  * replay computes the same deadlines even after the holiday library or the time-zone database has been
  * updated. For the same reason it carries the zone's UTC offsets itself rather than asking `Intl` for
  * them: the clock code never consults the host's time-zone data.

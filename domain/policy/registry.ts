@@ -1,5 +1,5 @@
-import { isRegionCode } from '../calendar/regions';
-import type { RegionCode } from '../calendar/regions';
+import { isRegionCode } from '../regions';
+import type { RegionCode } from '../regions';
 import { toEpochMs } from '../clock';
 import type { InstantInput } from '../clock';
 import type { Policy, SelectionRule } from './schema';

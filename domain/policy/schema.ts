@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REGION_CODES } from '../calendar/regions';
+import { REGION_CODES } from '../regions';
 import { AFTER_CLOSE_OF_BUSINESS, DURATION_UNITS } from '../clock';
 import {
   BREACH_ACTIONS,

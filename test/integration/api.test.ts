@@ -5,8 +5,7 @@ import { buildApi, registeredRoutes } from '../../clients/api/app';
 import type { ComplaintDetail, ComplaintList, Timeline } from '../../clients/api/schemas';
 import { API_ROLES, ApiKeyStore, hashApiKey, type ApiRole } from '../../config/api-keys';
 import type { Complaint } from '../../domain/complaint';
-import { kafkaHealthy } from '../../infra/kafka-broker';
-import { temporalHealthy } from '../../infra/temporal-server';
+import { kafkaHealthy, temporalHealthy } from '../../platform/health';
 import { remedyFulfilledSignal, type ComplaintStatus } from '../../workflows/messages';
 import { complaintWorkflowId } from '../../domain/ids';
 import { existsSync } from 'node:fs';
@@ -19,13 +18,13 @@ import { freePort } from '../support/bridge-harness';
 import { complaintFixture } from '../support/fixtures';
 import { workflowBundle } from '../support/stack';
 import { createComplaintWorker } from '../../workers/worker';
+import { HOUR } from '../support/time';
 
 /**
  * The HTTP API on the real stack (Temporal dev server, Kafka, the real worker): every route, every role
  * allowed and refused, every error status, pagination, the at-risk filter, metrics, health and the
  * OpenAPI document. Visibility is eventually consistent, so list assertions poll until they hold.
  */
-const HOUR = 3_600_000;
 const run = randomUUID().slice(0, 6);
 let h: ApiHarness;
 /** The real worker process (dist), serving the Temporal SDK's metrics for /metrics to append. */

@@ -2,7 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { complaintWorkflowId } from '../../domain/ids';
 import { startBridge, type Bridge } from '../../workers/bridge/bridge';
-import type { DeadLetter } from '../../workers/bridge/dead-letter';
+import type { DeadLetter } from '../../domain/dead-letter';
 import type { DeliveryTarget } from '../../workers/bridge/route';
 import {
   groupCaughtUp,

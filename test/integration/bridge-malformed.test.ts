@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeadLetter } from '../../workers/bridge/dead-letter';
+import type { DeadLetter } from '../../domain/dead-letter';
 import { exactlyOnceProblems, complaintStream, waitUntil, type StreamMessage } from '../support/bridge-harness';
 import { malformedInputs, type BadInput } from '../support/malformed';
 import { startTestStack, type TestStack } from '../support/stack';

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { DeadLetter } from '../../workers/bridge/dead-letter';
+import type { DeadLetter } from '../../domain/dead-letter';
 import { startBridge, type Bridge } from '../../workers/bridge/bridge';
 import { sleep, waitUntil, workflowStatus } from '../support/bridge-harness';
 import { receivedEvent } from '../support/fixtures';

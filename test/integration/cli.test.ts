@@ -9,12 +9,12 @@ import type { ApiRole } from '../../config/api-keys';
 import { repoRoot } from '../../infra/paths';
 import { eventually, startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
+import { HOUR } from '../support/time';
 
 /**
  * The `redress` CLI against the real API on the real stack: submit, status, list, at-risk and actions
  * (one needing a supervisor), run in-process through the dispatcher, and once as the built bin.
  */
-const HOUR = 3_600_000;
 const run = randomUUID().slice(0, 6);
 const customerId = `cli-${run}`;
 let h: ApiHarness;

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { complaintWorkflowId } from '../../domain/ids';
-import type { DeadLetter } from '../../workers/bridge/dead-letter';
+import type { DeadLetter } from '../../domain/dead-letter';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { followUpEvent } from '../support/malformed';

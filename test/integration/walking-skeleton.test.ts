@@ -4,6 +4,7 @@ import { complaintStartOptions } from '../../workflows/contract';
 import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintInput, type ComplaintWorkflow } from '../../workflows/messages';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
+import { waitUntil } from '../support/bridge-harness';
 
 type Event = { eventId: string; type: string; complaintId: string; data: Record<string, unknown> };
 
@@ -55,7 +56,7 @@ describe('walking skeleton on the real Temporal server and Kafka broker', () => 
       (e) => e.complaintId === 'c-dup-1' && e.type === 'complaint.acknowledged',
     );
     await stack.publish(topics.intake, 'c-dup-1', event);
-    await waitUntil(() => handled() >= before + 3);
+    await waitUntil('the three facts to be handled', () => handled() >= before + 3, 30_000);
 
     const runs = [];
     for await (const wf of stack.client.workflow.list({ query: `WorkflowId = '${complaintWorkflowId('c-dup-1')}'` }))
@@ -169,11 +170,3 @@ describe('repeat complaints (visibility on the real dev server)', () => {
     }
   });
 });
-
-async function waitUntil(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

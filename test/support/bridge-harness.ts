@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,6 +17,7 @@ import { quietTemporalRuntime, startTestRun, workflowBundle } from './stack';
 import { complaintWorkflowId } from '../../domain/ids';
 import { repoRoot } from '../../infra/paths';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
+import { freePort } from '../../infra/free-port';
 import { timelineQuery, type TimelineEntry } from '../../workflows/messages';
 import { receivedEvent } from './fixtures';
 import { followUpEvent } from './malformed';
@@ -27,6 +27,7 @@ import { followUpEvent } from './malformed';
  * each complaint exists once and each fact was applied once, and the real bridge as a child process.
  */
 
+export { freePort };
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` resolves true, or fails naming `what`. */
@@ -50,19 +51,6 @@ export async function workflowStatus(handle: WorkflowHandle): Promise<string | u
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
-}
-
-/** A TCP port nobody listens on right now (the kernel's pick), for servers a test starts itself. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Follow-up types a stream uses: never `customer.withdrew`, which closes the complaint. */

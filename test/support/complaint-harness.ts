@@ -20,8 +20,6 @@ import {
 import { complaintFixture } from './fixtures';
 import { createTestWorker, RecordingPublisher, type Published } from './workflow-env';
 
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
 export const operator: Actor = { id: 'agent-7', role: 'operator' };
 export const supervisor: Actor = { id: 'sup-1', role: 'supervisor' };
 

@@ -6,7 +6,7 @@ import type { Publisher } from '../../activities/publisher';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import { timeSkippingServer } from '../../infra/paths';
 import { indexedSearchAttributes } from '../../infra/search-attributes';
-import { loadPolicies } from '../../domain/policy/load';
+import { loadPolicies } from '../../platform/policy-files';
 import { quietTemporalRuntime, workflowBundle } from './stack';
 
 /** One record the activities published, as the recording publisher saw it. */

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import {
   CalendarRequestError,
-  REGION_CODES,
   UnknownRegionError,
   buildCalendarSnapshot,
   calendarSnapshotAround,
   coverageAround,
-} from '../../domain/calendar';
+} from '../../platform/calendar';
+import { REGION_CODES } from '../../domain/regions';
 import { isBusinessTime } from '../../domain/clock';
 import type { CalendarSnapshot } from '../../domain/clock';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { Assessment, PublishBatch } from '../../activities';
-import { calendarSnapshotCovering } from '../../domain/calendar';
+import { calendarSnapshotCovering } from '../../platform/calendar';
 import { notificationEventId, remedyRequestEventId } from '../../domain/ids';
-import { loadPolicies } from '../../domain/policy/load';
+import { loadPolicies } from '../../platform/policy-files';
 import { selectPolicy } from '../../domain/policy';
 import type { ActionInput, ActionName } from '../../domain/actions';
 import { ComplaintCase } from '../../workflows/case';
@@ -10,6 +10,7 @@ import { onCustomerReplied, onRemedyFailed, onRemedyFulfilled, onSurveyResponded
 import { ActionRefused, applyAction, checkAction } from '../../workflows/rules';
 import type { ComplaintInput } from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
+import { DAY, HOUR } from '../support/time';
 
 /**
  * Every id Redress publishes — lifecycle event ids, notification ids (the mailer's idempotency key) and
@@ -19,8 +20,6 @@ import { complaintFixture } from '../support/fixtures';
  * business, not the case's.
  */
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const policies = loadPolicies();
 const operator = { id: 'op-1', role: 'operator' as const };
 const supervisor = { id: 'sup-1', role: 'supervisor' as const };

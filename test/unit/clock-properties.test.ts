@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { buildCalendarSnapshot } from '../../domain/calendar';
+import { buildCalendarSnapshot } from '../../platform/calendar';
 import {
   DURATION_UNITS,
   addDuration,
@@ -18,6 +18,7 @@ import {
   toLocalIso,
 } from '../../domain/clock';
 import type { AfterCloseOfBusiness, CalendarSnapshot, ClockState, Duration, DurationUnit } from '../../domain/clock';
+import { HOUR } from '../support/time';
 
 /**
  * Invariants of the clock arithmetic, checked on generated instants, targets and pause sequences in four
@@ -33,7 +34,6 @@ const cal = (region: string): CalendarSnapshot => calendars.get(region)!;
 
 const FROM = toEpochMs('2025-01-01T00:00:00Z');
 const TO = toEpochMs('2026-12-31T23:59:59Z');
-const HOUR = 3_600_000;
 const RUNS = { numRuns: 150 };
 
 const instant = fc.integer({ min: FROM, max: TO });

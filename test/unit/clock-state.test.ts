@@ -1,4 +1,4 @@
-import { buildCalendarSnapshot } from '../../domain/calendar';
+import { buildCalendarSnapshot } from '../../platform/calendar';
 import {
   CalendarCoverageError,
   ClockTransitionError,

@@ -1,9 +1,9 @@
-import { buildCalendarSnapshot } from '../../domain/calendar';
+import { buildCalendarSnapshot } from '../../platform/calendar';
 import { addDuration, extendClock, markFired, nextDueEvent, startClock } from '../../domain/clock';
 import type { CalendarSnapshot, CountingRules, Duration } from '../../domain/clock';
 import { clockSpec, planDeadlines, policyInForce } from '../../domain/policy';
 import type { Policy } from '../../domain/policy';
-import { loadPolicies } from '../../domain/policy/load';
+import { loadPolicies } from '../../platform/policy-files';
 
 /**
  * Deadlines on real dates, each worked out by hand from the published bank-holiday lists (gov.uk for the

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as deadlines } from '../../clients/cli/deadlines';
 import { run as policyCheck } from '../../clients/cli/policy-check';
-import { POLICY_DIR_ENV, shippedPolicyDir } from '../../domain/policy/load';
+import { POLICY_DIR_ENV, shippedPolicyDir } from '../../platform/policy-files';
 
 /** The two CLI commands, called through their `run` functions with captured output. */
 

@@ -1,5 +1,5 @@
-import { loadPolicies } from '../../domain/policy/load';
-import { calendarSnapshotAround } from '../../domain/calendar';
+import { loadPolicies } from '../../platform/policy-files';
+import { calendarSnapshotAround } from '../../platform/calendar';
 import {
   CLOCK_SKEW_MS,
   EXPECTED_BY_CAP_MS,

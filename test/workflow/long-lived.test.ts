@@ -1,7 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import * as m from '../../workflows/messages';
-import { DAY, customerIn, operator, withComplaint } from '../support/complaint-harness';
+import { customerIn, operator, withComplaint } from '../support/complaint-harness';
+import { DAY } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 
 /**

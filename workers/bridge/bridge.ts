@@ -3,10 +3,10 @@ import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Pr
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { earliestEffectiveFrom } from '../../domain/instant-rules';
-import { loadPolicies } from '../../domain/policy/load';
+import { loadPolicies } from '../../platform/policy-files';
 import type { Policy } from '../../domain/policy/schema';
 import { parseInbound, type InboundTopicRole } from '../../domain/parse-inbound';
-import { createKafka } from '../kafka-client';
+import { createKafka } from '../../platform/kafka-client';
 import { messageHandler, type BridgeStats, type Item, type TransientFailure } from './handle-message';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics';
 import { groupProgress, tpKey } from './group-progress';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { z } from 'zod';
+import type { DeadLetter, DeadLetterBytes } from '../../domain/dead-letter';
 import type { FieldError } from '../../domain/validation';
 
 /**
@@ -17,46 +17,6 @@ const MAX_HEADER_CHARS = 16 * 1024;
 /** Keys are ids: a longer one is no id, and is kept only in part. */
 const MAX_KEY_BYTES = 16 * 1024;
 const TRUNCATED_KEY_BYTES = 1024;
-
-const BytesSchema = z.strictObject({
-  /** The bytes, base64; null when the message had none. */
-  base64: z.string().nullable(),
-  size: z.number().int().min(0),
-  sha256: z.string().nullable(),
-  truncated: z.boolean(),
-});
-
-/**
- * What the bridge publishes on `complaints.dlq` for an input it cannot accept (a contract, DESIGN §4):
- * why, where it came from, and the original bytes, so a person can fix and replay it. `original.key`
- * and `original.value` are base64 (plain strings, as the first version had them); `keyBytes` and
- * `valueBytes` add the size, the SHA-256 of the whole original and whether it was truncated.
- */
-export const DeadLetterSchema = z.strictObject({
-  /** A stable code for the kind of rejection (see docs/events.md), for dashboards and replay tools. */
-  code: z.string(),
-  /** Why, in words: the first field errors, the Temporal refusal, … (may quote field names, never values). */
-  reason: z.string(),
-  errors: z.array(z.strictObject({ field: z.string(), message: z.string() })),
-  source: z.strictObject({
-    topic: z.string(),
-    partition: z.number().int(),
-    offset: z.string(),
-    timestamp: z.string(),
-  }),
-  original: z.strictObject({
-    key: z.string().nullable(),
-    value: z.string().nullable(),
-    valueBytes: BytesSchema,
-    keyBytes: BytesSchema,
-    headers: z.record(z.string(), z.string()),
-  }),
-  /** The event id and complaint id when the envelope was valid (facts Temporal refused), else absent. */
-  eventId: z.string().optional(),
-  complaintId: z.string().optional(),
-  rejectedAt: z.string(),
-});
-export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
 /** Why a message is dead-lettered, as the bridge decided it. */
 export interface Rejection {
@@ -113,7 +73,7 @@ export function deadLetterHeaders(record: DeadLetter): Record<string, string> {
   };
 }
 
-function bytes(buf: Buffer | null | undefined, max: number, keep: number): z.infer<typeof BytesSchema> {
+function bytes(buf: Buffer | null | undefined, max: number, keep: number): DeadLetterBytes {
   if (!buf) return { base64: null, size: 0, sha256: null, truncated: false };
   const truncated = buf.length > max;
   const kept = truncated ? buf.subarray(0, keep) : buf;

@@ -4,7 +4,8 @@ import type { Config } from '../../config';
 import { applyRecords } from '../../store/apply';
 import type { Db } from '../../store/db';
 import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
-import { deadLetter, deadLetterHeaders, deadLetterKey, type DeadLetter } from '../bridge/dead-letter';
+import type { DeadLetter } from '../../domain/dead-letter';
+import { deadLetter, deadLetterHeaders, deadLetterKey } from '../bridge/dead-letter';
 import { backoffMs } from '../bridge/progress';
 import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
 

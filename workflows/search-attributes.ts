@@ -4,6 +4,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  * Typed search attributes (DESIGN §5): what supervisors filter complaints by in Temporal visibility.
  * They fit the dev server's SQLite slots (10 Keyword, 3 each of Int, Bool, Datetime...), which is why
  * there are no more of them. infra/ registers every key listed in {@link ALL_SEARCH_ATTRIBUTES}.
+ *
+ * Part of the workflow's contract: the workflow upserts them (`./attributes`), the clients start and list
+ * complaints by them. The keys are `@temporalio/common` objects, which workflow code may import but
+ * domain/ may not, and workflow code may import nothing Node-only, so they live here, not in platform/.
  */
 export const SA = {
   stage: defineSearchAttributeKey('RedressStage', SearchAttributeType.KEYWORD),

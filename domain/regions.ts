@@ -1,4 +1,4 @@
-import type { IsoWeekday } from '../clock';
+import type { IsoWeekday } from './clock';
 
 /**
  * The regions Redress has a business calendar for. Each names where its holidays come from in the

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { toEpochMs } from '../clock';
-import { parsePolicyJson, PolicyValidationError } from './parse';
-import type { Policy } from './schema';
+import { toEpochMs } from '../domain/clock';
+import { parsePolicyJson, PolicyValidationError } from '../domain/policy';
+import type { Policy } from '../domain/policy';
 
 /**
  * Reading policy files: the versions shipped in the repository's `policies/` directory, then the
@@ -42,7 +42,7 @@ export interface PolicyLoadOptions {
 
 /**
  * The repository's `policies/` directory, found by walking up from this file, so it is the same whether
- * the code runs from source (`domain/policy`) or compiled (`dist/domain/policy`).
+ * the code runs from source (`platform/`) or compiled (`dist/platform/`).
  */
 export function shippedPolicyDir(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {

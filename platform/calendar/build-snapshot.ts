@@ -1,9 +1,9 @@
 import Holidays from 'date-holidays';
 import dateHolidaysPackage from 'date-holidays/package.json';
-import { CALENDAR_SNAPSHOT_FORMAT, toEpochMs } from '../clock';
-import type { CalendarSnapshot, InstantInput, IsoWeekday, SnapshotHoliday } from '../clock';
-import { CLOSING_HOLIDAY_TYPES, REGION_CODES, findRegion } from './regions';
-import type { ClosingHolidayType, RegionDefinition } from './regions';
+import { CALENDAR_SNAPSHOT_FORMAT, toEpochMs } from '../../domain/clock';
+import type { CalendarSnapshot, InstantInput, IsoWeekday, SnapshotHoliday } from '../../domain/clock';
+import { CLOSING_HOLIDAY_TYPES, REGION_CODES, findRegion } from '../../domain/regions';
+import type { ClosingHolidayType, RegionDefinition } from '../../domain/regions';
 import { isKnownZone, zoneOffsets } from './zone-offsets';
 
 /**

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
-import type { SnapshotOffset } from '../clock';
-import { toIso } from '../clock';
+import type { SnapshotOffset } from '../../domain/clock';
+import { toIso } from '../../domain/clock';
 
 /**
  * The UTC offsets of an IANA zone over a span of time, read once from the host's time-zone data (through
