@@ -3,6 +3,7 @@ import { OPEN_STAGES } from '../domain/stages';
 import { scoreReopens } from '../domain/policy/content';
 import { customerActor, REMEDY_DUE_CLOCK, systemActor, type ComplaintCase } from './case';
 import { doWithdraw } from './case-effects';
+import { reopen, resolveCase } from './case-lifecycle';
 import type { ExternalFact, Remedy } from './messages';
 
 /**
@@ -25,7 +26,7 @@ export function onCustomerReplied(
     f.eventId,
   );
   if ((k.stage === 'follow-up' || k.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
-    k.reopen(now, actor, 'the customer replied after the final response');
+    reopen(k, now, actor, 'the customer replied after the final response');
     return;
   }
   if (k.waitingOnCustomer) k.setWaiting(now, false);
@@ -125,8 +126,8 @@ export function onSurveyResponded(
   k.record(now, actor, 'survey.responded', `score ${f.data.score} of ${k.policy.followUp.scale}`, undefined, f.eventId);
   k.applyPolicyEvent(now, 'survey-responded');
   if (scoreReopens(k.policy, f.data.score)) {
-    k.reopen(now, actor, `satisfaction score ${f.data.score} of ${k.policy.followUp.scale}`);
+    reopen(k, now, actor, `satisfaction score ${f.data.score} of ${k.policy.followUp.scale}`);
   } else {
-    k.resolveCase(now);
+    resolveCase(k, now);
   }
 }

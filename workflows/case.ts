@@ -4,16 +4,12 @@ import type { Actor } from '../domain/actor';
 import { SYSTEM_ACTOR } from '../domain/actor';
 import {
   addDuration,
-  dueEvents,
   extendClock,
-  markFired,
-  nextDueEvent,
   pauseClock,
   resumeClock,
   startClock,
   stopClock,
   toEpochMs,
-  type ClockEvent,
   type ClockSpec,
   type ClockState,
   type Duration,
@@ -23,9 +19,11 @@ import type { LifecycleEventType, OutboundEvent } from '../domain/events';
 import { publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
-import type { BreachAction, LifecycleEvent } from '../domain/policy/vocabulary';
+import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { respectCheck } from '../domain/respect-check';
 import { canMove } from '../domain/stages';
+import { carryCase, restoreCase, type CarriedCase } from './case-carry';
+import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
 import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
 
@@ -37,41 +35,6 @@ import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } fr
  * `case-view.ts` how the complaint looks from outside. The engines (`engine.ts`, `legacy-engine.ts`)
  * wire them to messages, timers and activities. Every instant comes from the caller (workflow time).
  */
-
-/** The state a case carries into a new run (continue-as-new): plain JSON. */
-export interface CarriedCase {
-  assessment: Assessment;
-  receivedAt: number;
-  state: {
-    stage: Stage;
-    clocks: Record<string, ClockState>;
-    breaches: Array<{ clock: string; at: string }>;
-    escalated: boolean;
-    assignee?: string;
-    waitingOnCustomer: boolean;
-    listeningDone: boolean;
-    remedy?: Remedy;
-    remedyCount: number;
-    outcome?: ComplaintStatus['outcome'];
-    csat?: number;
-    reopenCount: number;
-    cycle: number;
-    flags: string[];
-    firstResponseAt?: number;
-    finalResponseAt?: number;
-    extended: boolean;
-    scheduled: ComplaintCase['scheduled'];
-    timeline: TimelineEntry[];
-    timelineDropped: number;
-    seen: string[];
-    escalations: number;
-    dueInDays?: number;
-    alerts: number;
-    occurrences: Record<string, number>;
-    viewRevision: number;
-    lastView: string;
-  };
-}
 
 export const REMEDY_DUE_CLOCK = 'remedy-due';
 export const DEFAULT_REMEDY_DAYS = 5;
@@ -144,51 +107,15 @@ export class ComplaintCase {
 
   // ------------------------------------------------------------------ continue-as-new
 
-  /** Everything the complaint needs to go on in a new run, as plain JSON (the outbox is carried apart). */
+  /** Everything the complaint needs to go on in a new run (case-carry.ts). */
   carry(): CarriedCase {
-    return {
-      assessment: this.assessment,
-      receivedAt: this.receivedAt,
-      state: {
-        stage: this.stage,
-        clocks: this.clocks,
-        breaches: this.breaches,
-        escalated: this.escalated,
-        ...(this.assignee !== undefined ? { assignee: this.assignee } : {}),
-        waitingOnCustomer: this.waitingOnCustomer,
-        listeningDone: this.listeningDone,
-        ...(this.remedy ? { remedy: this.remedy } : {}),
-        remedyCount: this.remedyCount,
-        ...(this.outcome ? { outcome: this.outcome } : {}),
-        ...(this.csat !== undefined ? { csat: this.csat } : {}),
-        reopenCount: this.reopenCount,
-        cycle: this.cycle,
-        flags: this.flags,
-        ...(this.firstResponseAt !== undefined ? { firstResponseAt: this.firstResponseAt } : {}),
-        ...(this.finalResponseAt !== undefined ? { finalResponseAt: this.finalResponseAt } : {}),
-        extended: this.extended,
-        scheduled: this.scheduled,
-        timeline: this.timeline,
-        timelineDropped: this.timelineDropped,
-        seen: [...this.seen],
-        escalations: this.escalations,
-        ...(this.dueInDays !== undefined ? { dueInDays: this.dueInDays } : {}),
-        alerts: this.alerts,
-        occurrences: this.occurrences,
-        viewRevision: this.viewRevision,
-        lastView: this.lastView,
-      },
-    };
+    return carryCase(this);
   }
 
   /** The case as a previous run carried it (see `carry`). */
   static resume(input: ComplaintInput, carried: CarriedCase, options: CaseOptions): ComplaintCase {
     const k = new ComplaintCase(input, carried.assessment, carried.receivedAt, options);
-    const { seen, timeline, ...state } = carried.state;
-    Object.assign(k, state);
-    k.seen.clear();
-    for (const id of seen) k.seen.add(id);
-    k.timeline.push(...timeline);
+    restoreCase(k, carried);
     return k;
   }
 
@@ -200,181 +127,28 @@ export class ComplaintCase {
     this.assessment = { ...this.assessment, snapshot };
   }
 
-  // ------------------------------------------------------------------ lifecycle
+  // ------------------------------------------------------------------ lifecycle (case-lifecycle.ts)
 
   /** Intake: start the policy's clocks at receipt, publish opened, acknowledge stating the deadlines. */
   open(now: number): void {
-    const c = this.input.complaint;
-    this.record(
-      now,
-      SYSTEM_ACTOR,
-      'received',
-      `submitted by ${this.input.openedBy.source}; regime ${this.policy.id} v${this.policy.version}, region ${this.assessment.region}, severity ${this.assessment.severity}`,
-      undefined,
-      this.input.openedBy.eventId,
-    );
-    if (this.assessment.repeatOf.length > 0) {
-      this.flag(
-        now,
-        `repeat complaint: the customer has other open or recent complaints (${this.assessment.repeatOf.join(', ')})`,
-      );
-    }
-    for (const clock of clocksStartingOn(this.policy, 'received'))
-      this.start(clockSpec(this.policy, clock), this.receivedAt);
-    this.lifecycle(now, 'complaint.opened', 'opened', {
-      category: c.category,
-      channel: c.channel,
-      severity: this.assessment.severity,
-      regime: this.policy.id,
-      policyVersion: this.policy.version,
-      receivedAt: c.receivedAt,
-      repeatOf: this.assessment.repeatOf,
-    });
-    const deadlines = Object.fromEntries(Object.values(this.clocks).map((s) => [s.clock, s.deadline]));
-    this.notify('acknowledgement', 'acknowledgement', {
-      firstResponseDeadline: deadlines['first-response'] ?? 'soon',
-      finalResponseDeadline: deadlines['final-response'] ?? deadlines['response'] ?? 'soon',
-    });
-    this.applyPolicyEvent(now, 'acknowledged');
-    this.setStage(now, 'acknowledged', SYSTEM_ACTOR);
-    this.lifecycle(now, 'complaint.acknowledged', 'acknowledged', { deadlines });
+    openCase(this, now);
+  }
+
+  /** The next instant the workflow must wake for: a clock's warning or breach, or a scheduled step. */
+  nextWakeAt(): number | undefined {
+    return nextWakeAt(this);
+  }
+
+  /** Fires everything due at `now`: clock warnings and breaches (late ones too), then scheduled steps. */
+  runDue(now: number): void {
+    runDue(this, now);
   }
 
   isTerminal(): boolean {
     return this.stage === 'closed' || this.stage === 'withdrawn';
   }
 
-  /** The next instant the workflow must wake for: a clock's warning or breach, or a scheduled step. */
-  nextWakeAt(): number | undefined {
-    const times = [
-      ...Object.values(this.clocks).map((s) => nextDueEvent(s)?.at),
-      ...Object.values(this.scheduled).map((t) => (t === undefined ? undefined : iso(t))),
-    ]
-      .filter((t): t is string => t !== undefined)
-      .map((t) => toEpochMs(t));
-    return times.length > 0 ? Math.min(...times) : undefined;
-  }
-
-  /** Fires everything due at `now`: clock warnings and breaches (late ones too), then scheduled steps. */
-  runDue(now: number): void {
-    for (const name of Object.keys(this.clocks)) {
-      for (const event of dueEvents(this.clocks[name]!, now)) {
-        this.clocks[name] = markFired(this.clocks[name]!, event);
-        this.fireClockEvent(now, event);
-      }
-    }
-    const s = this.scheduled;
-    if (s.surveyAt !== undefined && s.surveyAt <= now) this.sendSurvey(now);
-    if (s.surveyWindowEndsAt !== undefined && s.surveyWindowEndsAt <= now) {
-      s.surveyWindowEndsAt = undefined;
-      this.record(now, SYSTEM_ACTOR, 'survey-window-closed', 'no confirmed answer: resolved without feedback');
-      this.resolveCase(now);
-    }
-    if (s.reopenWindowEndsAt !== undefined && s.reopenWindowEndsAt <= now) {
-      s.reopenWindowEndsAt = undefined;
-      this.applyPolicyEvent(now, 'closed');
-      this.setStage(now, 'closed', SYSTEM_ACTOR);
-      this.lifecycle(now, 'complaint.closed', 'closed', {
-        outcome: this.outcome ?? null,
-        csat: this.csat ?? null,
-        reopenCount: this.reopenCount,
-      });
-    }
-  }
-
-  fireClockEvent(now: number, event: ClockEvent): void {
-    const kind = this.clockKind(event.clock);
-    const deadline = this.clocks[event.clock]?.deadline;
-    const extensions = this.clocks[event.clock]?.extensions.length ?? 0;
-    // Legacy ids named the complaint's cycle, which a second remedy's due clock shares with the first.
-    const cycle =
-      this.options.ids === 'legacy'
-        ? `c${this.cycle}:x${extensions}`
-        : `r${this.occurrences[`clock:${event.clock}`] ?? 1}:x${extensions}`;
-    if (event.type === 'warning') {
-      if (kind === 'window') return;
-      this.record(
-        now,
-        SYSTEM_ACTOR,
-        'deadline-warning',
-        `${event.clock} at ${Math.round(event.fraction * 100)}%${event.late ? ' (fired late: its instant passed during a pause)' : ''}`,
-      );
-      this.lifecycle(now, 'complaint.deadline-warning', `warning:${event.clock}:${cycle}:${event.fraction}`, {
-        clock: event.clock,
-        fraction: event.fraction,
-        deadline,
-        late: event.late,
-      });
-      return;
-    }
-    if (kind === 'window') {
-      this.record(now, SYSTEM_ACTOR, 'window-closed', `${event.clock}: this route is no longer open`);
-      return;
-    }
-    this.breaches.push({ clock: event.clock, at: iso(now) });
-    this.record(now, SYSTEM_ACTOR, 'deadline-breached', `${event.clock} missed its deadline ${deadline ?? ''}`);
-    const actions: readonly BreachAction[] = this.policyClock(event.clock)?.breach ?? [
-      'escalate',
-      'notify-supervisor',
-      'publish-breach',
-    ];
-    if (actions.includes('publish-breach')) {
-      this.lifecycle(now, 'complaint.deadline-breached', `breached:${event.clock}:${cycle}`, {
-        clock: event.clock,
-        deadline,
-      });
-    }
-    if (actions.includes('escalate')) this.escalate(now, SYSTEM_ACTOR, `${event.clock} deadline breached`);
-    if (actions.includes('notify-supervisor'))
-      this.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
-  }
-
   // ------------------------------------------------------------------ internals
-
-  sendSurvey(now: number): void {
-    this.scheduled.surveyAt = undefined;
-    this.notify('survey', `survey:c${this.cycle}`, {
-      surveyLink: `https://feedback.example/complaints/${encodeURIComponent(this.complaintId)}/c${this.cycle}`,
-    });
-    this.record(now, SYSTEM_ACTOR, 'survey-sent');
-    this.lifecycle(now, 'complaint.followup-sent', `followup:c${this.cycle}`, {});
-    this.applyPolicyEvent(now, 'followup-sent');
-    this.scheduled.surveyWindowEndsAt = this.after(now, this.policy.followUp.surveyWindow);
-  }
-
-  resolveCase(now: number): void {
-    this.applyPolicyEvent(now, 'resolved');
-    this.setStage(now, 'resolved', SYSTEM_ACTOR);
-    this.lifecycle(now, 'complaint.resolved', `resolved:c${this.cycle}`, {
-      outcome: this.outcome ?? null,
-      csat: this.csat ?? null,
-    });
-    this.scheduled.reopenWindowEndsAt = this.after(now, this.policy.reopenWindow);
-  }
-
-  reopen(now: number, actor: Actor, reason: string): void {
-    this.reopenCount += 1;
-    this.cycle += 1;
-    this.scheduled = {};
-    this.listeningDone = false;
-    this.outcome = undefined;
-    this.extended = false;
-    this.finalResponseAt = undefined;
-    this.applyPolicyEvent(now, 'reopened');
-    // A new cycle of the policy's response clocks (not the acknowledgement, not one-off windows).
-    for (const clock of this.policy.clocks) {
-      if (clock.start === 'received' && clock.kind === 'deadline' && !clock.stop.includes('acknowledged')) {
-        this.start(clockSpec(this.policy, clock), now);
-      }
-    }
-    this.firstResponseAt = undefined;
-    this.setStage(now, 'listening', actor);
-    this.record(now, actor, 'reopened', reason);
-    this.lifecycle(now, 'complaint.reopened', `reopened:${this.reopenCount}`, {
-      reason,
-      reopenCount: this.reopenCount,
-    });
-  }
 
   firstResponse(now: number): void {
     if (this.firstResponseAt !== undefined) return;

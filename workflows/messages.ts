@@ -5,7 +5,7 @@ import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
 import type { InboundData } from '../domain/events';
 import type { PublishBatch } from '../activities';
-import type { CarriedCase } from './case';
+import type { CarriedCase } from './case-carry';
 
 /**
  * The complaint workflow's name, input and messages: the contract between the workflow and its
