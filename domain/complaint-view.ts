@@ -55,6 +55,8 @@ export const ComplaintViewSchema = z.object({
   waitingOnCustomer: z.boolean(),
   remedy: RemedyViewSchema.nullable(),
   outcome: z.enum(['upheld', 'partly-upheld', 'not-upheld']).nullable(),
+  /** The root cause the final response recorded (the policy's taxonomy); absent from views published before it existed. */
+  cause: z.string().nullable().optional(),
   csat: z.number().nullable(),
   reopenCount: z.number().int().min(0),
   repeatOf: z.array(z.string()),

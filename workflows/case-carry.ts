@@ -24,6 +24,7 @@ export interface CarriedCase {
     remedy?: Remedy;
     remedyCount: number;
     outcome?: ComplaintStatus['outcome'];
+    cause?: string;
     csat?: number;
     reopenCount: number;
     cycle: number;
@@ -60,6 +61,7 @@ export function carryCase(k: ComplaintCase): CarriedCase {
       ...(k.remedy ? { remedy: k.remedy } : {}),
       remedyCount: k.remedyCount,
       ...(k.outcome ? { outcome: k.outcome } : {}),
+      ...(k.cause ? { cause: k.cause } : {}),
       ...(k.csat !== undefined ? { csat: k.csat } : {}),
       reopenCount: k.reopenCount,
       cycle: k.cycle,

@@ -215,6 +215,7 @@ export function doResolve(k: ComplaintCase, now: number, i: ResolveInput): void 
     return;
   }
   k.outcome = i.outcome;
+  k.cause = i.cause;
   k.finalResponseAt = now;
   k.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
   k.notify(i.response, `${i.response}:c${k.cycle}`, vars);

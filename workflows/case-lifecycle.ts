@@ -161,6 +161,7 @@ export function reopen(k: ComplaintCase, now: number, actor: Actor, reason: stri
   k.scheduled = {};
   k.listeningDone = false;
   k.outcome = undefined;
+  k.cause = undefined;
   k.extended = false;
   k.finalResponseAt = undefined;
   k.applyPolicyEvent(now, 'reopened');

@@ -97,6 +97,7 @@ export function viewOf(k: ComplaintCase): Omit<ComplaintView, 'revision'> {
         }
       : null,
     outcome: k.outcome ?? null,
+    cause: k.cause ?? null,
     csat: k.csat ?? null,
     reopenCount: k.reopenCount,
     repeatOf: [...k.assessment.repeatOf],

@@ -66,6 +66,8 @@ export class ComplaintCase {
   remedy?: Remedy;
   remedyCount = 0;
   outcome?: ComplaintStatus['outcome'];
+  /** The root cause the final response recorded (the policy's taxonomy), for the reports. */
+  cause?: string;
   csat?: number;
   reopenCount = 0;
   /** Bumped on every reopen, so the event ids of a new cycle never collide with the last one's. */

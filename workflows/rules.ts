@@ -169,6 +169,16 @@ function checkExtend(k: ComplaintCase, i: ExtendInput, now: number): void {
 }
 
 function checkResolve(k: ComplaintCase, i: ResolveInput): void {
+  if (i.cause !== undefined) {
+    const codes = (k.policy.causes ?? []).map((c) => c.code);
+    if (!codes.includes(i.cause)) {
+      throw new ActionRefused(
+        codes.length === 0
+          ? `cause: the ${k.policy.id} regime has no cause taxonomy`
+          : `cause: must be one of ${codes.join(', ')}`,
+      );
+    }
+  }
   const kind: ResponseKind = i.response;
   if (!k.policy.responses[kind] && kind !== 'final-response') {
     throw new ActionRefused(`the ${k.policy.id} regime has no ${kind}`);

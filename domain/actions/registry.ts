@@ -262,6 +262,11 @@ export const ACTIONS = {
       outcome: z.enum(OUTCOMES),
       reasons: text(10_000),
       responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
+      cause: z
+        .string()
+        .regex(/^[a-z0-9-]{1,60}$/, 'must be a cause code such as billing-error')
+        .optional()
+        .meta({ description: "The root cause, from the regime's taxonomy (the policy's causes), for the reports" }),
       parts: z
         .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
         .optional()
@@ -277,13 +282,14 @@ export const ACTIONS = {
       {
         verb: 'resolve',
         usage:
-          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--part NAME=TEXT]...',
+          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]...',
         summary: 'send the final response',
         flags: {
           response: { field: 'response', required: true },
           outcome: { field: 'outcome', required: true },
           reasons: { field: 'reasons', required: true },
           'response-type': { field: 'responseType' },
+          cause: { field: 'cause' },
           part: { field: 'parts', type: 'pairs' },
         },
       },

@@ -174,6 +174,14 @@ export const PolicySchema = z
       }),
     /** How long after resolution a customer's reply reopens the complaint. */
     reopenWindow: DurationSchema,
+    /**
+     * The root-cause taxonomy a final response records (`resolve`'s `cause`), for the reports. Optional,
+     * so a policy recorded in an older history (without one) still reads.
+     */
+    causes: z
+      .array(z.strictObject({ code: slug('a cause code'), label: z.string().min(1) }))
+      .min(1)
+      .optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Set<string>();

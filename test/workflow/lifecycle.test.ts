@@ -77,6 +77,7 @@ describe('the happy path', () => {
         response: 'final-response',
         outcome: 'upheld',
         reasons: 'We charged you twice by mistake.',
+        cause: 'billing-error',
       });
       expect(s.stage).toBe('follow-up');
       expect(s.clocks.find((c) => c.clock === 'final-response')).toMatchObject({ status: 'stopped', met: true });
@@ -114,7 +115,13 @@ describe('the happy path', () => {
       // The record view: numbered 1, 2, 3… and ending as the complaint ended, with nothing personal in it.
       const views = h.views();
       expect(views.map((v) => v.revision)).toEqual(views.map((_, i) => i + 1));
-      expect(views.at(-1)).toMatchObject({ stage: 'closed', outcome: 'upheld', csat: 5, nextDeadline: null });
+      expect(views.at(-1)).toMatchObject({
+        stage: 'closed',
+        outcome: 'upheld',
+        cause: 'billing-error',
+        csat: 5,
+        nextDeadline: null,
+      });
       expect(JSON.stringify(views)).not.toContain(complaintFixture().description);
       const history = await h.handle.fetchHistory();
       expect(history.events!.length).toBeLessThan(100);
@@ -522,6 +529,16 @@ describe('repeated and rejected messages', () => {
       await refused(
         h.act(m.resolveUpdate, { actor: operator, response: 'final-response', outcome: 'upheld', reasons: 'x' }),
         /cannot send the final response in the acknowledged stage/,
+      );
+      await refused(
+        h.act(m.resolveUpdate, {
+          actor: operator,
+          response: 'final-response',
+          outcome: 'upheld',
+          reasons: 'x',
+          cause: 'gremlins',
+        }),
+        /cause: must be one of billing-error, /,
       );
       await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
       await refused(h.act(m.assignUpdate, { actor: operator, assignee: 'agent-9' }), /reassigning needs a supervisor/);
