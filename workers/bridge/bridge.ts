@@ -196,11 +196,12 @@ export async function startBridge(
             metrics.inFlight.inc();
             try {
               if (!proceed()) return;
-              const failure = await attempt(topic, partition, item, state.patience);
-              if (!failure) {
+              const outcome = await attempt(topic, partition, item, state.patience);
+              if (outcome.kind !== 'transient') {
                 complete(item.message.offset);
                 continue;
               }
+              const { failure } = outcome;
               stats.transientRetries += 1;
               metrics.transientFailures.inc({ topic, reason: failure.reason });
               if (!blocked || BigInt(item.message.offset) < BigInt(blocked.offset)) {

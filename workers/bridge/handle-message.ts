@@ -62,21 +62,33 @@ export interface MessageHandlerDeps {
 }
 
 /**
- * The function that processes one message of a partition: it returns the failure that stops the
- * message's lane for a retry, or undefined when the message is done (delivered or dead-lettered).
+ * What became of one message: done (`delivered`, `duplicate`, `dead-lettered`), or `transient` — the
+ * failure that stops its lane for a retry.
  */
+export type HandleOutcome =
+  { kind: 'delivered' | 'duplicate' | 'dead-lettered' } | { kind: 'transient'; failure: TransientFailure };
+
+/** The function that processes one message of a partition, answering with its outcome (it never throws). */
 export type MessageHandler = (
   topic: string,
   partition: number,
   item: Item,
   patience: Patience,
-) => Promise<TransientFailure | undefined>;
+) => Promise<HandleOutcome>;
+
+const transient = (failure: TransientFailure): HandleOutcome => ({ kind: 'transient', failure });
+const DEAD_LETTERED: HandleOutcome = { kind: 'dead-lettered' };
 
 /** Makes the {@link MessageHandler} of a running bridge. */
 export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
   const { client, target, callTimeoutMs, producer, metrics, stats, logger, intakeBehind, limits } = deps;
 
-  const sendToDeadLetters = async (topic: string, partition: number, message: KafkaMessage, rejection: Rejection) => {
+  const sendToDeadLetters = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    rejection: Rejection,
+  ): Promise<HandleOutcome> => {
     const record = deadLetter(topic, partition, message, rejection);
     try {
       await producer.send({
@@ -85,9 +97,9 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
         messages: [{ key: deadLetterKey(message), value: JSON.stringify(record), headers: deadLetterHeaders(record) }],
       });
     } catch (err) {
-      throw new TransientFailure('kafka', `could not write to ${deps.dlqTopic}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      return transient(
+        new TransientFailure('kafka', `could not write to ${deps.dlqTopic}: ${(err as Error).message}`, { cause: err }),
+      );
     }
     stats.deadLettered += 1;
     metrics.messages.inc({ topic, outcome: 'dead_lettered', code: rejection.code });
@@ -103,14 +115,16 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
       },
       'message dead-lettered',
     );
+    return DEAD_LETTERED;
   };
 
-  const deliverTimed = async (event: InboundEvent): Promise<Delivery> => {
+  /** Delivers, or answers the transient failure (an unexpected error still throws: see `attempt`). */
+  const deliverTimed = async (event: InboundEvent): Promise<Delivery | TransientFailure> => {
     const done = metrics.deliverySeconds.startTimer({ type: event.type });
     try {
       return await client.connection.withDeadline(Date.now() + callTimeoutMs, () => deliver(client, target, event));
     } catch (err) {
-      if (err instanceof TransientDeliveryError) throw new TransientFailure('temporal', err.message, { cause: err });
+      if (err instanceof TransientDeliveryError) return new TransientFailure('temporal', err.message, { cause: err });
       throw err;
     } finally {
       done();
@@ -134,19 +148,19 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
     partition: number,
     { message, parsed }: Item,
     patience: Patience,
-  ): Promise<void> => {
+  ): Promise<HandleOutcome> => {
     if (!parsed.ok) {
       const detail = parsed.errors.length ? ` (${describeFieldErrors(parsed.errors)})` : '';
-      await sendToDeadLetters(topic, partition, message, {
+      return sendToDeadLetters(topic, partition, message, {
         code: parsed.code,
         reason: `${parsed.reason}${detail}`,
         errors: parsed.errors,
       });
-      return;
     }
     const event = parsed.event;
     const ids = { eventId: event.eventId, complaintId: event.complaintId };
     let outcome = await deliverTimed(event);
+    if (outcome instanceof TransientFailure) return transient(outcome);
     if (outcome.kind === 'unknown-complaint') {
       // Past its bound the fact gets its last try whatever intake does, so reading intake is pointless.
       let behind = 0n;
@@ -154,43 +168,45 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
         try {
           behind = await intakeBehind.run();
         } catch (err) {
-          throw new TransientFailure('kafka', `could not read intake progress: ${(err as Error).message}`, {
-            cause: err,
-          });
+          return transient(
+            new TransientFailure('kafka', `could not read intake progress: ${(err as Error).message}`, { cause: err }),
+          );
         }
       }
       const decision = patience.unknownComplaint(message.offset, Date.now(), behind);
       if (decision.action === 'wait') {
-        throw new TransientFailure(
-          'awaiting-intake',
-          `complaint ${event.complaintId} is not open yet and the intake topic has ${behind} unprocessed message(s)`,
+        return transient(
+          new TransientFailure(
+            'awaiting-intake',
+            `complaint ${event.complaintId} is not open yet and the intake topic has ${behind} unprocessed message(s)`,
+          ),
         );
       }
       // Intake has caught up, or the fact has waited its bound: if the complaint was on its way, it may be open now.
       outcome = await deliverTimed(event);
+      if (outcome instanceof TransientFailure) return transient(outcome);
       if (outcome.kind === 'unknown-complaint') {
         const waited = decision.waitedMs > 0 ? ` (waited ${Math.round(decision.waitedMs / 1000)} s for it)` : '';
         if (decision.waitedMs >= limits.unknownComplaintWaitMs) {
           metrics.retriesExhausted.inc({ topic, reason: 'awaiting-intake' });
         }
         const reason = `${await missingReason(event)}${waited}`;
-        await sendToDeadLetters(topic, partition, message, { code: 'unknown-complaint', reason, errors: [], ...ids });
-        return;
+        return sendToDeadLetters(topic, partition, message, { code: 'unknown-complaint', reason, errors: [], ...ids });
       }
     }
     if (outcome.kind === 'rejected') {
-      await sendToDeadLetters(topic, partition, message, {
+      return sendToDeadLetters(topic, partition, message, {
         code: 'rejected',
         reason: outcome.reason,
         errors: [],
         ...ids,
       });
-      return;
     }
     if (outcome.kind === 'delivered') stats.delivered += 1;
     else stats.duplicates += 1;
     metrics.messages.inc({ topic, outcome: outcome.kind, code: '' });
     logger.debug({ ...ids, type: event.type, outcome: outcome.kind }, 'delivered');
+    return { kind: outcome.kind };
   };
 
   /**
@@ -199,17 +215,10 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
    * retried with the usual backoff up to `maxInternalAttempts` times, then dead-lettered as `internal`,
    * so one poisonous message cannot stop its partition for good.
    */
-  const attempt = async (
-    topic: string,
-    partition: number,
-    item: Item,
-    patience: Patience,
-  ): Promise<TransientFailure | undefined> => {
+  const attempt = async (topic: string, partition: number, item: Item, patience: Patience): Promise<HandleOutcome> => {
     try {
-      await processItem(topic, partition, item, patience);
-      return undefined;
+      return await processItem(topic, partition, item, patience);
     } catch (err) {
-      if (err instanceof TransientFailure) return err;
       const { offset } = item.message;
       // Ids only, never the payload: it is the customer's personal data.
       const ids = item.parsed.ok
@@ -220,24 +229,17 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
       const where = { err, topic, partition, offset, ...ids, attempt: decision.attempt };
       if (decision.action === 'retry') {
         logger.error({ ...where, maxAttempts: limits.maxInternalAttempts }, 'unexpected error; will retry');
-        return new TransientFailure('internal', what, { cause: err });
+        return transient(new TransientFailure('internal', what, { cause: err }));
       }
       logger.error(where, 'unexpected error on every attempt: dead-lettering the message');
       metrics.retriesExhausted.inc({ topic, reason: 'internal' });
-      try {
-        await sendToDeadLetters(topic, partition, item.message, {
-          code: 'internal',
-          reason: `${what} (on each of ${decision.attempt} attempts)`,
-          errors: [],
-          ...ids,
-        });
-        return undefined;
-      } catch (dlqErr) {
-        // The dead-letter topic is away: a transient failure like any other; the next attempt tries it again.
-        return dlqErr instanceof TransientFailure
-          ? dlqErr
-          : new TransientFailure('kafka', `could not dead-letter: ${(dlqErr as Error).message}`, { cause: dlqErr });
-      }
+      // The dead-letter topic being away is a transient failure like any other: the next attempt tries again.
+      return sendToDeadLetters(topic, partition, item.message, {
+        code: 'internal',
+        reason: `${what} (on each of ${decision.attempt} attempts)`,
+        errors: [],
+        ...ids,
+      });
     }
   };
 
