@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
-import { eventually, listenLocally, startApiHarness, type ApiHarness } from '../support/api-harness';
-import { freePort } from '../support/bridge-harness';
+import { waitUntil } from '../support/wait';
+import { listenLocally, startApiHarness, type ApiHarness } from '../support/api-harness';
+import { freePort } from '../../infra/free-port';
 import { complaintFixture } from '../support/fixtures';
 import { workflowBundle } from '../support/stack';
 import { createComplaintWorker } from '../../workers/worker';
@@ -81,7 +82,7 @@ const list = (query: string) => h.call<ComplaintList>('auditor', 'GET', `/compla
 const ids = (l: ComplaintList) => l.items.map((i) => i.complaintId);
 /** Polls the list until its ids are exactly `expected`, in order. */
 const listShows = (query: string, expected: string[]) =>
-  eventually(async () => {
+  waitUntil('the list to show exactly the expected complaints', async () => {
     const res = await list(query);
     expect(res.status).toBe(200);
     expect(ids(res.json)).toEqual(expected);
@@ -116,7 +117,7 @@ describe('submit and read', () => {
   });
 
   it('reads the status with clocks and the timeline, and the timeline alone', async () => {
-    const detail = await eventually(async () => {
+    const detail = await waitUntil("the complaint's detail", async () => {
       const res = await h.call<ComplaintDetail>('auditor', 'GET', `/complaints/${id}`);
       expect(res.status).toBe(200);
       expect(res.json.stage).toBe('acknowledged');
@@ -181,7 +182,7 @@ describe('the lifecycle through the action routes, as the caller', () => {
       occurredAt: new Date().toISOString(),
       data: { remedyId: `${id}:remedy:1` },
     });
-    const resolved = await eventually(async () => {
+    const resolved = await waitUntil('the resolved complaint', async () => {
       const res = await act('operator', id, 'resolution', {
         response: 'final-response',
         outcome: 'upheld',
@@ -605,7 +606,7 @@ describe('when no worker answers', () => {
         workflowBundle: await workflowBundle(),
       });
       running = worker.worker.run();
-      const retried = await eventually(async () => {
+      const retried = await waitUntil("the retried action's outcome", async () => {
         const res = await escalate();
         expect(res.status).toBe(200);
         return res;
@@ -653,7 +654,7 @@ describe('operations', () => {
   });
 
   it('GET /metrics: complaints by stage, time to acknowledge, breaches by clock, and every family', async () => {
-    const text = await eventually(async () => {
+    const text = await waitUntil('the metrics to count the complaints', async () => {
       const res = await h.call(null, 'GET', '/metrics');
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);

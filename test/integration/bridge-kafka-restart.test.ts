@@ -4,17 +4,9 @@ import { join } from 'node:path';
 import { startKafkaBroker } from '../../infra/kafka-broker';
 import type { ManagedProcess } from '../../infra/managed-process';
 import { kafkaLibs } from '../../infra/paths';
-import {
-  complaintStream,
-  exactlyOnceProblems,
-  freePort,
-  groupCaughtUp,
-  publishAll,
-  sleep,
-  startBridgeStack,
-  waitUntil,
-  type BridgeStack,
-} from '../support/bridge-harness';
+import { complaintStream, exactlyOnceProblems, groupCaughtUp, publishAll, startBridgeStack, type BridgeStack } from '../support/bridge-harness';
+import { sleep, waitUntil } from '../support/wait';
+import { freePort } from '../../infra/free-port';
 
 /**
  * A Kafka broker of this test's own (its log on disk, so a restart keeps every topic and offset),

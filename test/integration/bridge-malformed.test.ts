@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeadLetter } from '../../domain/dead-letter';
-import { exactlyOnceProblems, complaintStream, waitUntil, type StreamMessage } from '../support/bridge-harness';
+import { exactlyOnceProblems, complaintStream, type StreamMessage } from '../support/bridge-harness';
+import { waitUntil } from '../support/wait';
 import { malformedInputs, type BadInput } from '../support/malformed';
 import { startTestStack, type TestStack } from '../support/stack';
 

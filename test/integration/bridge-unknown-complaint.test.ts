@@ -1,7 +1,8 @@
 import pino from 'pino';
 import type { DeadLetter } from '../../domain/dead-letter';
 import { startBridge, type Bridge } from '../../workers/bridge/bridge';
-import { sleep, waitUntil, workflowStatus } from '../support/bridge-harness';
+import { workflowStatus } from '../support/bridge-harness';
+import { sleep, waitUntil } from '../support/wait';
 import { receivedEvent } from '../support/fixtures';
 import { followUpEvent } from '../support/malformed';
 import { startTestStack, type TestStack } from '../support/stack';

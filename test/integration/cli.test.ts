@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { main } from '../../clients/cli/main';
 import type { ApiRole } from '../../config/api-keys';
 import { repoRoot } from '../../infra/paths';
-import { eventually, startApiHarness, type ApiHarness } from '../support/api-harness';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
+import { waitUntil } from '../support/wait';
 import { complaintFixture } from '../support/fixtures';
 import { HOUR } from '../support/time';
 
@@ -66,7 +67,7 @@ describe('redress CLI on the real stack', () => {
   });
 
   it('shows the status as a summary with every clock, or as JSON', async () => {
-    const text = await eventually(async () => {
+    const text = await waitUntil('the status in the CLI', async () => {
       const res = await redress('auditor', 'status', soon);
       expect(res.code).toBe(0);
       expect(res.out).toContain('stage acknowledged');
@@ -82,7 +83,7 @@ describe('redress CLI on the real stack', () => {
   });
 
   it('lists with filters as a table or JSON, and at-risk shows only what is due within the window', async () => {
-    const listed = await eventually(async () => {
+    const listed = await waitUntil("the complaint in the CLI's list", async () => {
       const res = await redress('operator', 'list', '--customer', customerId, '--json');
       expect(res.code).toBe(0);
       const items = (JSON.parse(res.out) as { items: Array<{ complaintId: string }> }).items;
@@ -94,7 +95,7 @@ describe('redress CLI on the real stack', () => {
     expect(table.out.split('\n')[0]).toMatch(/^complaint\s+stage\s+severity\s+regime\s+assignee\s+next deadline/);
     expect(table.out).toMatch(new RegExp(`${soon}\\s+acknowledged\\s+medium\\s+fca-disp`));
 
-    const atRisk = await eventually(async () => {
+    const atRisk = await waitUntil("the complaint in the CLI's at-risk list", async () => {
       const res = await redress('supervisor', 'at-risk', '--within', '2h', '--customer', customerId);
       expect(res.code).toBe(0);
       expect(res.out).toContain(soon);

@@ -9,7 +9,8 @@ import { temporalCli } from '../../infra/paths';
 import { startTemporalServer } from '../../infra/temporal-server';
 import * as m from '../../workflows/messages';
 import type { ComplaintWorkflow } from '../../workflows/messages';
-import { freePort, sleep, waitUntil } from '../support/bridge-harness';
+import { sleep, waitUntil } from '../support/wait';
+import { freePort } from '../../infra/free-port';
 import { complaintFixture } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 

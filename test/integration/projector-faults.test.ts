@@ -11,7 +11,7 @@ import { storeDir } from '../../store/open';
 import { snapshotStore } from '../../store/tables';
 import { repoRoot } from '../../infra/paths';
 import { startProjector, sourceTopics } from '../../workers/projector/projector';
-import { sleep, waitUntil } from '../support/bridge-harness';
+import { sleep, waitUntil } from '../support/wait';
 import { testKafka, testProducer } from '../support/kafka';
 import { publishRecords, recordStream, spawnProjector, storeCounts } from '../support/projector-harness';
 import { startTestRun, type TestRun } from '../support/stack';

@@ -4,7 +4,7 @@ import { snapshotStore } from '../../store/tables';
 import { complaintRecord, getComplaint } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { rebuildStore } from '../../workers/projector/rebuild';
-import { waitUntil } from '../support/bridge-harness';
+import { waitUntil } from '../support/wait';
 import { TopicCollector, testKafka, testProducer } from '../support/kafka';
 import { publishRecords, recordStream, storeCounts } from '../support/projector-harness';
 import { startTestRun, type TestRun } from '../support/stack';

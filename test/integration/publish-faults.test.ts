@@ -10,7 +10,8 @@ import type { ManagedProcess } from '../../infra/managed-process';
 import { kafkaLibs } from '../../infra/paths';
 import * as m from '../../workflows/messages';
 import type { ComplaintWorkflow } from '../../workflows/messages';
-import { freePort, sleep, waitUntil } from '../support/bridge-harness';
+import { sleep, waitUntil } from '../support/wait';
+import { freePort } from '../../infra/free-port';
 import { complaintFixture } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 

@@ -4,7 +4,7 @@ import { complaintStartOptions } from '../../workflows/contract';
 import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintInput, type ComplaintWorkflow } from '../../workflows/messages';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
-import { waitUntil } from '../support/bridge-harness';
+import { waitUntil } from '../support/wait';
 
 type Event = { eventId: string; type: string; complaintId: string; data: Record<string, unknown> };
 

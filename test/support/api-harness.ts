@@ -145,20 +145,3 @@ export async function listenLocally(app: FastifyInstance): Promise<string> {
   const address = app.server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
-
-/**
- * Polls until `check` passes (visibility is eventually consistent: a list shows a change a moment
- * after the workflow made it). Gives up after `attempts` tries with the last failure.
- */
-export async function eventually<T>(check: () => Promise<T>, attempts = 100, intervalMs = 200): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < attempts; i++) {
-    try {
-      return await check();
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  }
-  throw last;
-}

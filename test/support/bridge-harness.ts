@@ -8,16 +8,15 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
-import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Config } from '../../config';
 import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
 import { TopicCollector, testKafka, testProducer } from './kafka';
 import { quietTemporalRuntime, startTestRun, workflowBundle } from './stack';
+import { sleep, waitUntil } from './wait';
 import { complaintWorkflowId } from '../../domain/ids';
 import { repoRoot } from '../../infra/paths';
 import { startManaged, type ManagedProcess } from '../../infra/managed-process';
-import { freePort } from '../../infra/free-port';
 import { timelineQuery, type TimelineEntry } from '../../workflows/messages';
 import { receivedEvent } from './fixtures';
 import { followUpEvent } from './malformed';
@@ -27,18 +26,6 @@ import { followUpEvent } from './malformed';
  * each complaint exists once and each fact was applied once, and the real bridge as a child process.
  */
 
-export { freePort };
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `check` resolves true, or fails naming `what`. */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /**
  * The workflow's status name, or `undefined` while it does not exist yet: the bridge starts it
@@ -253,23 +240,6 @@ export function logLines(logFile: string, msg: string): Array<Record<string, unk
     .filter((l) => l.msg === msg);
 }
 
-/**
- * The SDK runtime with the Rust core's own warnings filtered out: while a test keeps the server down,
- * core warns on every retried call, thousands of lines that would bury the test's report.
- */
-function quietCoreRuntime(): void {
-  try {
-    Runtime.install({
-      logger: new DefaultLogger('WARN'),
-      telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
-      },
-    });
-  } catch {
-    quietTemporalRuntime(); // Already installed in this process.
-  }
-}
-
 /** Redress's worker (kept running across server outages) and bridge, in this process, on given servers. */
 export interface BridgeStack {
   config: Config;
@@ -291,7 +261,7 @@ export async function startBridgeStack(
   env: NodeJS.ProcessEnv,
   options: BridgeOptions = {},
 ): Promise<BridgeStack> {
-  quietCoreRuntime();
+  quietTemporalRuntime();
   const { config, logger, connection, client } = await startTestRun(name, env);
   const bundle = await workflowBundle();
   let stopping = false;

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Producer } from 'kafkajs';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config';
@@ -10,10 +16,24 @@ import { startBridge, type Bridge } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
 import { TopicCollector, testKafka, testProducer } from './kafka';
 
-/** The SDK's own logs in tests: warnings and errors only, unless TEST_LOG_LEVEL asks for more. */
+/**
+ * The tests' one way to quiet the SDK: its own logs at warnings and errors, and the Rust core's only at
+ * errors (while a test keeps a server down, core warns on every retried call — thousands of lines that
+ * would bury the test's report). TEST_LOG_LEVEL=debug shows everything.
+ */
 export function quietTemporalRuntime(): void {
+  const debug = process.env.TEST_LOG_LEVEL === 'debug';
   try {
-    Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+    Runtime.install({
+      logger: new DefaultLogger(debug ? 'DEBUG' : 'WARN'),
+      ...(debug
+        ? {}
+        : {
+            telemetryOptions: {
+              logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }), forward: {} },
+            },
+          }),
+    });
   } catch {
     // Already installed by an earlier suite in this process.
   }
