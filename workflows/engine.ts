@@ -2,28 +2,15 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  currentUpdateInfo,
   proxyLocalActivities,
-  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { ACTION_NAMES, type ActionInput, type ActionName } from '../domain/actions';
 import type { ComplaintActivities } from '../activities';
 import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messages';
-import * as m from './messages';
 import { searchAttributeSync } from './attributes';
 import { ComplaintCase, type CaseOptions } from './case';
-import {
-  onCustomerReplied,
-  onCustomerWithdrew,
-  onRemedyFailed,
-  onRemedyFulfilled,
-  onSurveyResponded,
-} from './case-facts';
-import { applyAction, asFailure, checkAction } from './rules';
-import { intakeStatus } from './intake-status';
 import { Outbox } from './outbox';
+import { registerHandlers } from './handlers';
 
 /**
  * Intake's assessment: bounded retries, and errors no retry can mend fail at once. It is a local
@@ -75,66 +62,7 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
     if (batch) outbox.add(batch, new Date().toISOString());
   };
 
-  setHandler(m.statusQuery, () => (c ? c.status(Date.now()) : intakeStatus(input, receivedAt)));
-  setHandler(m.timelineQuery, () => (c ? [...c.timeline] : []));
-
-  setHandler(m.complaintReceivedSignal, (ref) => {
-    if (c) c.firstSeen(ref);
-    else early.push((k) => k.firstSeen(ref));
-  });
-
-  function onFact<F extends { eventId: string }>(
-    def: SignalDefinition<[F]>,
-    apply: (k: ComplaintCase, now: number, f: F) => void,
-  ): void {
-    const handle = (k: ComplaintCase, f: F) => {
-      if (!k.firstSeen(f) || k.isTerminal()) return;
-      apply(k, Date.now(), f);
-      commit(k);
-    };
-    setHandler(def, (f: F) => {
-      if (c) handle(c, f);
-      else early.push((k) => handle(k, f));
-    });
-  }
-  onFact(m.customerRepliedSignal, (k, now, f) => onCustomerReplied(k, now, f));
-  onFact(m.customerWithdrewSignal, (k, now, f) => onCustomerWithdrew(k, now, f));
-  onFact(m.remedyFulfilledSignal, (k, now, f) => onRemedyFulfilled(k, now, f));
-  onFact(m.remedyFailedSignal, (k, now, f) => onRemedyFailed(k, now, f));
-  onFact(m.surveyRespondedSignal, (k, now, f) => onSurveyResponded(k, now, f));
-
-  /**
-   * Every human action in the registry (domain/actions) is an update: the validator refuses it (nothing
-   * recorded) when a check fails; the handler checks again (another update may have changed the stage
-   * since), applies it and answers from workflow state at once: publishing is the outbox's business.
-   * Temporal deduplicates update ids within one run only, so the case remembers them too: a retry that
-   * reaches the next run answers without acting twice.
-   */
-  function action<N extends ActionName>(name: N): void {
-    const updateKey = () => `update:${currentUpdateInfo()?.id ?? ''}`;
-    const refuse = (k: ComplaintCase, i: ActionInput<N>) => {
-      if (k.seen.has(updateKey())) return;
-      try {
-        checkAction(name, k, i, Date.now());
-      } catch (err) {
-        throw asFailure(err);
-      }
-    };
-    setHandler(
-      m.ACTION_UPDATES[name] as UpdateDefinition<ComplaintStatus, [ActionInput<N>]>,
-      async (i: ActionInput<N>) => {
-        await condition(() => c !== undefined); // intake first: the policy decides what is allowed
-        const k = c!;
-        if (!k.firstSeen({ eventId: updateKey() })) return k.status(Date.now());
-        refuse(k, i);
-        applyAction(name, k, i, Date.now());
-        commit(k);
-        return k.status(Date.now());
-      },
-      { validator: (i: ActionInput<N>) => (c ? refuse(c, i) : undefined) },
-    );
-  }
-  for (const name of ACTION_NAMES) action(name);
+  registerHandlers({ input, receivedAt, current: () => c, early, commit, rememberUpdateIds: true });
 
   let k: ComplaintCase;
   if (c) {

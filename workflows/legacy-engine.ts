@@ -1,20 +1,9 @@
-import { allHandlersFinished, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
-import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { ACTION_NAMES, type ActionInput, type ActionName } from '../domain/actions';
+import { allHandlersFinished, condition, proxyLocalActivities } from '@temporalio/workflow';
 import type { ComplaintActivities } from '../activities';
 import type { ComplaintInput, ComplaintStatus } from './messages';
-import * as m from './messages';
+import { registerHandlers } from './handlers';
 import { searchAttributeSync } from './attributes';
 import { ComplaintCase } from './case';
-import {
-  onCustomerReplied,
-  onCustomerWithdrew,
-  onRemedyFailed,
-  onRemedyFulfilled,
-  onSurveyResponded,
-} from './case-facts';
-import { applyAction, asFailure, checkAction } from './rules';
-import { intakeStatus } from './intake-status';
 
 /**
  * THE LEGACY ENGINE, frozen: complaints started before the `redress-outbox-engine` patch (and the replay
@@ -61,62 +50,7 @@ export async function runLegacyComplaint(input: ComplaintInput): Promise<Complai
   };
 
   // Readable from the first moment: until intake has assessed the complaint, the status says so.
-  setHandler(m.statusQuery, () => (c ? c.status(Date.now()) : intakeStatus(input, receivedAt)));
-  setHandler(m.timelineQuery, () => (c ? [...c.timeline] : []));
-
-  setHandler(m.complaintReceivedSignal, (ref) => {
-    // A repeated delivery of the complaint: remembered, otherwise ignored.
-    if (c) c.firstSeen(ref);
-    else early.push((k) => k.firstSeen(ref));
-  });
-
-  /** A fact from another system: applied once per event id, in arrival order, and published. */
-  function onFact<F extends { eventId: string }>(
-    def: SignalDefinition<[F]>,
-    apply: (k: ComplaintCase, now: number, f: F) => void,
-  ): void {
-    const handle = (k: ComplaintCase, f: F) => {
-      if (!k.firstSeen(f) || k.isTerminal()) return;
-      apply(k, Date.now(), f);
-      void commit(k);
-    };
-    setHandler(def, (f: F) => {
-      if (c) handle(c, f);
-      else early.push((k) => handle(k, f));
-    });
-  }
-  onFact(m.customerRepliedSignal, (k, now, f) => onCustomerReplied(k, now, f));
-  onFact(m.customerWithdrewSignal, (k, now, f) => onCustomerWithdrew(k, now, f));
-  onFact(m.remedyFulfilledSignal, (k, now, f) => onRemedyFulfilled(k, now, f));
-  onFact(m.remedyFailedSignal, (k, now, f) => onRemedyFailed(k, now, f));
-  onFact(m.surveyRespondedSignal, (k, now, f) => onSurveyResponded(k, now, f));
-
-  /**
-   * A human action: the validator refuses it (nothing recorded) when the check fails; the handler checks
-   * again (another update may have changed the stage since), applies it and publishes what it caused.
-   */
-  function action<N extends ActionName>(name: N): void {
-    const refuse = (k: ComplaintCase, i: ActionInput<N>) => {
-      try {
-        checkAction(name, k, i, Date.now());
-      } catch (err) {
-        throw asFailure(err);
-      }
-    };
-    setHandler(
-      m.ACTION_UPDATES[name] as UpdateDefinition<ComplaintStatus, [ActionInput<N>]>,
-      async (i: ActionInput<N>) => {
-        await condition(() => c !== undefined); // intake first: the policy decides what is allowed
-        const k = c!;
-        refuse(k, i);
-        applyAction(name, k, i, Date.now());
-        await commit(k);
-        return k.status(Date.now());
-      },
-      { validator: (i: ActionInput<N>) => (c ? refuse(c, i) : undefined) },
-    );
-  }
-  for (const name of ACTION_NAMES) action(name);
+  registerHandlers({ input, receivedAt, current: () => c, early, commit, rememberUpdateIds: false });
 
   const assessment = await assess(input.complaintId, {
     ...input.complaint,
