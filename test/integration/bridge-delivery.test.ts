@@ -4,7 +4,13 @@ import { complaintWorkflowId } from '../../domain/ids';
 import { startBridge, type Bridge } from '../../workers/bridge/bridge';
 import type { DeadLetter } from '../../domain/dead-letter';
 import type { DeliveryTarget } from '../../workers/bridge/route';
-import { groupCaughtUp, publishAll, workflowIdsOn, workflowStatus, type StreamMessage } from '../support/bridge-harness';
+import {
+  groupCaughtUp,
+  publishAll,
+  workflowIdsOn,
+  workflowStatus,
+  type StreamMessage,
+} from '../support/bridge-harness';
 import { waitUntil } from '../support/wait';
 import { receivedEvent } from '../support/fixtures';
 import { testKafka } from '../support/kafka';

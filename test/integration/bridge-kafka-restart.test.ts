@@ -1,12 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startKafkaBroker } from '../../infra/kafka-broker';
-import type { ManagedProcess } from '../../infra/managed-process';
-import { kafkaLibs } from '../../infra/paths';
-import { complaintStream, exactlyOnceProblems, groupCaughtUp, publishAll, startBridgeStack, type BridgeStack } from '../support/bridge-harness';
+import {
+  complaintStream,
+  exactlyOnceProblems,
+  groupCaughtUp,
+  publishAll,
+  startBridgeStack,
+  type BridgeStack,
+} from '../support/bridge-harness';
 import { sleep, waitUntil } from '../support/wait';
-import { freePort } from '../../infra/free-port';
+import { DedicatedBroker } from '../support/dedicated-broker';
 
 /**
  * A Kafka broker of this test's own (its log on disk, so a restart keeps every topic and offset),
@@ -14,29 +15,16 @@ import { freePort } from '../../infra/free-port';
  * producer (lifecycle events) and the upstream producer all lose the broker and must come back.
  */
 describe('the Kafka broker restarted mid-stream', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'redress-krestart-'));
-  let ports: { port: number; controllerPort: number };
-  let broker: ManagedProcess | undefined;
+  const broker = new DedicatedBroker('krestart');
   let stack: BridgeStack;
-  const startBroker = async () => {
-    broker = await startKafkaBroker({
-      libs: kafkaLibs(),
-      host: '127.0.0.1',
-      ...ports,
-      dataDir,
-      logFile: join(dataDir, 'kafka.log'),
-      heapMb: 384,
-    });
-  };
 
   beforeAll(async () => {
-    ports = { port: await freePort(), controllerPort: await freePort() };
-    await startBroker();
-    stack = await startBridgeStack('bridge-krestart', { KAFKA_BROKERS: `127.0.0.1:${ports.port}` });
+    await broker.start();
+    stack = await startBridgeStack('bridge-krestart', { KAFKA_BROKERS: broker.brokers });
   });
   afterAll(async () => {
     await stack?.stop();
-    await broker?.stop();
+    await broker.stop();
   });
 
   it('reconnects producers and consumers, and loses nothing', async () => {
@@ -46,10 +34,10 @@ describe('the Kafka broker restarted mid-stream', () => {
     const publishing = publishAll(stack.producer, stream.messages, { chunk: 10, pauseMs: 100 });
     await waitUntil('some of the stream to be delivered', () => bridge.stats.delivered >= 60);
 
-    await broker!.stop();
+    await broker.stop();
     const deliveredWhileDown = bridge.stats.delivered;
     await sleep(3_000);
-    await startBroker();
+    await broker.start();
     await publishing;
 
     await waitUntil(

@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import type { ManagedProcess } from '../../infra/managed-process';
-import { complaintStream, exactlyOnceProblems, groupCaughtUp, logLines, publishAll, spawnBridge } from '../support/bridge-harness';
+import {
+  complaintStream,
+  exactlyOnceProblems,
+  groupCaughtUp,
+  logLines,
+  publishAll,
+  spawnBridge,
+} from '../support/bridge-harness';
 import { waitUntil } from '../support/wait';
 import { testKafka } from '../support/kafka';
 import { startTestStack, type TestStack } from '../support/stack';

@@ -5,7 +5,14 @@ import type { ManagedProcess } from '../../infra/managed-process';
 import { temporalCli } from '../../infra/paths';
 import { ensureSearchAttributes } from '../../infra/search-attributes';
 import { startTemporalServer } from '../../infra/temporal-server';
-import { complaintStream, exactlyOnceProblems, groupCaughtUp, publishAll, startBridgeStack, type BridgeStack } from '../support/bridge-harness';
+import {
+  complaintStream,
+  exactlyOnceProblems,
+  groupCaughtUp,
+  publishAll,
+  startBridgeStack,
+  type BridgeStack,
+} from '../support/bridge-harness';
 import { sleep, waitUntil } from '../support/wait';
 import { freePort } from '../../infra/free-port';
 

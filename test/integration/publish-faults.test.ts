@@ -1,18 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { temporal } from '@temporalio/proto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { complaintStartOptions } from '../../workflows/contract';
-import { startKafkaBroker } from '../../infra/kafka-broker';
-import type { ManagedProcess } from '../../infra/managed-process';
-import { kafkaLibs } from '../../infra/paths';
 import * as m from '../../workflows/messages';
 import type { ComplaintWorkflow } from '../../workflows/messages';
 import { sleep, waitUntil } from '../support/wait';
-import { freePort } from '../../infra/free-port';
 import { complaintFixture } from '../support/fixtures';
+import { DedicatedBroker } from '../support/dedicated-broker';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
@@ -148,28 +143,15 @@ describe('a message the broker refuses for good', () => {
 });
 
 describe('Kafka stopped for two minutes', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'redress-kafka-outage-'));
-  let ports: { port: number; controllerPort: number };
-  let broker: ManagedProcess | undefined;
+  const broker = new DedicatedBroker('kafka-outage');
   let stack: TestStack;
-  const startBroker = async () => {
-    broker = await startKafkaBroker({
-      libs: kafkaLibs(),
-      host: '127.0.0.1',
-      ...ports,
-      dataDir,
-      logFile: join(dataDir, 'kafka.log'),
-      heapMb: 384,
-    });
-  };
   beforeAll(async () => {
-    ports = { port: await freePort(), controllerPort: await freePort() };
-    await startBroker();
-    stack = await startTestStack('outage', { bridge: false, env: { KAFKA_BROKERS: `127.0.0.1:${ports.port}` } });
+    await broker.start();
+    stack = await startTestStack('outage', { bridge: false, env: { KAFKA_BROKERS: broker.brokers } });
   });
   afterAll(async () => {
     await stack?.stop();
-    await broker?.stop();
+    await broker.stop();
   });
 
   it('keeps clocks and updates going, then publishes everything once, in order', async () => {
@@ -184,7 +166,7 @@ describe('Kafka stopped for two minutes', () => {
       (await handle.query(m.statusQuery)).clocks.find((c) => c.clock === 'final-response')!.deadline,
     );
 
-    await broker!.stop();
+    await broker.stop();
     const stoppedAt = Date.now();
     const eventsAtStop = await historyLength(handle);
 
@@ -213,7 +195,7 @@ describe('Kafka stopped for two minutes', () => {
 
     await sleep(Math.max(0, stoppedAt + 120_000 - Date.now()));
     const eventsAtRestart = await historyLength(handle);
-    await startBroker();
+    await broker.start();
 
     // Everything decided meanwhile is published when Kafka returns (the durable retry backs off to a minute).
     const mine = (e: Event) => byComplaint(complaintId)(e);

@@ -26,7 +26,6 @@ import { followUpEvent } from './malformed';
  * each complaint exists once and each fact was applied once, and the real bridge as a child process.
  */
 
-
 /**
  * The workflow's status name, or `undefined` while it does not exist yet: the bridge starts it
  * asynchronously, so a test that polls for a status must not fail on the first poll that wins the race.
