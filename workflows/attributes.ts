@@ -7,11 +7,11 @@ import type { ComplaintCase } from './case';
  * Keeps a complaint's search attributes (what supervisors find it by) current. Upserts only when a
  * value changed: every upsert is a history event.
  */
-export function searchAttributeSync(receivedAt: number): (k: ComplaintCase) => void {
+export function searchAttributeSync(receivedAt: number): (complaint: ComplaintCase) => void {
   let last = '';
-  return (k) => {
-    const s = k.status(Date.now());
-    const next = k.nextDeadline();
+  return (complaint) => {
+    const s = complaint.status(Date.now());
+    const next = complaint.nextDeadline();
     const pairs = [
       { key: SA.stage, value: s.stage },
       { key: SA.severity, value: s.severity },

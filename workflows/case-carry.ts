@@ -46,48 +46,48 @@ export interface CarriedCase {
 }
 
 /** Everything the complaint needs to go on in a new run, as plain JSON. */
-export function carryCase(k: ComplaintCase): CarriedCase {
+export function carryCase(complaint: ComplaintCase): CarriedCase {
   return {
-    assessment: k.assessment,
-    receivedAt: k.receivedAt,
+    assessment: complaint.assessment,
+    receivedAt: complaint.receivedAt,
     state: {
-      stage: k.stage,
-      clocks: k.clocks,
-      breaches: k.breaches,
-      escalated: k.escalated,
-      ...(k.assignee !== undefined ? { assignee: k.assignee } : {}),
-      waitingOnCustomer: k.waitingOnCustomer,
-      listeningDone: k.listeningDone,
-      ...(k.remedy ? { remedy: k.remedy } : {}),
-      remedyCount: k.remedyCount,
-      ...(k.outcome ? { outcome: k.outcome } : {}),
-      ...(k.cause ? { cause: k.cause } : {}),
-      ...(k.csat !== undefined ? { csat: k.csat } : {}),
-      reopenCount: k.reopenCount,
-      cycle: k.cycle,
-      flags: k.flags,
-      ...(k.firstResponseAt !== undefined ? { firstResponseAt: k.firstResponseAt } : {}),
-      ...(k.finalResponseAt !== undefined ? { finalResponseAt: k.finalResponseAt } : {}),
-      extended: k.extended,
-      scheduled: k.scheduled,
-      timeline: k.timeline,
-      timelineDropped: k.timelineDropped,
-      seen: [...k.seen],
-      escalations: k.escalations,
-      ...(k.dueInDays !== undefined ? { dueInDays: k.dueInDays } : {}),
-      alerts: k.alerts,
-      occurrences: k.occurrences,
-      viewRevision: k.viewRevision,
-      lastView: k.lastView,
+      stage: complaint.stage,
+      clocks: complaint.clocks,
+      breaches: complaint.breaches,
+      escalated: complaint.escalated,
+      ...(complaint.assignee !== undefined ? { assignee: complaint.assignee } : {}),
+      waitingOnCustomer: complaint.waitingOnCustomer,
+      listeningDone: complaint.listeningDone,
+      ...(complaint.remedy ? { remedy: complaint.remedy } : {}),
+      remedyCount: complaint.remedyCount,
+      ...(complaint.outcome ? { outcome: complaint.outcome } : {}),
+      ...(complaint.cause ? { cause: complaint.cause } : {}),
+      ...(complaint.csat !== undefined ? { csat: complaint.csat } : {}),
+      reopenCount: complaint.reopenCount,
+      cycle: complaint.cycle,
+      flags: complaint.flags,
+      ...(complaint.firstResponseAt !== undefined ? { firstResponseAt: complaint.firstResponseAt } : {}),
+      ...(complaint.finalResponseAt !== undefined ? { finalResponseAt: complaint.finalResponseAt } : {}),
+      extended: complaint.extended,
+      scheduled: complaint.scheduled,
+      timeline: complaint.timeline,
+      timelineDropped: complaint.timelineDropped,
+      seen: [...complaint.seen],
+      escalations: complaint.escalations,
+      ...(complaint.dueInDays !== undefined ? { dueInDays: complaint.dueInDays } : {}),
+      alerts: complaint.alerts,
+      occurrences: complaint.occurrences,
+      viewRevision: complaint.viewRevision,
+      lastView: complaint.lastView,
     },
   };
 }
 
 /** Puts carried state back into a new case made from the same input and assessment. */
-export function restoreCase(k: ComplaintCase, carried: CarriedCase): void {
+export function restoreCase(complaint: ComplaintCase, carried: CarriedCase): void {
   const { seen, timeline, ...state } = carried.state;
-  Object.assign(k, state);
-  k.seen.clear();
-  for (const id of seen) k.seen.add(id);
-  k.timeline.push(...timeline);
+  Object.assign(complaint, state);
+  complaint.seen.clear();
+  for (const id of seen) complaint.seen.add(id);
+  complaint.timeline.push(...timeline);
 }

@@ -21,71 +21,84 @@ import type {
  * changes, the timeline entries, and what it queues to publish. Every instant comes from the caller.
  */
 
-export function doAssign(k: ComplaintCase, now: number, i: AssignInput): void {
-  const from = k.assignee;
-  k.assignee = i.assignee;
-  k.record(now, i.actor, from ? 'reassigned' : 'assigned', from ? `from ${from} to ${i.assignee}` : `to ${i.assignee}`);
-  if (k.stage === 'acknowledged') k.setStage(now, 'listening', i.actor);
+export function doAssign(complaint: ComplaintCase, now: number, i: AssignInput): void {
+  const from = complaint.assignee;
+  complaint.assignee = i.assignee;
+  complaint.record(
+    now,
+    i.actor,
+    from ? 'reassigned' : 'assigned',
+    from ? `from ${from} to ${i.assignee}` : `to ${i.assignee}`,
+  );
+  if (complaint.stage === 'acknowledged') complaint.setStage(now, 'listening', i.actor);
 }
 
-export function doRecordAccount(k: ComplaintCase, now: number, i: RecordAccountInput): void {
-  k.record(
+export function doRecordAccount(complaint: ComplaintCase, now: number, i: RecordAccountInput): void {
+  complaint.record(
     now,
     i.actor,
     'account-recorded',
     i.confirmed ? 'confirmed by the customer' : 'sent to the customer to confirm',
   );
-  k.notify('account-confirmation', k.repeatable('account', `account:c${k.cycle}:${k.timeline.length}`), {
-    account: i.account,
-  });
-  k.firstResponse(now);
+  complaint.notify(
+    'account-confirmation',
+    complaint.repeatable('account', `account:c${complaint.cycle}:${complaint.timeline.length}`),
+    {
+      account: i.account,
+    },
+  );
+  complaint.firstResponse(now);
   if (i.confirmed) {
-    k.listeningDone = true;
-    k.setWaiting(now, false);
-    k.setStage(now, 'apology', i.actor);
+    complaint.listeningDone = true;
+    complaint.setWaiting(now, false);
+    complaint.setStage(now, 'apology', i.actor);
   } else {
-    if (k.stage === 'acknowledged') k.setStage(now, 'listening', i.actor);
-    k.setWaiting(now, true);
+    if (complaint.stage === 'acknowledged') complaint.setStage(now, 'listening', i.actor);
+    complaint.setWaiting(now, true);
   }
 }
 
-export function doAskQuestion(k: ComplaintCase, now: number, i: AskQuestionInput): void {
-  k.record(now, i.actor, 'question-asked', undefined, k.flagDisrespect(i.question));
-  k.notify('question', k.repeatable('question', `question:c${k.cycle}:${k.timeline.length}`), {
-    question: i.question,
-  });
-  k.firstResponse(now);
-  if (k.stage === 'acknowledged') k.setStage(now, 'listening', i.actor);
-  k.setWaiting(now, true);
+export function doAskQuestion(complaint: ComplaintCase, now: number, i: AskQuestionInput): void {
+  complaint.record(now, i.actor, 'question-asked', undefined, complaint.flagDisrespect(i.question));
+  complaint.notify(
+    'question',
+    complaint.repeatable('question', `question:c${complaint.cycle}:${complaint.timeline.length}`),
+    {
+      question: i.question,
+    },
+  );
+  complaint.firstResponse(now);
+  if (complaint.stage === 'acknowledged') complaint.setStage(now, 'listening', i.actor);
+  complaint.setWaiting(now, true);
 }
 
-export function doApologise(k: ComplaintCase, now: number, i: ApologiseInput): void {
-  const flags = k.flagDisrespect(i.text);
-  k.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
-  k.notify('apology', `apology:c${k.cycle}`, { text: i.text });
-  k.firstResponse(now);
-  k.lifecycle(now, 'complaint.apology-sent', `apology:c${k.cycle}`, {
+export function doApologise(complaint: ComplaintCase, now: number, i: ApologiseInput): void {
+  const flags = complaint.flagDisrespect(i.text);
+  complaint.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
+  complaint.notify('apology', `apology:c${complaint.cycle}`, { text: i.text });
+  complaint.firstResponse(now);
+  complaint.lifecycle(now, 'complaint.apology-sent', `apology:c${complaint.cycle}`, {
     faultAdmitted: i.faultAdmitted,
     by: i.actor.id,
   });
-  k.setStage(now, 'remedy', i.actor);
+  complaint.setStage(now, 'remedy', i.actor);
 }
 
-export function doSkipApology(k: ComplaintCase, now: number, i: SkipApologyInput): void {
-  k.record(now, i.actor, 'apology-skipped', i.reason);
-  k.setStage(now, 'remedy', i.actor);
+export function doSkipApology(complaint: ComplaintCase, now: number, i: SkipApologyInput): void {
+  complaint.record(now, i.actor, 'apology-skipped', i.reason);
+  complaint.setStage(now, 'remedy', i.actor);
 }
 
-export function doProposeRemedy(k: ComplaintCase, now: number, i: ProposeRemedyInput): void {
-  k.remedyCount += 1;
-  k.dueInDays = i.dueInDays;
-  const remedyId = `${k.complaintId}:remedy:${k.remedyCount}`;
-  const flags = k.flagDisrespect(i.description);
+export function doProposeRemedy(complaint: ComplaintCase, now: number, i: ProposeRemedyInput): void {
+  complaint.remedyCount += 1;
+  complaint.dueInDays = i.dueInDays;
+  const remedyId = `${complaint.complaintId}:remedy:${complaint.remedyCount}`;
+  const flags = complaint.flagDisrespect(i.description);
   const needsApproval =
     i.amount !== undefined &&
     i.currency !== undefined &&
     i.actor.role !== 'supervisor' &&
-    needsSupervisorApproval(k.policy, i.amount, i.currency);
+    needsSupervisorApproval(complaint.policy, i.amount, i.currency);
   const remedy: Remedy = {
     remedyId,
     kind: i.kind,
@@ -97,8 +110,8 @@ export function doProposeRemedy(k: ComplaintCase, now: number, i: ProposeRemedyI
     proposedBy: i.actor.id,
     needsApproval,
   };
-  k.remedy = remedy;
-  k.record(
+  complaint.remedy = remedy;
+  complaint.record(
     now,
     i.actor,
     'remedy-proposed',
@@ -106,121 +119,128 @@ export function doProposeRemedy(k: ComplaintCase, now: number, i: ProposeRemedyI
     flags,
   );
   const summary = { remedyId, kind: i.kind, amount: i.amount ?? null, currency: i.currency ?? null, needsApproval };
-  k.lifecycle(now, 'complaint.remedy-proposed', `remedy-proposed:${remedyId}`, summary);
+  complaint.lifecycle(now, 'complaint.remedy-proposed', `remedy-proposed:${remedyId}`, summary);
   if (i.kind === 'decline') {
     remedy.status = 'declined';
-    k.notify('decline', `decline:${remedyId}`, {
+    complaint.notify('decline', `decline:${remedyId}`, {
       reasons: i.description,
       alternatives: (i.alternatives ?? []).map((a) => `- ${a}`).join('\n'),
     });
-    k.lifecycle(now, 'complaint.remedy-declined', `remedy-declined:${remedyId}`, { remedyId });
-    k.applyPolicyEvent(now, 'remedy-declined');
+    complaint.lifecycle(now, 'complaint.remedy-declined', `remedy-declined:${remedyId}`, { remedyId });
+    complaint.applyPolicyEvent(now, 'remedy-declined');
   } else if (i.kind === 'explanation') {
     remedy.status = 'explained';
   } else if (needsApproval) {
-    k.alertSupervisor(
+    complaint.alertSupervisor(
       'remedy awaiting approval',
       `${i.kind} of ${i.amount ?? ''} ${i.currency ?? ''} is above the approval threshold`,
     );
   } else {
-    approveRemedy(k, now, i.actor, 'within the policy threshold', i.dueInDays);
+    approveRemedy(complaint, now, i.actor, 'within the policy threshold', i.dueInDays);
   }
 }
 
-export function doDecideRemedy(k: ComplaintCase, now: number, i: DecideRemedyInput): void {
-  const remedy = k.remedy!;
+export function doDecideRemedy(complaint: ComplaintCase, now: number, i: DecideRemedyInput): void {
+  const remedy = complaint.remedy!;
   if (i.approve) {
-    approveRemedy(k, now, i.actor, i.reason, k.dueInDays);
+    approveRemedy(complaint, now, i.actor, i.reason, complaint.dueInDays);
   } else {
     remedy.status = 'rejected';
-    k.record(now, i.actor, 'remedy-rejected', i.reason);
+    complaint.record(now, i.actor, 'remedy-rejected', i.reason);
   }
 }
 
 function approveRemedy(
-  k: ComplaintCase,
+  complaint: ComplaintCase,
   now: number,
   actor: Actor,
   reason: string,
   dueInDays: number | undefined,
 ): void {
-  const remedy = k.remedy!;
+  const remedy = complaint.remedy!;
   remedy.approvedBy = actor.id;
   remedy.status = 'requested';
-  const due = k.start(
+  const due = complaint.start(
     { name: REMEDY_DUE_CLOCK, target: { amount: dueInDays ?? DEFAULT_REMEDY_DAYS, unit: 'days' }, warnings: [0.75] },
     now,
   );
   remedy.dueBy = due.deadline;
-  k.record(now, actor, 'remedy-approved', reason);
-  k.lifecycle(now, 'complaint.remedy-approved', `remedy-approved:${remedy.remedyId}`, {
+  complaint.record(now, actor, 'remedy-approved', reason);
+  complaint.lifecycle(now, 'complaint.remedy-approved', `remedy-approved:${remedy.remedyId}`, {
     remedyId: remedy.remedyId,
     by: actor.id,
   });
-  k.applyPolicyEvent(now, 'remedy-approved');
+  complaint.applyPolicyEvent(now, 'remedy-approved');
   const request: RemedyRequest = {
-    complaintId: k.complaintId,
+    complaintId: complaint.complaintId,
     remedyId: remedy.remedyId,
     kind: remedy.kind,
     description: remedy.description,
     ...(remedy.amount !== undefined ? { amount: remedy.amount } : {}),
     ...(remedy.currency ? { currency: remedy.currency } : {}),
     dueBy: due.deadline,
-    customerId: k.input.complaint.customer.id,
+    customerId: complaint.input.complaint.customer.id,
   };
-  k.outbox.remedies.push(request);
-  k.lifecycle(now, 'complaint.remedy-requested', `remedy-requested:${remedy.remedyId}`, {
+  complaint.outbox.remedies.push(request);
+  complaint.lifecycle(now, 'complaint.remedy-requested', `remedy-requested:${remedy.remedyId}`, {
     remedyId: remedy.remedyId,
     dueBy: due.deadline,
   });
-  k.applyPolicyEvent(now, 'remedy-requested');
+  complaint.applyPolicyEvent(now, 'remedy-requested');
 }
 
-export function doExtend(k: ComplaintCase, now: number, i: ExtendInput): void {
-  k.extended = true;
-  k.record(now, i.actor, 'holding-response-sent', i.reason, k.flagDisrespect(i.reason));
-  k.notify('holding-response', `holding:c${k.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
-  k.firstResponse(now);
-  k.applyPolicyEvent(now, 'holding-response-sent');
+export function doExtend(complaint: ComplaintCase, now: number, i: ExtendInput): void {
+  complaint.extended = true;
+  complaint.record(now, i.actor, 'holding-response-sent', i.reason, complaint.flagDisrespect(i.reason));
+  complaint.notify('holding-response', `holding:c${complaint.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
+  complaint.firstResponse(now);
+  complaint.applyPolicyEvent(now, 'holding-response-sent');
 }
 
-export function doEscalate(k: ComplaintCase, now: number, i: EscalateInput): void {
-  k.escalate(now, i.actor, i.reason);
-  k.alertSupervisor('escalated', i.reason);
+export function doEscalate(complaint: ComplaintCase, now: number, i: EscalateInput): void {
+  complaint.escalate(now, i.actor, i.reason);
+  complaint.alertSupervisor('escalated', i.reason);
 }
 
-export function doWithdraw(k: ComplaintCase, now: number, actor: Actor, reason: string): void {
-  k.record(now, actor, 'withdrawn', reason);
-  k.applyPolicyEvent(now, 'withdrawn');
-  k.scheduled = {};
-  k.setStage(now, 'withdrawn', actor);
-  k.lifecycle(now, 'complaint.withdrawn', 'withdrawn', { by: actor.id });
+export function doWithdraw(complaint: ComplaintCase, now: number, actor: Actor, reason: string): void {
+  complaint.record(now, actor, 'withdrawn', reason);
+  complaint.applyPolicyEvent(now, 'withdrawn');
+  complaint.scheduled = {};
+  complaint.setStage(now, 'withdrawn', actor);
+  complaint.lifecycle(now, 'complaint.withdrawn', 'withdrawn', { by: actor.id });
 }
 
-export function doResolve(k: ComplaintCase, now: number, i: ResolveInput): void {
-  const flags = k.flagDisrespect(i.reasons);
-  const parts = Object.fromEntries(Object.entries(i.parts ?? {}).map(([k, v]) => [`part:${k}`, v]));
+export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput): void {
+  const flags = complaint.flagDisrespect(i.reasons);
+  const parts = Object.fromEntries(Object.entries(i.parts ?? {}).map(([name, v]) => [`part:${name}`, v]));
   const vars = {
     outcome: i.outcome,
     reasons: i.reasons,
     ...(i.responseType ? { responseType: i.responseType } : {}),
-    ...(k.remedy && k.remedy.status !== 'declined' ? { remedy: k.remedy.description } : {}),
+    ...(complaint.remedy && complaint.remedy.status !== 'declined' ? { remedy: complaint.remedy.description } : {}),
     ...parts,
   };
   if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
-    k.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
-    k.notify('cfpb-response', k.repeatable('cfpb-in-progress', `cfpb-in-progress:c${k.cycle}`), vars);
-    k.firstResponse(now);
-    k.applyPolicyEvent(now, 'in-progress-response-sent');
+    complaint.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
+    complaint.notify(
+      'cfpb-response',
+      complaint.repeatable('cfpb-in-progress', `cfpb-in-progress:c${complaint.cycle}`),
+      vars,
+    );
+    complaint.firstResponse(now);
+    complaint.applyPolicyEvent(now, 'in-progress-response-sent');
     return;
   }
-  k.outcome = i.outcome;
-  k.cause = i.cause;
-  k.finalResponseAt = now;
-  k.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
-  k.notify(i.response, `${i.response}:c${k.cycle}`, vars);
-  k.firstResponse(now);
-  k.applyPolicyEvent(now, i.response === 'summary-resolution' ? 'summary-resolution-sent' : 'final-response-sent');
-  k.setStage(now, 'follow-up', i.actor);
-  k.scheduled.surveyAt = k.after(now, k.policy.followUp.delay);
+  complaint.outcome = i.outcome;
+  complaint.cause = i.cause;
+  complaint.finalResponseAt = now;
+  complaint.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
+  complaint.notify(i.response, `${i.response}:c${complaint.cycle}`, vars);
+  complaint.firstResponse(now);
+  complaint.applyPolicyEvent(
+    now,
+    i.response === 'summary-resolution' ? 'summary-resolution-sent' : 'final-response-sent',
+  );
+  complaint.setStage(now, 'follow-up', i.actor);
+  complaint.scheduled.surveyAt = complaint.after(now, complaint.policy.followUp.delay);
 }

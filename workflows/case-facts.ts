@@ -12,12 +12,12 @@ import type { ExternalFact, Remedy } from './messages';
  */
 
 export function onCustomerReplied(
-  k: ComplaintCase,
+  complaint: ComplaintCase,
   now: number,
   f: ExternalFact<InboundData<'customer.replied'>>,
 ): void {
   const actor = customerActor(f);
-  k.record(
+  complaint.record(
     now,
     actor,
     'customer.replied',
@@ -25,36 +25,43 @@ export function onCustomerReplied(
     undefined,
     f.eventId,
   );
-  if ((k.stage === 'follow-up' || k.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
-    reopen(k, now, actor, 'the customer replied after the final response');
+  if ((complaint.stage === 'follow-up' || complaint.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
+    reopen(complaint, now, actor, 'the customer replied after the final response');
     return;
   }
-  if (k.waitingOnCustomer) k.setWaiting(now, false);
+  if (complaint.waitingOnCustomer) complaint.setWaiting(now, false);
 }
 
 export function onCustomerWithdrew(
-  k: ComplaintCase,
+  complaint: ComplaintCase,
   now: number,
   f: ExternalFact<InboundData<'customer.withdrew'>>,
 ): void {
-  if (!OPEN_STAGES.includes(k.stage) || k.stage === 'resolved') {
-    k.record(now, customerActor(f), 'customer.withdrew', `ignored: the complaint is ${k.stage}`, undefined, f.eventId);
+  if (!OPEN_STAGES.includes(complaint.stage) || complaint.stage === 'resolved') {
+    complaint.record(
+      now,
+      customerActor(f),
+      'customer.withdrew',
+      `ignored: the complaint is ${complaint.stage}`,
+      undefined,
+      f.eventId,
+    );
     return;
   }
-  doWithdraw(k, now, customerActor(f), f.data.reason ?? 'withdrawn by the customer');
-  k.timeline[k.timeline.length - 1]!.eventId = f.eventId;
+  doWithdraw(complaint, now, customerActor(f), f.data.reason ?? 'withdrawn by the customer');
+  complaint.timeline[complaint.timeline.length - 1]!.eventId = f.eventId;
 }
 
 export function onRemedyFulfilled(
-  k: ComplaintCase,
+  complaint: ComplaintCase,
   now: number,
   f: ExternalFact<InboundData<'remedy.fulfilled'>>,
 ): void {
-  const remedy = requestedRemedy(k, now, 'remedy.fulfilled', f);
+  const remedy = requestedRemedy(complaint, now, 'remedy.fulfilled', f);
   if (!remedy) return;
   remedy.status = 'fulfilled';
-  k.stopClock(now, REMEDY_DUE_CLOCK);
-  k.record(
+  complaint.stopClock(now, REMEDY_DUE_CLOCK);
+  complaint.record(
     now,
     systemActor(f),
     'remedy.fulfilled',
@@ -62,25 +69,36 @@ export function onRemedyFulfilled(
     undefined,
     f.eventId,
   );
-  k.lifecycle(now, 'complaint.remedy-fulfilled', `remedy-fulfilled:${remedy.remedyId}`, {
+  complaint.lifecycle(now, 'complaint.remedy-fulfilled', `remedy-fulfilled:${remedy.remedyId}`, {
     remedyId: remedy.remedyId,
   });
-  k.applyPolicyEvent(now, 'remedy-fulfilled');
+  complaint.applyPolicyEvent(now, 'remedy-fulfilled');
 }
 
-export function onRemedyFailed(k: ComplaintCase, now: number, f: ExternalFact<InboundData<'remedy.failed'>>): void {
-  const remedy = requestedRemedy(k, now, 'remedy.failed', f);
+export function onRemedyFailed(
+  complaint: ComplaintCase,
+  now: number,
+  f: ExternalFact<InboundData<'remedy.failed'>>,
+): void {
+  const remedy = requestedRemedy(complaint, now, 'remedy.failed', f);
   if (!remedy) return;
   remedy.status = 'failed';
   remedy.failureReason = f.data.reason;
-  k.stopClock(now, REMEDY_DUE_CLOCK);
+  complaint.stopClock(now, REMEDY_DUE_CLOCK);
   // Back to the agent: the stage stays `remedy`, and a new remedy can be proposed.
-  k.record(now, systemActor(f), 'remedy.failed', f.data.reason, ['remedy failed: back to the agent'], f.eventId);
-  k.lifecycle(now, 'complaint.remedy-failed', `remedy-failed:${remedy.remedyId}`, {
+  complaint.record(
+    now,
+    systemActor(f),
+    'remedy.failed',
+    f.data.reason,
+    ['remedy failed: back to the agent'],
+    f.eventId,
+  );
+  complaint.lifecycle(now, 'complaint.remedy-failed', `remedy-failed:${remedy.remedyId}`, {
     remedyId: remedy.remedyId,
     reason: f.data.reason,
   });
-  k.alertSupervisor('remedy failed', f.data.reason);
+  complaint.alertSupervisor('remedy failed', f.data.reason);
 }
 
 /**
@@ -88,14 +106,14 @@ export function onRemedyFailed(k: ComplaintCase, now: number, f: ExternalFact<In
  * put on the timeline as ignored (a stale or misaddressed event must not change a settled remedy).
  */
 function requestedRemedy(
-  k: ComplaintCase,
+  complaint: ComplaintCase,
   now: number,
   action: string,
   f: ExternalFact<{ remedyId: string }>,
 ): Remedy | undefined {
-  const remedy = k.remedy;
+  const remedy = complaint.remedy;
   if (remedy && remedy.remedyId === f.data.remedyId && remedy.status === 'requested') return remedy;
-  k.record(
+  complaint.record(
     now,
     systemActor(f),
     action,
@@ -107,27 +125,48 @@ function requestedRemedy(
 }
 
 export function onSurveyResponded(
-  k: ComplaintCase,
+  complaint: ComplaintCase,
   now: number,
   f: ExternalFact<InboundData<'survey.responded'>>,
 ): void {
   const actor = customerActor(f);
   if (!f.data.confirmed) {
     // A link opened by a mail scanner is not an answer: only a confirmed submission counts.
-    k.record(now, actor, 'survey.responded', 'not confirmed by the customer: not counted', undefined, f.eventId);
+    complaint.record(
+      now,
+      actor,
+      'survey.responded',
+      'not confirmed by the customer: not counted',
+      undefined,
+      f.eventId,
+    );
     return;
   }
-  if (k.stage !== 'follow-up' || k.scheduled.surveyWindowEndsAt === undefined) {
-    k.record(now, actor, 'survey.responded', `ignored: no survey is open (stage ${k.stage})`, undefined, f.eventId);
+  if (complaint.stage !== 'follow-up' || complaint.scheduled.surveyWindowEndsAt === undefined) {
+    complaint.record(
+      now,
+      actor,
+      'survey.responded',
+      `ignored: no survey is open (stage ${complaint.stage})`,
+      undefined,
+      f.eventId,
+    );
     return;
   }
-  k.csat = f.data.score;
-  k.scheduled.surveyWindowEndsAt = undefined;
-  k.record(now, actor, 'survey.responded', `score ${f.data.score} of ${k.policy.followUp.scale}`, undefined, f.eventId);
-  k.applyPolicyEvent(now, 'survey-responded');
-  if (scoreReopens(k.policy, f.data.score)) {
-    reopen(k, now, actor, `satisfaction score ${f.data.score} of ${k.policy.followUp.scale}`);
+  complaint.csat = f.data.score;
+  complaint.scheduled.surveyWindowEndsAt = undefined;
+  complaint.record(
+    now,
+    actor,
+    'survey.responded',
+    `score ${f.data.score} of ${complaint.policy.followUp.scale}`,
+    undefined,
+    f.eventId,
+  );
+  complaint.applyPolicyEvent(now, 'survey-responded');
+  if (scoreReopens(complaint.policy, f.data.score)) {
+    reopen(complaint, now, actor, `satisfaction score ${f.data.score} of ${complaint.policy.followUp.scale}`);
   } else {
-    resolveCase(k, now);
+    resolveCase(complaint, now);
   }
 }

@@ -13,47 +13,48 @@ import type { ComplaintCase } from './case';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Intake: start the policy's clocks at receipt, publish opened, acknowledge stating the deadlines. */
-export function openCase(k: ComplaintCase, now: number): void {
-  const c = k.input.complaint;
-  k.record(
+export function openCase(complaint: ComplaintCase, now: number): void {
+  const details = complaint.input.complaint;
+  complaint.record(
     now,
     SYSTEM_ACTOR,
     'received',
-    `submitted by ${k.input.openedBy.source}; regime ${k.policy.id} v${k.policy.version}, region ${k.assessment.region}, severity ${k.assessment.severity}`,
+    `submitted by ${complaint.input.openedBy.source}; regime ${complaint.policy.id} v${complaint.policy.version}, region ${complaint.assessment.region}, severity ${complaint.assessment.severity}`,
     undefined,
-    k.input.openedBy.eventId,
+    complaint.input.openedBy.eventId,
   );
-  if (k.assessment.repeatOf.length > 0) {
-    k.flag(
+  if (complaint.assessment.repeatOf.length > 0) {
+    complaint.flag(
       now,
-      `repeat complaint: the customer has other open or recent complaints (${k.assessment.repeatOf.join(', ')})`,
+      `repeat complaint: the customer has other open or recent complaints (${complaint.assessment.repeatOf.join(', ')})`,
     );
   }
-  for (const clock of clocksStartingOn(k.policy, 'received')) k.start(clockSpec(k.policy, clock), k.receivedAt);
-  k.lifecycle(now, 'complaint.opened', 'opened', {
-    category: c.category,
-    channel: c.channel,
-    severity: k.assessment.severity,
-    regime: k.policy.id,
-    policyVersion: k.policy.version,
-    receivedAt: c.receivedAt,
-    repeatOf: k.assessment.repeatOf,
+  for (const clock of clocksStartingOn(complaint.policy, 'received'))
+    complaint.start(clockSpec(complaint.policy, clock), complaint.receivedAt);
+  complaint.lifecycle(now, 'complaint.opened', 'opened', {
+    category: details.category,
+    channel: details.channel,
+    severity: complaint.assessment.severity,
+    regime: complaint.policy.id,
+    policyVersion: complaint.policy.version,
+    receivedAt: details.receivedAt,
+    repeatOf: complaint.assessment.repeatOf,
   });
-  const deadlines = Object.fromEntries(Object.values(k.clocks).map((s) => [s.clock, s.deadline]));
-  k.notify('acknowledgement', 'acknowledgement', {
+  const deadlines = Object.fromEntries(Object.values(complaint.clocks).map((s) => [s.clock, s.deadline]));
+  complaint.notify('acknowledgement', 'acknowledgement', {
     firstResponseDeadline: deadlines['first-response'] ?? 'soon',
     finalResponseDeadline: deadlines['final-response'] ?? deadlines['response'] ?? 'soon',
   });
-  k.applyPolicyEvent(now, 'acknowledged');
-  k.setStage(now, 'acknowledged', SYSTEM_ACTOR);
-  k.lifecycle(now, 'complaint.acknowledged', 'acknowledged', { deadlines });
+  complaint.applyPolicyEvent(now, 'acknowledged');
+  complaint.setStage(now, 'acknowledged', SYSTEM_ACTOR);
+  complaint.lifecycle(now, 'complaint.acknowledged', 'acknowledged', { deadlines });
 }
 
 /** The next instant the workflow must wake for: a clock's warning or breach, or a scheduled step. */
-export function nextWakeAt(k: ComplaintCase): number | undefined {
+export function nextWakeAt(complaint: ComplaintCase): number | undefined {
   const times = [
-    ...Object.values(k.clocks).map((s) => nextDueEvent(s)?.at),
-    ...Object.values(k.scheduled).map((t) => (t === undefined ? undefined : iso(t))),
+    ...Object.values(complaint.clocks).map((s) => nextDueEvent(s)?.at),
+    ...Object.values(complaint.scheduled).map((t) => (t === undefined ? undefined : iso(t))),
   ]
     .filter((t): t is string => t !== undefined)
     .map((t) => toEpochMs(t));
@@ -61,50 +62,50 @@ export function nextWakeAt(k: ComplaintCase): number | undefined {
 }
 
 /** Fires everything due at `now`: clock warnings and breaches (late ones too), then scheduled steps. */
-export function runDue(k: ComplaintCase, now: number): void {
-  for (const name of Object.keys(k.clocks)) {
-    for (const event of dueEvents(k.clocks[name]!, now)) {
-      k.clocks[name] = markFired(k.clocks[name]!, event);
-      fireClockEvent(k, now, event);
+export function runDue(complaint: ComplaintCase, now: number): void {
+  for (const name of Object.keys(complaint.clocks)) {
+    for (const event of dueEvents(complaint.clocks[name]!, now)) {
+      complaint.clocks[name] = markFired(complaint.clocks[name]!, event);
+      fireClockEvent(complaint, now, event);
     }
   }
-  const s = k.scheduled;
-  if (s.surveyAt !== undefined && s.surveyAt <= now) sendSurvey(k, now);
+  const s = complaint.scheduled;
+  if (s.surveyAt !== undefined && s.surveyAt <= now) sendSurvey(complaint, now);
   if (s.surveyWindowEndsAt !== undefined && s.surveyWindowEndsAt <= now) {
     s.surveyWindowEndsAt = undefined;
-    k.record(now, SYSTEM_ACTOR, 'survey-window-closed', 'no confirmed answer: resolved without feedback');
-    resolveCase(k, now);
+    complaint.record(now, SYSTEM_ACTOR, 'survey-window-closed', 'no confirmed answer: resolved without feedback');
+    resolveCase(complaint, now);
   }
   if (s.reopenWindowEndsAt !== undefined && s.reopenWindowEndsAt <= now) {
     s.reopenWindowEndsAt = undefined;
-    k.applyPolicyEvent(now, 'closed');
-    k.setStage(now, 'closed', SYSTEM_ACTOR);
-    k.lifecycle(now, 'complaint.closed', 'closed', {
-      outcome: k.outcome ?? null,
-      csat: k.csat ?? null,
-      reopenCount: k.reopenCount,
+    complaint.applyPolicyEvent(now, 'closed');
+    complaint.setStage(now, 'closed', SYSTEM_ACTOR);
+    complaint.lifecycle(now, 'complaint.closed', 'closed', {
+      outcome: complaint.outcome ?? null,
+      csat: complaint.csat ?? null,
+      reopenCount: complaint.reopenCount,
     });
   }
 }
 
-export function fireClockEvent(k: ComplaintCase, now: number, event: ClockEvent): void {
-  const kind = k.clockKind(event.clock);
-  const deadline = k.clocks[event.clock]?.deadline;
-  const extensions = k.clocks[event.clock]?.extensions.length ?? 0;
+export function fireClockEvent(complaint: ComplaintCase, now: number, event: ClockEvent): void {
+  const kind = complaint.clockKind(event.clock);
+  const deadline = complaint.clocks[event.clock]?.deadline;
+  const extensions = complaint.clocks[event.clock]?.extensions.length ?? 0;
   // Legacy ids named the complaint's cycle, which a second remedy's due clock shares with the first.
   const cycle =
-    k.options.ids === 'legacy'
-      ? `c${k.cycle}:x${extensions}`
-      : `r${k.occurrences[`clock:${event.clock}`] ?? 1}:x${extensions}`;
+    complaint.options.ids === 'legacy'
+      ? `c${complaint.cycle}:x${extensions}`
+      : `r${complaint.occurrences[`clock:${event.clock}`] ?? 1}:x${extensions}`;
   if (event.type === 'warning') {
     if (kind === 'window') return;
-    k.record(
+    complaint.record(
       now,
       SYSTEM_ACTOR,
       'deadline-warning',
       `${event.clock} at ${Math.round(event.fraction * 100)}%${event.late ? ' (fired late: its instant passed during a pause)' : ''}`,
     );
-    k.lifecycle(now, 'complaint.deadline-warning', `warning:${event.clock}:${cycle}:${event.fraction}`, {
+    complaint.lifecycle(now, 'complaint.deadline-warning', `warning:${event.clock}:${cycle}:${event.fraction}`, {
       clock: event.clock,
       fraction: event.fraction,
       deadline,
@@ -113,69 +114,69 @@ export function fireClockEvent(k: ComplaintCase, now: number, event: ClockEvent)
     return;
   }
   if (kind === 'window') {
-    k.record(now, SYSTEM_ACTOR, 'window-closed', `${event.clock}: this route is no longer open`);
+    complaint.record(now, SYSTEM_ACTOR, 'window-closed', `${event.clock}: this route is no longer open`);
     return;
   }
-  k.breaches.push({ clock: event.clock, at: iso(now) });
-  k.record(now, SYSTEM_ACTOR, 'deadline-breached', `${event.clock} missed its deadline ${deadline ?? ''}`);
-  const actions: readonly BreachAction[] = k.policyClock(event.clock)?.breach ?? [
+  complaint.breaches.push({ clock: event.clock, at: iso(now) });
+  complaint.record(now, SYSTEM_ACTOR, 'deadline-breached', `${event.clock} missed its deadline ${deadline ?? ''}`);
+  const actions: readonly BreachAction[] = complaint.policyClock(event.clock)?.breach ?? [
     'escalate',
     'notify-supervisor',
     'publish-breach',
   ];
   if (actions.includes('publish-breach')) {
-    k.lifecycle(now, 'complaint.deadline-breached', `breached:${event.clock}:${cycle}`, {
+    complaint.lifecycle(now, 'complaint.deadline-breached', `breached:${event.clock}:${cycle}`, {
       clock: event.clock,
       deadline,
     });
   }
-  if (actions.includes('escalate')) k.escalate(now, SYSTEM_ACTOR, `${event.clock} deadline breached`);
+  if (actions.includes('escalate')) complaint.escalate(now, SYSTEM_ACTOR, `${event.clock} deadline breached`);
   if (actions.includes('notify-supervisor'))
-    k.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
+    complaint.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
 }
 
-export function sendSurvey(k: ComplaintCase, now: number): void {
-  k.scheduled.surveyAt = undefined;
-  k.notify('survey', `survey:c${k.cycle}`, {
-    surveyLink: `https://feedback.example/complaints/${encodeURIComponent(k.complaintId)}/c${k.cycle}`,
+export function sendSurvey(complaint: ComplaintCase, now: number): void {
+  complaint.scheduled.surveyAt = undefined;
+  complaint.notify('survey', `survey:c${complaint.cycle}`, {
+    surveyLink: `https://feedback.example/complaints/${encodeURIComponent(complaint.complaintId)}/c${complaint.cycle}`,
   });
-  k.record(now, SYSTEM_ACTOR, 'survey-sent');
-  k.lifecycle(now, 'complaint.followup-sent', `followup:c${k.cycle}`, {});
-  k.applyPolicyEvent(now, 'followup-sent');
-  k.scheduled.surveyWindowEndsAt = k.after(now, k.policy.followUp.surveyWindow);
+  complaint.record(now, SYSTEM_ACTOR, 'survey-sent');
+  complaint.lifecycle(now, 'complaint.followup-sent', `followup:c${complaint.cycle}`, {});
+  complaint.applyPolicyEvent(now, 'followup-sent');
+  complaint.scheduled.surveyWindowEndsAt = complaint.after(now, complaint.policy.followUp.surveyWindow);
 }
 
-export function resolveCase(k: ComplaintCase, now: number): void {
-  k.applyPolicyEvent(now, 'resolved');
-  k.setStage(now, 'resolved', SYSTEM_ACTOR);
-  k.lifecycle(now, 'complaint.resolved', `resolved:c${k.cycle}`, {
-    outcome: k.outcome ?? null,
-    csat: k.csat ?? null,
+export function resolveCase(complaint: ComplaintCase, now: number): void {
+  complaint.applyPolicyEvent(now, 'resolved');
+  complaint.setStage(now, 'resolved', SYSTEM_ACTOR);
+  complaint.lifecycle(now, 'complaint.resolved', `resolved:c${complaint.cycle}`, {
+    outcome: complaint.outcome ?? null,
+    csat: complaint.csat ?? null,
   });
-  k.scheduled.reopenWindowEndsAt = k.after(now, k.policy.reopenWindow);
+  complaint.scheduled.reopenWindowEndsAt = complaint.after(now, complaint.policy.reopenWindow);
 }
 
-export function reopen(k: ComplaintCase, now: number, actor: Actor, reason: string): void {
-  k.reopenCount += 1;
-  k.cycle += 1;
-  k.scheduled = {};
-  k.listeningDone = false;
-  k.outcome = undefined;
-  k.cause = undefined;
-  k.extended = false;
-  k.finalResponseAt = undefined;
-  k.applyPolicyEvent(now, 'reopened');
+export function reopen(complaint: ComplaintCase, now: number, actor: Actor, reason: string): void {
+  complaint.reopenCount += 1;
+  complaint.cycle += 1;
+  complaint.scheduled = {};
+  complaint.listeningDone = false;
+  complaint.outcome = undefined;
+  complaint.cause = undefined;
+  complaint.extended = false;
+  complaint.finalResponseAt = undefined;
+  complaint.applyPolicyEvent(now, 'reopened');
   // A new cycle of the policy's response clocks (not the acknowledgement, not one-off windows).
-  for (const clock of k.policy.clocks) {
+  for (const clock of complaint.policy.clocks) {
     if (clock.start === 'received' && clock.kind === 'deadline' && !clock.stop.includes('acknowledged')) {
-      k.start(clockSpec(k.policy, clock), now);
+      complaint.start(clockSpec(complaint.policy, clock), now);
     }
   }
-  k.firstResponseAt = undefined;
-  k.setStage(now, 'listening', actor);
-  k.record(now, actor, 'reopened', reason);
-  k.lifecycle(now, 'complaint.reopened', `reopened:${k.reopenCount}`, {
+  complaint.firstResponseAt = undefined;
+  complaint.setStage(now, 'listening', actor);
+  complaint.record(now, actor, 'reopened', reason);
+  complaint.lifecycle(now, 'complaint.reopened', `reopened:${complaint.reopenCount}`, {
     reason,
-    reopenCount: k.reopenCount,
+    reopenCount: complaint.reopenCount,
   });
 }

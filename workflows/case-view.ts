@@ -7,13 +7,13 @@ import type { ClockStatus, ComplaintStatus } from './messages';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function statusOf(k: ComplaintCase, now: number): ComplaintStatus {
-  const c = k.input.complaint;
-  const clocks: ClockStatus[] = Object.values(k.clocks).map((s) => {
-    const left = timeLeft(s, now, k.assessment.snapshot);
+export function statusOf(complaint: ComplaintCase, now: number): ComplaintStatus {
+  const details = complaint.input.complaint;
+  const clocks: ClockStatus[] = Object.values(complaint.clocks).map((s) => {
+    const left = timeLeft(s, now, complaint.assessment.snapshot);
     return {
       clock: s.clock,
-      kind: k.clockKind(s.clock),
+      kind: complaint.clockKind(s.clock),
       status: s.status,
       deadline: s.deadline,
       timeLeftMs: toEpochMs(s.deadline) - now,
@@ -21,70 +21,70 @@ export function statusOf(k: ComplaintCase, now: number): ComplaintStatus {
       unit: s.unit,
       target: s.target,
       warningsFired: s.warnings.filter((w) => w.fired).map((w) => w.fraction),
-      breached: s.breach.fired && k.clockKind(s.clock) === 'deadline',
+      breached: s.breach.fired && complaint.clockKind(s.clock) === 'deadline',
       ...(s.stoppedAt ? { stoppedAt: s.stoppedAt } : {}),
       ...(s.outcome ? { met: s.outcome.met } : {}),
     };
   });
-  const next = nextDeadlineOf(k);
+  const next = nextDeadlineOf(complaint);
   return {
-    complaintId: k.complaintId,
-    stage: k.stage,
-    regime: k.policy.id,
-    policyVersion: k.policy.version,
-    region: k.assessment.region,
-    severity: k.assessment.severity,
-    category: c.category,
-    channel: c.channel,
-    customerId: c.customer.id,
-    ...(k.assignee ? { assignee: k.assignee } : {}),
-    escalated: k.escalated,
-    breached: k.breaches.length > 0,
-    breaches: [...k.breaches],
+    complaintId: complaint.complaintId,
+    stage: complaint.stage,
+    regime: complaint.policy.id,
+    policyVersion: complaint.policy.version,
+    region: complaint.assessment.region,
+    severity: complaint.assessment.severity,
+    category: details.category,
+    channel: details.channel,
+    customerId: details.customer.id,
+    ...(complaint.assignee ? { assignee: complaint.assignee } : {}),
+    escalated: complaint.escalated,
+    breached: complaint.breaches.length > 0,
+    breaches: [...complaint.breaches],
     clocks,
     ...(next !== undefined ? { nextDeadline: iso(next) } : {}),
-    waitingOnCustomer: k.waitingOnCustomer,
-    ...(k.remedy ? { remedy: { ...k.remedy } } : {}),
-    ...(k.outcome ? { outcome: k.outcome } : {}),
-    ...(k.csat !== undefined ? { csat: k.csat } : {}),
-    reopenCount: k.reopenCount,
-    repeatOf: [...k.assessment.repeatOf],
-    flags: [...k.flags],
-    receivedAt: iso(k.receivedAt),
-    ...(k.firstResponseAt !== undefined ? { firstResponseAt: iso(k.firstResponseAt) } : {}),
-    ...(k.finalResponseAt !== undefined ? { finalResponseAt: iso(k.finalResponseAt) } : {}),
+    waitingOnCustomer: complaint.waitingOnCustomer,
+    ...(complaint.remedy ? { remedy: { ...complaint.remedy } } : {}),
+    ...(complaint.outcome ? { outcome: complaint.outcome } : {}),
+    ...(complaint.csat !== undefined ? { csat: complaint.csat } : {}),
+    reopenCount: complaint.reopenCount,
+    repeatOf: [...complaint.assessment.repeatOf],
+    flags: [...complaint.flags],
+    receivedAt: iso(complaint.receivedAt),
+    ...(complaint.firstResponseAt !== undefined ? { firstResponseAt: iso(complaint.firstResponseAt) } : {}),
+    ...(complaint.finalResponseAt !== undefined ? { finalResponseAt: iso(complaint.finalResponseAt) } : {}),
   };
 }
 
 /** The record view (domain/complaint-view): what lists, queues and reports filter on; no personal data. */
-export function viewOf(k: ComplaintCase): Omit<ComplaintView, 'revision'> {
-  const c = k.input.complaint;
-  const next = nextDeadlineOf(k);
-  const r = k.remedy;
+export function viewOf(complaint: ComplaintCase): Omit<ComplaintView, 'revision'> {
+  const details = complaint.input.complaint;
+  const next = nextDeadlineOf(complaint);
+  const r = complaint.remedy;
   return {
-    stage: k.stage,
-    regime: k.policy.id,
-    policyVersion: k.policy.version,
-    region: k.assessment.region,
-    severity: k.assessment.severity,
-    category: c.category,
-    product: c.product ?? null,
-    channel: c.channel,
-    customerId: c.customer.id,
-    assignee: k.assignee ?? null,
-    escalated: k.escalated,
-    breached: k.breaches.length > 0,
-    breaches: [...k.breaches],
+    stage: complaint.stage,
+    regime: complaint.policy.id,
+    policyVersion: complaint.policy.version,
+    region: complaint.assessment.region,
+    severity: complaint.assessment.severity,
+    category: details.category,
+    product: details.product ?? null,
+    channel: details.channel,
+    customerId: details.customer.id,
+    assignee: complaint.assignee ?? null,
+    escalated: complaint.escalated,
+    breached: complaint.breaches.length > 0,
+    breaches: [...complaint.breaches],
     nextDeadline: next === undefined ? null : iso(next),
-    clocks: Object.values(k.clocks).map((s) => ({
+    clocks: Object.values(complaint.clocks).map((s) => ({
       clock: s.clock,
-      kind: k.clockKind(s.clock),
+      kind: complaint.clockKind(s.clock),
       status: s.status,
       deadline: s.deadline,
-      breached: s.breach.fired && k.clockKind(s.clock) === 'deadline',
+      breached: s.breach.fired && complaint.clockKind(s.clock) === 'deadline',
       met: s.outcome ? s.outcome.met : null,
     })),
-    waitingOnCustomer: k.waitingOnCustomer,
+    waitingOnCustomer: complaint.waitingOnCustomer,
     remedy: r
       ? {
           remedyId: r.remedyId,
@@ -96,22 +96,22 @@ export function viewOf(k: ComplaintCase): Omit<ComplaintView, 'revision'> {
           needsApproval: r.needsApproval,
         }
       : null,
-    outcome: k.outcome ?? null,
-    cause: k.cause ?? null,
-    csat: k.csat ?? null,
-    reopenCount: k.reopenCount,
-    repeatOf: [...k.assessment.repeatOf],
-    flagCount: k.flags.length,
-    receivedAt: iso(k.receivedAt),
-    firstResponseAt: k.firstResponseAt === undefined ? null : iso(k.firstResponseAt),
-    finalResponseAt: k.finalResponseAt === undefined ? null : iso(k.finalResponseAt),
+    outcome: complaint.outcome ?? null,
+    cause: complaint.cause ?? null,
+    csat: complaint.csat ?? null,
+    reopenCount: complaint.reopenCount,
+    repeatOf: [...complaint.assessment.repeatOf],
+    flagCount: complaint.flags.length,
+    receivedAt: iso(complaint.receivedAt),
+    firstResponseAt: complaint.firstResponseAt === undefined ? null : iso(complaint.firstResponseAt),
+    finalResponseAt: complaint.finalResponseAt === undefined ? null : iso(complaint.finalResponseAt),
   };
 }
 
 /** The earliest deadline of a running (not breached) deadline clock: what "at risk" sorts by. */
-export function nextDeadlineOf(k: ComplaintCase): number | undefined {
-  const deadlines = Object.values(k.clocks)
-    .filter((s) => s.status === 'running' && !s.breach.fired && k.clockKind(s.clock) === 'deadline')
+export function nextDeadlineOf(complaint: ComplaintCase): number | undefined {
+  const deadlines = Object.values(complaint.clocks)
+    .filter((s) => s.status === 'running' && !s.breach.fired && complaint.clockKind(s.clock) === 'deadline')
     .map((s) => toEpochMs(s.deadline));
   return deadlines.length > 0 ? Math.min(...deadlines) : undefined;
 }

@@ -116,9 +116,9 @@ export class ComplaintCase {
 
   /** The case as a previous run carried it (see `carry`). */
   static resume(input: ComplaintInput, carried: CarriedCase, options: CaseOptions): ComplaintCase {
-    const k = new ComplaintCase(input, carried.assessment, carried.receivedAt, options);
-    restoreCase(k, carried);
-    return k;
+    const complaint = new ComplaintCase(input, carried.assessment, carried.receivedAt, options);
+    restoreCase(complaint, carried);
+    return complaint;
   }
 
   /**
@@ -297,14 +297,14 @@ export class ComplaintCase {
   }
 
   notify(kind: NotificationKind, step: string, vars: Record<string, string>, toCustomer = true): void {
-    const c = this.input.complaint;
+    const details = this.input.complaint;
     const request: NotificationRequest = {
       complaintId: this.complaintId,
       step,
       kind,
       regime: this.policy.id,
-      ...(toCustomer ? { customer: c.customer } : {}),
-      channel: toCustomer ? (c.customer.preferredChannel ?? c.channel) : 'internal',
+      ...(toCustomer ? { customer: details.customer } : {}),
+      channel: toCustomer ? (details.customer.preferredChannel ?? details.channel) : 'internal',
       vars,
     };
     this.outbox.notifications.push(request);

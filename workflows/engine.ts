@@ -49,39 +49,41 @@ const CALENDAR_AHEAD_MS = 400 * 86_400_000;
 export async function runComplaint(input: ComplaintInput): Promise<ComplaintStatus> {
   const carried = input.carried;
   const receivedAt = carried ? carried.case.receivedAt : Math.min(Date.parse(input.complaint.receivedAt), Date.now()); // never in the future
-  let c: ComplaintCase | undefined = carried ? ComplaintCase.resume(input, carried.case, CASE_OPTIONS) : undefined;
-  const early: Array<(c: ComplaintCase) => void> = [];
+  let current: ComplaintCase | undefined = carried
+    ? ComplaintCase.resume(input, carried.case, CASE_OPTIONS)
+    : undefined;
+  const early: Array<(current: ComplaintCase) => void> = [];
   const outbox = new Outbox(carried ? [...carried.outbox] : []);
   const syncSearchAttributes = searchAttributeSync(receivedAt);
 
   /** After every change: search attributes, the record view, and what to publish into the outbox. */
-  const commit = (k: ComplaintCase): void => {
-    syncSearchAttributes(k);
-    k.queueViewIfChanged(Date.now());
-    const batch = k.takeOutbox();
+  const commit = (complaint: ComplaintCase): void => {
+    syncSearchAttributes(complaint);
+    complaint.queueViewIfChanged(Date.now());
+    const batch = complaint.takeOutbox();
     if (batch) outbox.add(batch, new Date().toISOString());
   };
 
-  registerHandlers({ input, receivedAt, current: () => c, early, commit, rememberUpdateIds: true });
+  registerHandlers({ input, receivedAt, current: () => current, early, commit, rememberUpdateIds: true });
 
-  let k: ComplaintCase;
-  if (c) {
-    k = c;
+  let complaint: ComplaintCase;
+  if (current) {
+    complaint = current;
   } else {
     const assessment = await assess(
       input.complaintId,
       { ...input.complaint, receivedAt: new Date(receivedAt).toISOString() },
       new Date().toISOString(),
     );
-    k = new ComplaintCase(input, assessment, receivedAt, CASE_OPTIONS);
-    k.open(Date.now());
-    c = k;
-    for (const apply of early.splice(0)) apply(k);
+    complaint = new ComplaintCase(input, assessment, receivedAt, CASE_OPTIONS);
+    complaint.open(Date.now());
+    current = complaint;
+    for (const apply of early.splice(0)) apply(complaint);
   }
-  commit(k);
+  commit(complaint);
   void outbox.drain((failures) => {
-    k.onPublishFailed(Date.now(), failures);
-    commit(k);
+    complaint.onPublishFailed(Date.now(), failures);
+    commit(complaint);
   });
 
   const timeToContinue = () => {
@@ -92,33 +94,35 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
   // The clocks: sleep until the next warning, breach, scheduled step or calendar refresh. A message that
   // brings the next instant earlier wakes the loop; one that moves it later lets the sleep run out and
   // re-arm, so a busy complaint does not start and cancel a timer for every action.
-  while (!k.isTerminal() && !timeToContinue()) {
-    const wakeAt = earliest(k.nextWakeAt(), calendarRefreshAt(k));
+  while (!complaint.isTerminal() && !timeToContinue()) {
+    const wakeAt = earliest(complaint.nextWakeAt(), calendarRefreshAt(complaint));
     const sooner = () => {
-      const next = k.nextWakeAt();
+      const next = complaint.nextWakeAt();
       return next !== undefined && (wakeAt === undefined || next < wakeAt);
     };
-    const woken = () => k.isTerminal() || sooner() || timeToContinue();
+    const woken = () => complaint.isTerminal() || sooner() || timeToContinue();
     if (wakeAt === undefined) await condition(woken);
     else await condition(woken, Math.max(wakeAt - Date.now(), 1));
-    if (Date.now() >= (calendarRefreshAt(k) ?? Infinity)) {
-      k.useCalendar(await calendar(k.assessment.region, new Date(receivedAt).toISOString(), new Date().toISOString()));
+    if (Date.now() >= (calendarRefreshAt(complaint) ?? Infinity)) {
+      complaint.useCalendar(
+        await calendar(complaint.assessment.region, new Date(receivedAt).toISOString(), new Date().toISOString()),
+      );
     }
-    if (!k.isTerminal()) k.runDue(Date.now());
-    commit(k);
+    if (!complaint.isTerminal()) complaint.runDue(Date.now());
+    commit(complaint);
   }
 
-  if (k.isTerminal()) {
+  if (complaint.isTerminal()) {
     // Closed or withdrawn: publish what is left, then finish.
     await condition(() => outbox.idle && allHandlersFinished());
-    return k.status(Date.now());
+    return complaint.status(Date.now());
   }
   await condition(allHandlersFinished);
   const info = workflowInfo();
   return continueAsNew<ComplaintWorkflow>({
     ...input,
     carried: {
-      case: k.carry(),
+      case: complaint.carry(),
       outbox: outbox.pending(),
       runs: (carried?.runs ?? 0) + 1,
       previousRunId: info.runId,
@@ -127,8 +131,8 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
 }
 
 /** When the calendar snapshot must be widened: `CALENDAR_AHEAD_MS` before it runs out. */
-function calendarRefreshAt(k: ComplaintCase): number | undefined {
-  const coveredUntil = Date.parse(`${k.assessment.snapshot.coverage.to}T00:00:00Z`);
+function calendarRefreshAt(complaint: ComplaintCase): number | undefined {
+  const coveredUntil = Date.parse(`${complaint.assessment.snapshot.coverage.to}T00:00:00Z`);
   return Number.isNaN(coveredUntil) ? undefined : coveredUntil - CALENDAR_AHEAD_MS;
 }
 

@@ -29,9 +29,9 @@ export interface HandlerOptions {
   /** The case once intake has assessed the complaint. */
   current: () => ComplaintCase | undefined;
   /** Where signals wait until there is a case. */
-  early: Array<(k: ComplaintCase) => void>;
+  early: Array<(complaint: ComplaintCase) => void>;
   /** After every change: what the engine does with it (publish, or queue in the outbox). */
-  commit: (k: ComplaintCase) => void | Promise<void>;
+  commit: (complaint: ComplaintCase) => void | Promise<void>;
   /**
    * Remember update ids in the case (they survive continue-as-new, where Temporal's own update-id
    * deduplication does not reach). The legacy engine never continues as new and does not.
@@ -46,25 +46,25 @@ export function registerHandlers(o: HandlerOptions): void {
 
   setHandler(m.complaintReceivedSignal, (ref) => {
     // A repeated delivery of the complaint: remembered, otherwise ignored.
-    const k = current();
-    if (k) k.firstSeen(ref);
-    else early.push((kk) => kk.firstSeen(ref));
+    const complaint = current();
+    if (complaint) complaint.firstSeen(ref);
+    else early.push((later) => later.firstSeen(ref));
   });
 
   /** A fact from another system: applied once per event id, in arrival order. */
   function onFact<F extends { eventId: string }>(
     def: SignalDefinition<[F]>,
-    apply: (k: ComplaintCase, now: number, f: F) => void,
+    apply: (complaint: ComplaintCase, now: number, f: F) => void,
   ): void {
-    const handle = (k: ComplaintCase, f: F) => {
-      if (!k.firstSeen(f) || k.isTerminal()) return;
-      apply(k, Date.now(), f);
-      void o.commit(k);
+    const handle = (complaint: ComplaintCase, f: F) => {
+      if (!complaint.firstSeen(f) || complaint.isTerminal()) return;
+      apply(complaint, Date.now(), f);
+      void o.commit(complaint);
     };
     setHandler(def, (f: F) => {
-      const k = current();
-      if (k) handle(k, f);
-      else early.push((kk) => handle(kk, f));
+      const complaint = current();
+      if (complaint) handle(complaint, f);
+      else early.push((later) => handle(later, f));
     });
   }
   onFact(m.customerRepliedSignal, onCustomerReplied);
@@ -80,10 +80,10 @@ export function registerHandlers(o: HandlerOptions): void {
    */
   function action<N extends ActionName>(name: N): void {
     const updateKey = () => `update:${currentUpdateInfo()?.id ?? ''}`;
-    const refuse = (k: ComplaintCase, i: ActionInput<N>) => {
-      if (o.rememberUpdateIds && k.seen.has(updateKey())) return;
+    const refuse = (complaint: ComplaintCase, i: ActionInput<N>) => {
+      if (o.rememberUpdateIds && complaint.seen.has(updateKey())) return;
       try {
-        checkAction(name, k, i, Date.now());
+        checkAction(name, complaint, i, Date.now());
       } catch (err) {
         throw asFailure(err);
       }
@@ -92,17 +92,17 @@ export function registerHandlers(o: HandlerOptions): void {
       m.ACTION_UPDATES[name] as UpdateDefinition<ComplaintStatus, [ActionInput<N>]>,
       async (i: ActionInput<N>) => {
         await condition(() => current() !== undefined); // intake first: the policy decides what is allowed
-        const k = current()!;
-        if (o.rememberUpdateIds && !k.firstSeen({ eventId: updateKey() })) return k.status(Date.now());
-        refuse(k, i);
-        applyAction(name, k, i, Date.now());
-        await o.commit(k);
-        return k.status(Date.now());
+        const complaint = current()!;
+        if (o.rememberUpdateIds && !complaint.firstSeen({ eventId: updateKey() })) return complaint.status(Date.now());
+        refuse(complaint, i);
+        applyAction(name, complaint, i, Date.now());
+        await o.commit(complaint);
+        return complaint.status(Date.now());
       },
       {
         validator: (i: ActionInput<N>) => {
-          const k = current();
-          if (k) refuse(k, i);
+          const complaint = current();
+          if (complaint) refuse(complaint, i);
         },
       },
     );

@@ -34,15 +34,15 @@ const { assess, publish } = proxyLocalActivities<ComplaintActivities>({
 export async function runLegacyComplaint(input: ComplaintInput): Promise<ComplaintStatus> {
   // The clock runs from receipt, not from when the workflow happened to start (never in the future).
   const receivedAt = Math.min(Date.parse(input.complaint.receivedAt), Date.now());
-  let c: ComplaintCase | undefined = undefined;
-  const early: Array<(c: ComplaintCase) => void> = [];
+  let current: ComplaintCase | undefined = undefined;
+  const early: Array<(current: ComplaintCase) => void> = [];
 
   // Publishing is serialised: steps publish in the order they happened, even when handlers overlap.
   let publishing: Promise<void> = Promise.resolve();
   const syncSearchAttributes = searchAttributeSync(receivedAt);
-  const commit = (k: ComplaintCase): Promise<void> => {
-    syncSearchAttributes(k);
-    const batch = k.takeOutbox();
+  const commit = (complaint: ComplaintCase): Promise<void> => {
+    syncSearchAttributes(complaint);
+    const batch = complaint.takeOutbox();
     if (!batch) return publishing;
     const occurredAt = new Date().toISOString();
     publishing = publishing.then(async () => void (await publish(batch, occurredAt)));
@@ -50,36 +50,36 @@ export async function runLegacyComplaint(input: ComplaintInput): Promise<Complai
   };
 
   // Readable from the first moment: until intake has assessed the complaint, the status says so.
-  registerHandlers({ input, receivedAt, current: () => c, early, commit, rememberUpdateIds: false });
+  registerHandlers({ input, receivedAt, current: () => current, early, commit, rememberUpdateIds: false });
 
   const assessment = await assess(input.complaintId, {
     ...input.complaint,
     receivedAt: new Date(receivedAt).toISOString(),
   });
-  const k = new ComplaintCase(input, assessment, receivedAt);
-  k.open(Date.now());
-  c = k;
-  for (const apply of early.splice(0)) apply(k);
-  await commit(k);
+  const complaint = new ComplaintCase(input, assessment, receivedAt);
+  complaint.open(Date.now());
+  current = complaint;
+  for (const apply of early.splice(0)) apply(complaint);
+  await commit(complaint);
 
   // The clocks: sleep until the next warning, breach or scheduled step. A message that brings the next
   // instant earlier wakes the loop; one that moves it later lets the sleep run out and re-arm, so a
   // busy complaint does not start and cancel a timer for every action.
-  while (!k.isTerminal()) {
-    const wakeAt = k.nextWakeAt();
+  while (!complaint.isTerminal()) {
+    const wakeAt = complaint.nextWakeAt();
     const sooner = () => {
-      const next = k.nextWakeAt();
+      const next = complaint.nextWakeAt();
       return next !== undefined && (wakeAt === undefined || next < wakeAt);
     };
     if (wakeAt === undefined) {
-      await condition(() => k.isTerminal() || sooner());
+      await condition(() => complaint.isTerminal() || sooner());
     } else {
-      await condition(() => k.isTerminal() || sooner(), Math.max(wakeAt - Date.now(), 1));
+      await condition(() => complaint.isTerminal() || sooner(), Math.max(wakeAt - Date.now(), 1));
     }
-    if (!k.isTerminal()) k.runDue(Date.now());
-    await commit(k);
+    if (!complaint.isTerminal()) complaint.runDue(Date.now());
+    await commit(complaint);
   }
-  await commit(k);
+  await commit(complaint);
   await condition(allHandlersFinished);
-  return k.status(Date.now());
+  return complaint.status(Date.now());
 }
