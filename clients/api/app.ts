@@ -68,8 +68,18 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'q
     }
     return [{ field: path.length > 0 ? path.join('.') : `(${where})`, message: issue.message }];
   });
-  throw badRequest(`invalid ${where}: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
+  // Bounded: a body of 90,000 unknown keys must not earn a 5 MB answer. The first few say what to fix.
+  const fields = [...new Set(details.map((d) => d.field))];
+  const shown = fields.slice(0, MAX_ERROR_DETAILS);
+  const more = fields.length - shown.length;
+  throw badRequest(
+    `invalid ${where}: ${shown.join(', ')}${more > 0 ? ` and ${more} more (${fields.length} in all)` : ''}`,
+    details.slice(0, MAX_ERROR_DETAILS),
+  );
 }
+
+/** The most field errors one 400 lists (its `issues` counts them all). */
+export const MAX_ERROR_DETAILS = 20;
 
 /**
  * The HTTP API (DESIGN §5), built without listening so tests and the process can each listen where they
@@ -160,6 +170,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     } catch (err) {
       done(err as Error);
     }
+  });
+  // Every answer may carry personal data: no caching anywhere, and no content sniffing by a browser.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unknown';

@@ -141,10 +141,14 @@ export const ACTIONS = {
         alternatives: z.array(text(500)).max(10).optional().meta({ description: 'For a decline' }),
       })
       .superRefine((b, ctx) => {
+        // Any amount names its currency: the approval threshold is per currency, and a remedy of any
+        // kind worth a great deal must wait for a supervisor like money does.
+        if (b.amount !== undefined && b.currency === undefined)
+          ctx.addIssue({ code: 'custom', path: ['currency'], message: `an amount needs its currency` });
         if (!MONEY_REMEDIES.includes(b.kind)) return;
         if (b.amount === undefined)
           ctx.addIssue({ code: 'custom', path: ['amount'], message: `a ${b.kind} needs an amount` });
-        if (b.currency === undefined)
+        if (b.currency === undefined && b.amount === undefined)
           ctx.addIssue({ code: 'custom', path: ['currency'], message: `a ${b.kind} needs a currency` });
       }),
     roles: ACTING,

@@ -377,6 +377,51 @@ describe('errors', () => {
     ]);
   });
 
+  it('400 lists at most 20 invalid fields and counts the rest; a remedy with an amount names its currency', async () => {
+    const junk = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`junk${i}`, i]));
+    const res = await h.call<{ message: string; details: Array<{ field: string }> }>(
+      'operator',
+      'POST',
+      '/complaints',
+      {
+        ...complaint(`junk-${run}`),
+        ...junk,
+      },
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.details).toHaveLength(20);
+    expect(res.json.message).toMatch(/and 30 more \(50 in all\)$/);
+    // Any kind: a replacement worth a fortune without a currency could slip past the approval threshold.
+    const replacement = await act('operator', `sub-${run}`, 'remedy', {
+      kind: 'replacement',
+      description: 'A new one',
+      amount: 1e9,
+    });
+    expect(replacement.status).toBe(400);
+    expect((replacement.json as unknown as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual([
+      'currency',
+    ]);
+  });
+
+  it('answers with no-store and nosniff, since any answer may carry personal data', async () => {
+    for (const [as, path] of [
+      ['auditor', `/complaints/sub-${run}`],
+      ['auditor', '/complaints'],
+      [null, '/health'],
+    ] as const) {
+      const res = await h.call(as, 'GET', path);
+      expect({
+        path,
+        cache: res.headers.get('cache-control'),
+        sniff: res.headers.get('x-content-type-options'),
+      }).toEqual({
+        path,
+        cache: 'no-store',
+        sniff: 'nosniff',
+      });
+    }
+  });
+
   it('400 names invalid query parameters, a bad cursor, a body that is not JSON and a bad Idempotency-Key', async () => {
     const q = await h.call<{ details: Array<{ field: string }> }>(
       'auditor',
