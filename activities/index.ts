@@ -7,7 +7,12 @@ import type { CalendarSnapshot } from '../domain/clock';
 import { assessSeverity } from '../domain/assess';
 import type { Complaint, Severity } from '../domain/complaint';
 import { REDRESS_SOURCE, type OutboundEvent } from '../domain/events';
-import { complaintIdFromWorkflowId, complaintWorkflowId, notificationEventId, remedyRequestEventId } from '../domain/ids';
+import {
+  complaintIdFromWorkflowId,
+  complaintWorkflowId,
+  notificationEventId,
+  remedyRequestEventId,
+} from '../domain/ids';
 import { regionFor, selectPolicy, type Policy } from '../domain/policy';
 import { SA } from '../workflows/search-attributes';
 import type { Topics } from '../domain/topics';
@@ -129,7 +134,10 @@ export function createActivities({ publisher, topics, logger, policies, client }
         if (reason === undefined) throw err;
         failed.push({ ...f, reason });
         publishFailures(f.topic);
-        logger.error({ complaintId: batch.lifecycle?.[0]?.complaintId, ...f, reason }, 'message can never be published');
+        logger.error(
+          { complaintId: batch.lifecycle?.[0]?.complaintId, ...f, reason },
+          'message can never be published',
+        );
       };
       for (const req of batch.notifications ?? []) {
         const eventId = notificationEventId(req.complaintId, req.step);

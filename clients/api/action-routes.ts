@@ -33,7 +33,6 @@ const STATUS_RESPONSE: ResponseDoc = {
   schema: ComplaintStatusSchema,
 };
 
-
 /** Checks an action needs before it reaches the workflow, because only the API has what they need. */
 const PRECHECKS: { [N in ActionName]?: (deps: RouteDeps, id: string, body: ActionBody<N>) => Promise<void> } = {
   // The regime's limit needs the complaint's calendar; the workflow holds the same rule.

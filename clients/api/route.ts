@@ -94,4 +94,3 @@ export interface RouteDeps {
   health: () => Promise<Record<string, boolean>>;
   openApi: () => unknown;
 }
-

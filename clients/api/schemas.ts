@@ -18,7 +18,6 @@ function sameType<T extends true>(): T | undefined {
   return undefined;
 }
 
-
 // ------------------------------------------------------------------ shared
 
 export const ErrorBodySchema = z

@@ -94,7 +94,10 @@ export const ACTIONS = {
         verb: 'apologise',
         usage: 'apologise ID --text TEXT [--fault-admitted]',
         summary: 'send the apology',
-        flags: { text: { field: 'text', required: true }, 'fault-admitted': { field: 'faultAdmitted', type: 'boolean' } },
+        flags: {
+          text: { field: 'text', required: true },
+          'fault-admitted': { field: 'faultAdmitted', type: 'boolean' },
+        },
       },
     ],
   }),
@@ -237,7 +240,9 @@ export const ACTIONS = {
     summary: 'Escalate',
     description: 'Flags the complaint as escalated and alerts a supervisor.',
     what: 'act on complaints',
-    cli: [{ verb: 'escalate', usage: 'escalate ID --reason TEXT', summary: 'escalate the complaint', flags: REASON_FLAG }],
+    cli: [
+      { verb: 'escalate', usage: 'escalate ID --reason TEXT', summary: 'escalate the complaint', flags: REASON_FLAG },
+    ],
   }),
   withdraw: defineAction({
     name: 'withdraw',
