@@ -161,3 +161,20 @@ it('answers the FCA return from the store, as JSON or CSV', async () => {
   expect(await res.text()).toMatch(/^measure,value\r\nfrom,2026-03-01T00:00:00.000Z\r\n/);
   expect((await get('/reports/fca-return?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z')).status).toBe(400);
 });
+
+it('answers the breach, CSAT and root-cause reports from the store, as JSON or CSV', async () => {
+  const q = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z';
+  // The fixture views' clocks are running with deadlines in March: none has run to a decision yet.
+  const breaches = await get(`/reports/breaches?${q}`);
+  expect(breaches.status).toBe(200);
+  expect(breaches.json).toMatchObject({ rows: [], total: { clocks: 0, breached: 0, breachRate: null } });
+  const csat = await get(`/reports/csat?${q}`);
+  expect(csat.json).toMatchObject({ overall: { answers: 0, mean: null }, reopen: { resolved: 0, rate: null } });
+  const causes = await get(`/reports/root-cause?${q}&top=3`);
+  expect(causes.json).toMatchObject({ months: ['2026-03'], products: [] });
+  const res = await fetch(`${base}/reports/breaches?${q}&format=csv`, { headers: { authorization: `Bearer ${key}` } });
+  expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+  expect(await res.text()).toBe('regime,clock,clocks,breached,breach_rate\r\nall,all,0,0,\r\n');
+  expect((await get(`/reports/root-cause?${q}&top=0`)).status).toBe(400);
+  expect((await get(`/reports/csat?${q}`.replace('Z&to', 'Z&to=nope&x'))).status).toBe(400);
+});
