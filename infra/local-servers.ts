@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { Topics } from '../domain/topics';
 import { startKafkaBroker } from './kafka-broker';
 import { ensureTopics } from './kafka-topics';
 import type { ManagedProcess } from './managed-process';
 import { kafkaLibs, temporalCli } from './paths';
+import { LOCAL_RETENTION_DAYS, setNamespaceRetention } from './namespace-retention';
 import { ensureSearchAttributes } from './search-attributes';
 import { startTemporalServer } from './temporal-server';
 
@@ -33,6 +35,15 @@ export interface LocalServers {
   uiUrl?: string;
   started: ManagedProcess[];
   stop(): Promise<void>;
+}
+
+async function setLocalRetention(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await setNamespaceRetention(connection, namespace, LOCAL_RETENTION_DAYS * 24 * 3600);
+  } finally {
+    await connection.close();
+  }
 }
 
 /**
@@ -79,6 +90,9 @@ export async function startLocalServers(o: LocalServersOptions): Promise<LocalSe
   }
   try {
     await ensureSearchAttributes(temporalAddress, o.namespace);
+    // The dev server creates its namespace with a retention of 1 day and has no flag for it: set it
+    // explicitly, on servers Redress started only (a server that already runs keeps its operator's setting).
+    if (!o.existingTemporal) await setLocalRetention(temporalAddress, o.namespace);
     await ensureTopics(kafkaBrokers.split(','), o.topics);
   } catch (err) {
     await stop();

@@ -50,6 +50,8 @@ export interface ComplaintRecord {
   waitingOnCustomer: boolean;
   remedy: unknown;
   outcome: string | null;
+  /** The root cause the final response recorded (the policy's taxonomy), if any. */
+  cause: string | null;
   csat: number | null;
   reopenCount: number;
   repeatOf: string[];
@@ -65,7 +67,7 @@ export interface ComplaintRecord {
 }
 
 const COLUMNS = `complaint_id, revision, stage, regime, policy_version, region, severity, category, product, channel,
-  customer_id, assignee, escalated, breached, next_deadline, waiting_on_customer, remedy, outcome, csat, reopen_count,
+  customer_id, assignee, escalated, breached, next_deadline, waiting_on_customer, remedy, outcome, cause, csat, reopen_count,
   repeat_of, flag_count, received_at, first_response_at, final_response_at, acknowledged_at, resolved_at, closed_at,
   withdrawn_at, updated_at`;
 

@@ -1,3 +1,4 @@
+import { toCsv } from './csv';
 import type { Queryable } from './db';
 
 /**
@@ -20,7 +21,8 @@ export interface FcaReturn {
   redressPaid: Array<{ currency: string; amount: number; remedies: number }>;
 }
 
-const CLOSED_AT = 'COALESCE(c.final_response_at, c.resolved_at)';
+/** When a complaint closed, for every report of closures: its final response, else its resolution. */
+export const CLOSED_AT = 'COALESCE(c.final_response_at, c.resolved_at)';
 
 /** The return for complaints in `[from, to)` (ISO-8601 instants). */
 export async function fcaReturn(db: Queryable, period: { from: string; to: string }): Promise<FcaReturn> {
@@ -89,7 +91,5 @@ export function fcaReturnCsv(r: FcaReturn): string {
     ['closed_after_8_weeks', r.closedWithin.later],
     ...r.redressPaid.map((x): [string, number] => [`redress_paid_${x.currency}`, x.amount]),
   ];
-  const cell = (v: string | number) =>
-    typeof v === 'number' || !/[",\n]/.test(v) ? String(v) : `"${v.replace(/"/g, '""')}"`;
-  return ['measure,value', ...rows.map(([k, v]) => `${cell(k)},${cell(v)}`)].join('\r\n') + '\r\n';
+  return toCsv(['measure', 'value'], rows);
 }

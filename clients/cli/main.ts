@@ -39,6 +39,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: line('at-risk --within 2h [filters]', 'complaints whose next deadline is within 2h'),
     load: complaints('atRisk'),
   },
+  report: {
+    summary: line(
+      'report NAME [--from --to] [--csv]',
+      'a report for a period: fca-return, breaches, csat, root-cause (report --help)',
+    ),
+    load: async () => (await import('./report')).run,
+  },
   ...Object.fromEntries(
     Object.entries(ACTIONS).map(([name, { summary }]) => [
       name,

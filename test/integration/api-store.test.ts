@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kafka, Producer } from 'kafkajs';
 import { ApiKeyStore, generateApiKey, hashApiKey } from '../../config/api-keys';
 import { buildApi } from '../../clients/api/app';
+import { main } from '../../clients/cli/main';
 import { pgDb, pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { serveEmbeddedStore } from '../../store/serve';
@@ -161,4 +162,44 @@ it('answers the FCA return from the store, as JSON or CSV', async () => {
   expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
   expect(await res.text()).toMatch(/^measure,value\r\nfrom,2026-03-01T00:00:00.000Z\r\n/);
   expect((await get('/reports/fca-return?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z')).status).toBe(400);
+});
+
+it('answers the breach, CSAT and root-cause reports from the store, as JSON or CSV', async () => {
+  const q = 'from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z';
+  // The fixture views' clocks are running with deadlines in March: none has run to a decision yet.
+  const breaches = await get(`/reports/breaches?${q}`);
+  expect(breaches.status).toBe(200);
+  expect(breaches.json).toMatchObject({ rows: [], total: { clocks: 0, breached: 0, breachRate: null } });
+  const csat = await get(`/reports/csat?${q}`);
+  expect(csat.json).toMatchObject({ overall: { answers: 0, mean: null }, reopen: { resolved: 0, rate: null } });
+  const causes = await get(`/reports/root-cause?${q}&top=3`);
+  expect(causes.json).toMatchObject({ months: ['2026-03'], products: [] });
+  const res = await fetch(`${base}/reports/breaches?${q}&format=csv`, { headers: { authorization: `Bearer ${key}` } });
+  expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+  expect(await res.text()).toBe('regime,clock,clocks,breached,breach_rate\r\nall,all,0,0,\r\n');
+  expect((await get(`/reports/root-cause?${q}&top=0`)).status).toBe(400);
+  expect((await get(`/reports/csat?${q}`.replace('Z&to', 'Z&to=nope&x'))).status).toBe(400);
+});
+
+it("prints a report with `redress report`, its CSV the same as the API's", async () => {
+  const out: string[] = [];
+  const io = {
+    out: (s: string) => out.push(s),
+    err: () => undefined,
+    env: { REDRESS_API_URL: base, REDRESS_API_KEY: key },
+  };
+  const argv = ['report', 'fca-return', '--from', '2026-03-01', '--to', '2026-04-01', '--csv'];
+  expect(await main(argv, io)).toBe(0);
+  const api = await fetch(
+    `${base}/reports/fca-return?from=2026-03-01T00:00:00.000Z&to=2026-04-01T00:00:00.000Z&format=csv`,
+    {
+      headers: { authorization: `Bearer ${key}` },
+    },
+  );
+  expect(`${out.join('\n')}\r\n`).toBe(await api.text());
+  out.length = 0;
+  expect(await main(['report', 'csat', '--from', '2026-03-01', '--to', '2026-04-01'], io)).toBe(0);
+  expect(out.join('\n')).toMatch(
+    /^csat for \[2026-03-01T00:00:00.000Z, 2026-04-01T00:00:00.000Z\)\nCSAT - over 0 answers/,
+  );
 });

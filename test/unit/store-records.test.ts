@@ -117,6 +117,7 @@ describe('the list from the store', () => {
       waitingOnCustomer: false,
       remedy: null,
       outcome: 'upheld',
+      cause: null,
       csat: null,
       reopenCount: 0,
       repeatOf: [],
