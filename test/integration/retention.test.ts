@@ -19,8 +19,8 @@ import { migrate } from '../../store/migrate';
 import { getComplaint } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { remedyFulfilledSignal } from '../../workflows/messages';
-import { eventually, listenLocally } from '../support/api-harness';
-import { waitUntil } from '../support/bridge-harness';
+import { listenLocally } from '../support/api-harness';
+import { waitUntil } from '../support/wait';
 import { complaintFixture } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -119,7 +119,7 @@ it('lists, reads and counts a closed complaint after Temporal has forgotten it',
   });
   expect(submitted.status).toBe(201);
   const act = (path: string, body: unknown) =>
-    eventually(async () => {
+    waitUntil(`the ${path} action to be taken`, async () => {
       const res = await call('operator', 'POST', `/complaints/${id}/${path}`, body);
       expect(res.status).toBe(200);
       return res.json;
