@@ -19,6 +19,21 @@ export interface FcaReturn {
   outcomes: { upheld: number; partlyUpheld: number; notUpheld: number; unknown: number };
   closedWithin: { threeBusinessDays: number; eightWeeks: number; later: number };
   redressPaid: Array<{ currency: string; amount: number; remedies: number }>;
+  /**
+   * The closed complaints by product group and root cause (`unspecified` / `unrecorded` where the
+   * complaint named none), with the same outcome and speed counts: what DISP 1.10 asks per product.
+   */
+  byProductAndCause: Array<{
+    product: string;
+    cause: string;
+    closed: number;
+    upheld: number;
+    partlyUpheld: number;
+    notUpheld: number;
+    withinThreeBusinessDays: number;
+    withinEightWeeks: number;
+    later: number;
+  }>;
 }
 
 /** When a complaint closed, for every report of closures: its final response, else its resolution. */
@@ -57,6 +72,29 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
      GROUP BY currency ORDER BY currency`,
     p,
   );
+  const groups = await db.query<{
+    product: string;
+    cause: string;
+    n: number;
+    upheld: number;
+    partly: number;
+    not_upheld: number;
+    three: number;
+    eight: number;
+  }>(
+    `SELECT COALESCE(c.product, 'unspecified') AS product, COALESCE(c.cause, 'unrecorded') AS cause,
+       count(*)::int AS n,
+       count(*) FILTER (WHERE c.outcome = 'upheld')::int AS upheld,
+       count(*) FILTER (WHERE c.outcome = 'partly-upheld')::int AS partly,
+       count(*) FILTER (WHERE c.outcome = 'not-upheld')::int AS not_upheld,
+       count(*) FILTER (WHERE sr.deadline IS NOT NULL AND ${CLOSED_AT} <= sr.deadline)::int AS three,
+       count(*) FILTER (WHERE ${CLOSED_AT} <= c.received_at + interval '56 days')::int AS eight
+     FROM complaints c
+     LEFT JOIN complaint_clocks sr ON sr.complaint_id = c.complaint_id AND sr.clock = 'summary-resolution'
+     WHERE ${CLOSED_AT} >= $1::timestamptz AND ${CLOSED_AT} < $2::timestamptz
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+    p,
+  );
   const c = closed.rows[0] ?? { n: 0, upheld: 0, partly: 0, not_upheld: 0, three: 0, eight: 0 };
   return {
     from: period.from,
@@ -72,6 +110,17 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     // The buckets partition the closed complaints: 3 business days always fall within 8 weeks.
     closedWithin: { threeBusinessDays: c.three, eightWeeks: c.eight - c.three, later: c.n - c.eight },
     redressPaid: redress.rows,
+    byProductAndCause: groups.rows.map((g) => ({
+      product: g.product,
+      cause: g.cause,
+      closed: g.n,
+      upheld: g.upheld,
+      partlyUpheld: g.partly,
+      notUpheld: g.not_upheld,
+      withinThreeBusinessDays: g.three,
+      withinEightWeeks: g.eight - g.three,
+      later: g.n - g.eight,
+    })),
   };
 }
 
@@ -90,6 +139,18 @@ export function fcaReturnCsv(r: FcaReturn): string {
     ['closed_within_8_weeks', r.closedWithin.eightWeeks],
     ['closed_after_8_weeks', r.closedWithin.later],
     ...r.redressPaid.map((x): [string, number] => [`redress_paid_${x.currency}`, x.amount]),
+    ...r.byProductAndCause.flatMap((g): Array<[string, number]> => {
+      const at = `product=${g.product};cause=${g.cause}`;
+      return [
+        [`closed[${at}]`, g.closed],
+        [`closed_upheld[${at}]`, g.upheld],
+        [`closed_partly_upheld[${at}]`, g.partlyUpheld],
+        [`closed_not_upheld[${at}]`, g.notUpheld],
+        [`closed_within_3_business_days[${at}]`, g.withinThreeBusinessDays],
+        [`closed_within_8_weeks[${at}]`, g.withinEightWeeks],
+        [`closed_after_8_weeks[${at}]`, g.later],
+      ];
+    }),
   ];
   return toCsv(['measure', 'value'], rows);
 }

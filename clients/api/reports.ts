@@ -36,6 +36,21 @@ export const FcaReturnSchema = z.object({
   outcomes: z.object({ upheld: z.number(), partlyUpheld: z.number(), notUpheld: z.number(), unknown: z.number() }),
   closedWithin: z.object({ threeBusinessDays: z.number(), eightWeeks: z.number(), later: z.number() }),
   redressPaid: z.array(z.object({ currency: z.string(), amount: z.number(), remedies: z.number() })),
+  byProductAndCause: z
+    .array(
+      z.object({
+        product: z.string(),
+        cause: z.string(),
+        closed: z.number(),
+        upheld: z.number(),
+        partlyUpheld: z.number(),
+        notUpheld: z.number(),
+        withinThreeBusinessDays: z.number(),
+        withinEightWeeks: z.number(),
+        later: z.number(),
+      }),
+    )
+    .meta({ description: 'The closed complaints by product group and root cause, with the same counts' }),
 });
 
 const Rate = z.number().nullable().meta({ description: 'A fraction (0-1); null when its whole is zero' });

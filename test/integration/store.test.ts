@@ -217,6 +217,8 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
       finalResponseAt: string,
       outcome: 'upheld' | 'partly-upheld' | 'not-upheld',
       sr: string,
+      product: string | null = null,
+      cause: string | null = null,
     ) =>
       view({
         stage: 'resolved',
@@ -226,19 +228,41 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
         nextDeadline: null,
         clocks: clocks(sr),
         category: 'report',
+        product,
+        cause,
       });
     await apply(db, [
       updated(
         'r-1',
-        closedView('2025-01-06T09:00:00.000Z', '2025-01-07T09:00:00.000Z', 'upheld', '2025-01-09T17:00:00.000Z'),
+        closedView(
+          '2025-01-06T09:00:00.000Z',
+          '2025-01-07T09:00:00.000Z',
+          'upheld',
+          '2025-01-09T17:00:00.000Z',
+          'cards',
+          'billing-error',
+        ),
       ),
       updated(
         'r-2',
-        closedView('2025-01-06T09:00:00.000Z', '2025-02-10T09:00:00.000Z', 'not-upheld', '2025-01-09T17:00:00.000Z'),
+        closedView(
+          '2025-01-06T09:00:00.000Z',
+          '2025-02-10T09:00:00.000Z',
+          'not-upheld',
+          '2025-01-09T17:00:00.000Z',
+          'cards',
+          'service-delay',
+        ),
       ),
       updated(
         'r-3',
-        closedView('2024-12-20T09:00:00.000Z', '2025-03-01T09:00:00.000Z', 'partly-upheld', '2024-12-24T17:00:00.000Z'),
+        closedView(
+          '2024-12-20T09:00:00.000Z',
+          '2025-03-01T09:00:00.000Z',
+          'partly-upheld',
+          '2024-12-24T17:00:00.000Z',
+          'loans',
+        ),
       ),
       updated('r-4', view({ receivedAt: '2025-02-01T09:00:00.000Z', category: 'report' })),
       lifecycle('r-1', 'remedy-proposed:r1', 'complaint.remedy-proposed', '2025-01-07T09:00:00.000Z', {
@@ -261,7 +285,45 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
       outcomes: { upheld: 1, partlyUpheld: 1, notUpheld: 1, unknown: 0 },
       closedWithin: { threeBusinessDays: 1, eightWeeks: 1, later: 1 },
       redressPaid: [{ currency: 'GBP', amount: 30, remedies: 1 }],
+      // Counted by hand: r-1 a card billing error upheld next day; r-2 a card delay, not upheld in
+      // 5 weeks; r-3 a loan, no cause recorded, partly upheld after 10 weeks.
+      byProductAndCause: [
+        {
+          product: 'cards',
+          cause: 'billing-error',
+          closed: 1,
+          upheld: 1,
+          partlyUpheld: 0,
+          notUpheld: 0,
+          withinThreeBusinessDays: 1,
+          withinEightWeeks: 0,
+          later: 0,
+        },
+        {
+          product: 'cards',
+          cause: 'service-delay',
+          closed: 1,
+          upheld: 0,
+          partlyUpheld: 0,
+          notUpheld: 1,
+          withinThreeBusinessDays: 0,
+          withinEightWeeks: 1,
+          later: 0,
+        },
+        {
+          product: 'loans',
+          cause: 'unrecorded',
+          closed: 1,
+          upheld: 0,
+          partlyUpheld: 1,
+          notUpheld: 0,
+          withinThreeBusinessDays: 0,
+          withinEightWeeks: 0,
+          later: 1,
+        },
+      ],
     });
+    expect(fcaReturnCsv(r)).toContain('closed[product=loans;cause=unrecorded],1\r\n');
     expect(fcaReturnCsv(r)).toContain('closed_within_3_business_days,1\r\nclosed_within_8_weeks,1\r\n');
     expect(fcaReturnCsv(r)).toContain('redress_paid_GBP,30\r\n');
   });
