@@ -58,6 +58,11 @@ export const ComplaintViewSchema = z.object({
   /** The root cause the final response recorded (the policy's taxonomy); absent from views published before it existed. */
   cause: z.string().nullable().optional(),
   csat: z.number().nullable(),
+  /**
+   * The summary's blind-index tokens (keyed hashes of its words, never the words): what a text search
+   * over summaries matches. Absent from views of complaints opened before the index existed.
+   */
+  searchTokens: z.array(z.string().max(64)).max(64).optional(),
   reopenCount: z.number().int().min(0),
   repeatOf: z.array(z.string()),
   flagCount: z.number().int().min(0),

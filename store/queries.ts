@@ -22,6 +22,11 @@ export interface ComplaintFilter {
   nextDeadlineBy?: string;
   receivedFrom?: string;
   receivedTo?: string;
+  /**
+   * A text search, as the blind index's token sets (one per key of the ring, platform/search-index.ts):
+   * a complaint matches when its `search_tokens` hold every token of any one set. Empty matches nothing.
+   */
+  searchTokens?: readonly (readonly string[])[];
 }
 
 /** Where the previous page ended, in list order (next deadline, none last; complaint id). */
@@ -133,6 +138,10 @@ export function filterSql(f: ComplaintFilter, first = 1): { where: string[]; par
   if (f.nextDeadlineBy !== undefined) where.push(`next_deadline <= ${p(f.nextDeadlineBy)}::timestamptz`);
   if (f.receivedFrom !== undefined) where.push(`received_at >= ${p(f.receivedFrom)}::timestamptz`);
   if (f.receivedTo !== undefined) where.push(`received_at < ${p(f.receivedTo)}::timestamptz`);
+  if (f.searchTokens !== undefined) {
+    const sets = f.searchTokens.map((set) => `search_tokens @> ${p(JSON.stringify(set))}::jsonb`);
+    where.push(sets.length === 0 ? 'false' : `(${sets.join(' OR ')})`);
+  }
   return { where, params };
 }
 

@@ -4,6 +4,9 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { loadBridgeSettings, loadConfig, type BridgeSettings } from '../config';
 import { createLogger } from '../config/logger';
+import { dataDir } from '../platform/data-dir';
+import { SearchIndex } from '../platform/search-index';
+import { loadSearchKeys } from '../platform/search-keys';
 import { startBridge, type Bridge } from './bridge/bridge';
 
 /** Serves the bridge's metrics (and the process's own) for Prometheus, and a liveness probe. */
@@ -57,7 +60,10 @@ async function main(): Promise<void> {
   const logger = createLogger('bridge', config.logLevel);
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const search = loadSearchKeys(process.env, dataDir());
+  logger.info({ source: search.source, keyIds: search.keys.map((k) => k.id) }, 'search-index keys loaded');
   const bridge = await startBridge(config, client, logger, {
+    search: new SearchIndex(search.keys),
     sessionTimeoutMs: settings.sessionTimeoutMs,
     maxInFlight: settings.maxInFlight,
     patience: {

@@ -99,6 +99,7 @@ export function viewOf(complaint: ComplaintCase): Omit<ComplaintView, 'revision'
     outcome: complaint.outcome ?? null,
     cause: complaint.cause ?? null,
     csat: complaint.csat ?? null,
+    ...(complaint.input.searchTokens ? { searchTokens: [...complaint.input.searchTokens] } : {}),
     reopenCount: complaint.reopenCount,
     repeatOf: [...complaint.assessment.repeatOf],
     flagCount: complaint.flags.length,

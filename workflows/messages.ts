@@ -21,6 +21,12 @@ export interface ComplaintInput {
   complaint: Complaint;
   /** The id of the event or request that opened the complaint, remembered for deduplication. */
   openedBy: { eventId: string; source: string };
+  /**
+   * The summary's blind-index tokens (platform/search-index.ts), made by whoever opened the complaint
+   * (the API, the bridge), which hold the key; the workflow only carries them into its record view, so
+   * the store can search summaries without holding their words. Absent on complaints opened before.
+   */
+  searchTokens?: string[];
   /** Set when an earlier run of the complaint continued as new: what it handed over. */
   carried?: CarriedRun;
 }

@@ -1,3 +1,4 @@
+import type { SearchIndex } from '../../platform/search-index';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -45,6 +46,11 @@ export interface ApiDeps {
   policies?: readonly Policy[];
   /** The complaint store (DATABASE_URL): lists, and complaints Temporal no longer holds, come from it. */
   store?: Db;
+  /**
+   * The summaries' blind index (platform/search-index.ts): submissions are indexed with it and the
+   * list's `search` looks it up. The process always has one; without it, `search` answers 400.
+   */
+  search?: SearchIndex;
 }
 
 const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
@@ -100,7 +106,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       done(err as Error, undefined);
     }
   });
-  const complaints = new Complaints(client, config.temporal.taskQueue, deps.workerTimeouts);
+  const complaints = new Complaints(client, config.temporal.taskQueue, deps.workerTimeouts, deps.search);
   const scope = { taskQueue: config.temporal.taskQueue };
   const metrics =
     deps.metrics ??
@@ -122,6 +128,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     scope,
     listScanLimit: deps.listScanLimit ?? 10_000,
     ...(deps.store ? { store: deps.store } : {}),
+    ...(deps.search ? { search: deps.search } : {}),
     metrics,
     instants: new InstantChecks(deps.policies ?? loadPolicies()),
     health: deps.health ?? (() => Promise.resolve({})),

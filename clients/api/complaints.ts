@@ -1,3 +1,4 @@
+import type { SearchIndex } from '../../platform/search-index';
 import {
   isGrpcDeadlineError,
   WorkflowUpdateFailedError,
@@ -47,6 +48,8 @@ export class Complaints {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly timeouts: WorkerTimeouts = DEFAULT_WORKER_TIMEOUTS,
+    /** Indexes each submitted summary for text search; without it, submissions are not searchable. */
+    private readonly search?: SearchIndex,
   ) {}
 
   private handle(complaintId: string) {
@@ -67,6 +70,7 @@ export class Complaints {
       complaint: { ...complaint, receivedAt: complaint.receivedAt ?? new Date().toISOString() },
       // The submitting key is kept in the workflow's input (its history), as the bridge keeps the event's source.
       openedBy: { eventId: `api:${complaintId}`, source: `api:${submittedBy}` },
+      ...(this.search ? { searchTokens: this.search.tokensOf(complaint.summary) } : {}),
     };
     let created = true;
     try {

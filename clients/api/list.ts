@@ -3,6 +3,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { complaintIdFromWorkflowId, complaintWorkflowId } from '../../domain/ids';
 import { SA } from '../../workflows/search-attributes';
 import { COMPLAINT_WORKFLOW, STAGES, type Stage } from '../../workflows/messages';
+import type { SearchIndex } from '../../platform/search-index';
 import type { Queryable } from '../../store/db';
 import { listComplaints as listStored, type ComplaintFilter, type ComplaintRecord } from '../../store/queries';
 import { ApiError, badRequest } from './errors';
@@ -36,10 +37,13 @@ const inList = (values: readonly string[]): string => `(${values.map(quote).join
 
 /** The visibility query of every complaint in scope, with the list filters (not the cursor). */
 export function filterQuery(scope: ListScope, q: Omit<ListQuery, 'limit' | 'cursor'>, now: number): string {
-  if (q.product !== undefined) {
-    throw badRequest('the product filter needs the store', [
-      { field: 'product', message: 'not a search attribute: this API has no store (DATABASE_URL)' },
-    ]);
+  // Neither is a search attribute (the summary is personal data; product never was one).
+  for (const field of ['product', 'search'] as const) {
+    if (q[field] !== undefined) {
+      throw badRequest(`the ${field} filter needs the store`, [
+        { field, message: 'answered from the complaint store only: this API has none (DATABASE_URL)' },
+      ]);
+    }
   }
   const where = [`WorkflowType = ${quote(COMPLAINT_WORKFLOW)}`, `TaskQueue = ${quote(scope.taskQueue)}`];
   if (q.stage) where.push(`${SA.stage.name} IN ${inList(q.stage)}`);
@@ -202,8 +206,16 @@ export async function listComplaints(
 
 // ------------------------------------------------------------------ from the store
 
-/** The store's filter for a list query (`atRiskWithin` becomes an instant from `now`). */
-export function storeFilter(q: ListQuery, now: number): ComplaintFilter {
+/**
+ * The store's filter for a list query (`atRiskWithin` becomes an instant from `now`, `search` the blind
+ * index's token sets, so the words themselves never reach the database).
+ */
+export function storeFilter(q: ListQuery, now: number, search?: SearchIndex): ComplaintFilter {
+  if (q.search !== undefined && !search) {
+    throw badRequest('text search is not configured', [
+      { field: 'search', message: 'this API has no search-index key (REDRESS_SEARCH_KEYS)' },
+    ]);
+  }
   return {
     ...(q.stage ? { stage: q.stage } : {}),
     ...(q.severity ? { severity: q.severity } : {}),
@@ -218,6 +230,7 @@ export function storeFilter(q: ListQuery, now: number): ComplaintFilter {
     ...(q.atRiskWithin !== undefined ? { nextDeadlineBy: new Date(now + q.atRiskWithin).toISOString() } : {}),
     ...(q.receivedFrom ? { receivedFrom: new Date(q.receivedFrom).toISOString() } : {}),
     ...(q.receivedTo ? { receivedTo: new Date(q.receivedTo).toISOString() } : {}),
+    ...(q.search !== undefined && search ? { searchTokens: search.searchTokens(q.search) } : {}),
   };
 }
 
@@ -231,11 +244,13 @@ export function summaryFromStore(r: ComplaintRecord, now: number): ComplaintSumm
     open: r.stage !== 'closed' && r.stage !== 'withdrawn',
     ...opt('severity', r.severity),
     ...opt('category', r.category),
+    ...opt('product', r.product),
     ...opt('channel', r.channel),
     ...opt('customerId', r.customerId),
     ...opt('assignee', r.assignee),
     ...opt('regime', r.regime),
     ...opt('outcome', r.outcome),
+    ...opt('cause', r.cause),
     ...(r.nextDeadline ? { nextDeadline: r.nextDeadline, timeLeftMs: Date.parse(r.nextDeadline) - now } : {}),
     receivedAt: r.receivedAt,
     breached: r.breached,
@@ -250,7 +265,11 @@ export function summaryFromStore(r: ComplaintRecord, now: number): ComplaintSumm
  * tied to the filters), so a client pages the same way whichever answers. The store is as current as
  * the projector: a moment behind the workflows, like visibility.
  */
-export async function listFromStore(db: Queryable, q: ListQuery, opts: { now?: number } = {}): Promise<ComplaintList> {
+export async function listFromStore(
+  db: Queryable,
+  q: ListQuery,
+  opts: { now?: number; search?: SearchIndex } = {},
+): Promise<ComplaintList> {
   const now = opts.now ?? Date.now();
   const key = filterKey(q);
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, key);
@@ -258,7 +277,10 @@ export async function listFromStore(db: Queryable, q: ListQuery, opts: { now?: n
     nextDeadline: cursor.d,
     complaintId: complaintIdFromWorkflowId(cursor.w) ?? cursor.w,
   };
-  const rows = await listStored(db, storeFilter(q, now), { limit: q.limit + 1, ...(after ? { after } : {}) });
+  const rows = await listStored(db, storeFilter(q, now, opts.search), {
+    limit: q.limit + 1,
+    ...(after ? { after } : {}),
+  });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {

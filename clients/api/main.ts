@@ -2,6 +2,8 @@ import { loadApiSettings, loadConfig } from '../../config';
 import { loadApiKeys } from '../../config/api-keys';
 import { createLogger } from '../../config/logger';
 import { dataDir } from '../../platform/data-dir';
+import { SearchIndex } from '../../platform/search-index';
+import { loadSearchKeys } from '../../platform/search-keys';
 import { kafkaHealthy, temporalHealthy } from '../../platform/health';
 import { pgDb } from '../../store/db';
 import { redactUrl } from '../../store/open';
@@ -38,6 +40,10 @@ async function main(): Promise<void> {
     'complaint store',
   );
   const scope = { taskQueue: config.temporal.taskQueue };
+  // Loaded before anything listens: in production a missing key ring stops the API here, by name.
+  const searchKeys = loadSearchKeys(process.env, dataDir());
+  logger.info({ source: searchKeys.source, keyIds: searchKeys.keys.map((k) => k.id) }, 'search-index keys loaded');
+  const search = new SearchIndex(searchKeys.keys);
   const complaints = new Complaints(client, config.temporal.taskQueue, settings.workerTimeouts);
   const metrics = new ApiMetrics({
     client,
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
     listScanLimit: settings.listScanLimit,
     workerTimeouts: settings.workerTimeouts,
     ...(store ? { store } : {}),
+    search,
     health: async () => ({
       temporal: await temporalHealthy(config.temporal.address, config.temporal.namespace),
       kafka: await kafkaHealthy(config.kafka.brokers[0] ?? ''),

@@ -1,3 +1,4 @@
+import type { SearchIndex } from '../../platform/search-index';
 import type { z } from 'zod';
 import type { Principal } from '../../config/api-keys';
 import type { Queryable } from '../../store/db';
@@ -88,6 +89,8 @@ export interface RouteDeps {
   listScanLimit: number;
   /** The complaint store, when the API has one: lists come from it (and complaints Temporal forgot). */
   store?: Queryable;
+  /** The summaries' blind index, for the list's `search` (see ApiDeps). */
+  search?: SearchIndex;
   metrics: ApiMetrics;
   /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
   instants: InstantChecks;

@@ -79,7 +79,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 200: { description: 'One page', schema: ComplaintListSchema } },
       handler: async (ctx) => ({
         body: deps.store
-          ? await listFromStore(deps.store, ctx.query)
+          ? await listFromStore(deps.store, ctx.query, deps.search ? { search: deps.search } : {})
           : await listComplaints(deps.client, deps.scope, ctx.query, { scanLimit: deps.listScanLimit }),
       }),
     }),

@@ -192,6 +192,10 @@ export const ListQuerySchema = z.strictObject({
     .meta({ description: 'Only complaints whose next deadline is within this duration from now (e.g. 2h, 1d)' }),
   receivedFrom: InstantSchema.optional().meta({ description: 'Received at or after this instant' }),
   receivedTo: InstantSchema.optional().meta({ description: 'Received before this instant' }),
+  search: z.string().trim().min(1).max(200).optional().meta({
+    description:
+      'Words the summary contains, all of them, whole words, any case and accents (answered from the store only; complaints submitted before the search index existed are not found)',
+  }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()
@@ -209,11 +213,13 @@ export const ComplaintSummarySchema = z.object({
   open: z.boolean().meta({ description: 'False once the complaint is closed or withdrawn' }),
   severity: z.string().optional(),
   category: z.string().optional(),
+  product: z.string().optional().meta({ description: 'From the store only' }),
   channel: z.string().optional(),
   customerId: z.string().optional(),
   assignee: z.string().optional(),
   regime: z.string().optional(),
   outcome: z.string().optional(),
+  cause: z.string().optional().meta({ description: 'The root cause the final response recorded (store only)' }),
   nextDeadline: z.string().optional(),
   timeLeftMs: z.number().optional().meta({ description: 'Until the next deadline, when read' }),
   receivedAt: z.string().optional(),

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { ComplaintDetail, ComplaintList, ComplaintSummary, Timeline } from '../api/schemas';
+import {
+  ListQuerySchema,
+  type ComplaintDetail,
+  type ComplaintList,
+  type ComplaintSummary,
+  type ListQuery,
+  type Timeline,
+} from '../api/schemas';
 import { formatDuration } from '../api/duration';
 import type { ComplaintStatus } from '../../workflows/messages';
 import { apiClient, parseCommand, runCommand, table, UsageError, type ApiCliIo } from './api-client';
@@ -130,39 +137,52 @@ export function timeline(argv: string[], io: ApiCliIo): Promise<number> {
   });
 }
 
-/** The list filters, as options: the API's query parameters in kebab case. */
-const LIST_FILTERS = {
-  stage: { type: 'string' },
-  severity: { type: 'string' },
-  category: { type: 'string' },
-  channel: { type: 'string' },
-  assignee: { type: 'string' },
-  customer: { type: 'string' },
-  regime: { type: 'string' },
-  breached: { type: 'string' },
-  escalated: { type: 'string' },
-  'at-risk-within': { type: 'string' },
-  'received-from': { type: 'string' },
-  'received-to': { type: 'string' },
-  limit: { type: 'string' },
-  cursor: { type: 'string' },
-  all: { type: 'boolean' },
-} as const;
-const FILTER_USAGE =
-  '[--stage S[,S]] [--severity S[,S]] [--channel C[,C]] [--category C] [--assignee A] [--customer ID] [--regime R] [--breached true|false] [--escalated true|false] [--received-from ISO] [--received-to ISO] [--limit N] [--cursor C] [--all] [--json] [--api URL]';
-const LIST_USAGE = `list [--at-risk-within DURATION] ${FILTER_USAGE}`;
-const AT_RISK_USAGE = `at-risk --within DURATION ${FILTER_USAGE}`;
+const kebab = (camelName: string) => camelName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const camel = (kebabName: string) => kebabName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-const camel = (kebab: string) => kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** What each list option's value looks like, for the usage line (the rest take one value). */
+const FILTER_HINTS: Partial<Record<keyof ListQuery, string>> = {
+  stage: 'S[,S]',
+  severity: 'S[,S]',
+  channel: 'C[,C]',
+  customer: 'ID',
+  breached: 'true|false',
+  escalated: 'true|false',
+  atRiskWithin: 'DURATION',
+  receivedFrom: 'ISO',
+  receivedTo: 'ISO',
+  search: 'WORDS',
+  limit: 'N',
+  cursor: 'C',
+};
+
+/**
+ * The list filters, as options: the API's query parameters (its schema, so a filter the API gains is an
+ * option here too) in kebab case, `--product P`, `--search "charged twice"`, plus `--all`.
+ */
+const LIST_FILTERS = {
+  ...Object.fromEntries(Object.keys(ListQuerySchema.shape).map((name) => [kebab(name), { type: 'string' as const }])),
+  all: { type: 'boolean' as const },
+};
+const filterUsage = (except?: keyof ListQuery) =>
+  [
+    ...Object.keys(ListQuerySchema.shape)
+      .filter((name) => name !== except)
+      .map((name) => `[--${kebab(name)} ${FILTER_HINTS[name as keyof ListQuery] ?? name.toUpperCase()}]`),
+    '[--all] [--json] [--api URL]',
+  ].join(' ');
+const LIST_USAGE = `list ${filterUsage()}`;
+const AT_RISK_USAGE = `at-risk --within DURATION ${filterUsage('atRiskWithin')}`;
 
 function listTable(items: ComplaintSummary[]): string {
   return table([
-    ['complaint', 'stage', 'severity', 'regime', 'assignee', 'next deadline', 'time left', 'flags'],
+    ['complaint', 'stage', 'severity', 'regime', 'product', 'assignee', 'next deadline', 'time left', 'flags'],
     ...items.map((i) => [
       i.complaintId,
       i.stage,
       i.severity ?? '-',
       i.regime ?? '-',
+      i.product ?? '-',
       i.assignee ?? '-',
       i.nextDeadline ?? '-',
       i.timeLeftMs === undefined ? '-' : formatDuration(i.timeLeftMs),

@@ -355,8 +355,8 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
   describe('lists', () => {
     // Ids and deadlines chosen so id order and deadline order disagree; two share a deadline, two have none.
     const rows: Array<[string, string | null, Partial<Parameters<typeof view>[0]>]> = [
-      ['l-5', '2026-03-03T10:00:00.000Z', { assignee: 'agent-1', product: 'mortgage' }],
-      ['l-1', '2026-03-04T10:00:00.000Z', { stage: 'listening', breached: true }],
+      ['l-5', '2026-03-03T10:00:00.000Z', { assignee: 'agent-1', product: 'mortgage', searchTokens: ['t-a', 't-b'] }],
+      ['l-1', '2026-03-04T10:00:00.000Z', { stage: 'listening', breached: true, searchTokens: ['t-a', 't-old'] }],
       ['l-3', '2026-03-03T10:00:00.000Z', { assignee: 'agent-1' }],
       ['l-2', null, { stage: 'closed', regime: 'cfpb', receivedAt: '2026-01-01T00:00:00.000Z' }],
       ['l-4', '2026-03-02T12:00:00.000Z', { severity: 'high' }],
@@ -399,6 +399,14 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
       expect(await ids({ nextDeadlineBy: '2026-03-03T10:00:00.000Z' })).toEqual(['l-4', 'l-3', 'l-5']);
       expect(await ids({ receivedFrom: '2026-02-01T00:00:00Z' })).not.toContain('l-2');
       expect(await ids({ receivedTo: '2026-02-01T00:00:00Z' })).toEqual(['l-2']);
+    });
+
+    it("searches the summaries' tokens: every token of any one set (one set per key of the ring)", async () => {
+      expect(await ids({ searchTokens: [['t-a']] })).toEqual(['l-5', 'l-1']);
+      expect(await ids({ searchTokens: [['t-a', 't-b']] })).toEqual(['l-5']);
+      expect(await ids({ searchTokens: [['t-new'], ['t-old']] })).toEqual(['l-1']);
+      expect(await ids({ searchTokens: [['t-a', 't-none']] })).toEqual([]);
+      expect(await ids({ searchTokens: [] })).toEqual([]);
     });
 
     it('answers the list from the next-deadline index', async () => {

@@ -12,7 +12,7 @@ import type { Producer } from 'kafkajs';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config';
 import { ensureTopics } from '../../infra/kafka-topics';
-import { startBridge, type Bridge } from '../../workers/bridge/bridge';
+import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
 import { TopicCollector, testKafka, testProducer } from './kafka';
 
@@ -101,13 +101,13 @@ export interface TestStack {
  */
 export async function startTestStack(
   name: string,
-  opts: { bridge?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { bridge?: boolean; bridgeOptions?: BridgeOptions; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestStack> {
   quietTemporalRuntime();
   const { config, logger, connection, client } = await startTestRun(name, opts.env);
   const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle() });
   const running = worker.worker.run();
-  const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger);
+  const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger, opts.bridgeOptions);
   const kafka = testKafka(config.kafka.brokers.join(','));
   const producer = await testProducer(kafka);
   const collector = await new TopicCollector(kafka, [

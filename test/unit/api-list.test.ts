@@ -52,6 +52,19 @@ describe('list filters as a visibility query', () => {
     expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['assignee', 'category', 'stage.0']);
   });
 
+  it('refuses product and text search, which only the store answers, naming the field', () => {
+    for (const field of ['product', 'search'] as const) {
+      let error: ApiError | undefined;
+      try {
+        filterQuery(scope, parse({ [field]: 'card' }), 0);
+      } catch (err) {
+        error = err as ApiError;
+      }
+      expect(error?.statusCode).toBe(400);
+      expect(error?.details).toEqual([expect.objectContaining({ field })]);
+    }
+  });
+
   it('defaults the page size to 50 and bounds it to 200', () => {
     expect(parse({}).limit).toBe(50);
     expect(ListQuerySchema.safeParse({ limit: '201' }).success).toBe(false);

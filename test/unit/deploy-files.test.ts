@@ -17,6 +17,7 @@ describe('docker-compose.yml', () => {
     POSTGRES_PASSWORD: 'only-for-this-test',
     REDRESS_STORE_PASSWORD: 'only-for-this-test-too',
     REDRESS_API_KEYS_FILE: '/dev/null',
+    REDRESS_SEARCH_KEYS_FILE: '/dev/null',
   };
 
   it('is valid for docker-compose', () => {

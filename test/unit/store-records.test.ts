@@ -135,5 +135,11 @@ describe('the list from the store', () => {
     expect(s).toMatchObject({ open: false, timeLeftMs: 3_600_000, outcome: 'upheld' });
     expect(s).not.toHaveProperty('assignee');
     expect(summaryFromStore({ ...row, stage: 'remedy' }, 0).open).toBe(true);
+    // Product and root cause are the store's own: in the row when known, absent when not.
+    expect(s).not.toHaveProperty('product');
+    expect(summaryFromStore({ ...row, product: 'mortgage', cause: 'fees' }, 0)).toMatchObject({
+      product: 'mortgage',
+      cause: 'fees',
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { SearchIndex } from '../../platform/search-index';
 import type { Client } from '@temporalio/client';
 import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -47,6 +48,8 @@ export interface BridgeOptions {
   patience?: Partial<PatienceLimits>;
   /** The policy catalogue the instant rules start from; by default the worker's (`loadPolicies()`). */
   policies?: readonly Policy[];
+  /** The summaries' blind index for the default target (the process always gives one). */
+  search?: SearchIndex;
 }
 
 /** One partition's memory across batches. */
@@ -83,7 +86,7 @@ export async function startBridge(
   logger: Logger,
   options: BridgeOptions = {},
 ): Promise<Bridge> {
-  const target = options.target ?? complaintTarget(config.temporal.taskQueue);
+  const target = options.target ?? complaintTarget(config.temporal.taskQueue, options.search);
   const callTimeoutMs = options.callTimeoutMs ?? 10_000;
   const metrics = options.metrics ?? createBridgeMetrics();
   const limits: PatienceLimits = { ...DEFAULT_PATIENCE, ...options.patience };

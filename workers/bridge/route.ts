@@ -1,3 +1,4 @@
+import type { SearchIndex } from '../../platform/search-index';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -46,11 +47,13 @@ export interface DeliveryTarget {
   workflowType: string;
   taskQueue: string;
   routes: RouteTable;
+  /** Indexes each complaint's summary for text search (the API's key ring: platform/search-keys.ts). */
+  search?: SearchIndex;
 }
 
 /** The default target for a task queue. */
-export function complaintTarget(taskQueue: string): DeliveryTarget {
-  return { workflowType: COMPLAINT_WORKFLOW, taskQueue, routes: COMPLAINT_ROUTES };
+export function complaintTarget(taskQueue: string, search?: SearchIndex): DeliveryTarget {
+  return { workflowType: COMPLAINT_WORKFLOW, taskQueue, routes: COMPLAINT_ROUTES, ...(search ? { search } : {}) };
 }
 
 /**
@@ -98,6 +101,7 @@ export async function deliver(client: Client, target: DeliveryTarget, event: Inb
         complaintId: event.complaintId,
         complaint: event.data,
         openedBy: { eventId: event.eventId, source: event.source },
+        ...(target.search ? { searchTokens: target.search.tokensOf(event.data.summary) } : {}),
       };
       await startComplaint(client, target.workflowType, target.taskQueue, input);
       return { kind: 'delivered' };
