@@ -15,7 +15,9 @@ function report(title: string, e: Evaluation, misses: boolean): void {
   for (const c of RESPECT_CATEGORIES) console.log(row(c, e.byCategory[c]));
   console.log(row('overall', e.overall));
   console.log(`respectful sentences flagged: ${e.respectfulFlagged.flagged} of ${e.respectfulFlagged.of}`);
-  if (misses) for (const m of e.misses) console.log(`  ${m.id} want [${m.labels.join(',')}] got [${m.found.join(',')}]: ${m.text}`);
+  if (misses)
+    for (const m of e.misses)
+      console.log(`  ${m.id} want [${m.labels.join(',')}] got [${m.found.join(',')}]: ${m.text}`);
 }
 
 const corpus = loadCorpus();

@@ -5,7 +5,15 @@
  * coaches but that does not hurt the customer on its own: sarcasm (often unintended), jargon and
  * sentences too hard to read.
  */
-export const RESPECT_CATEGORIES = ['blame', 'argument', 'dismissal', 'threat', 'sarcasm', 'jargon', 'readability'] as const;
+export const RESPECT_CATEGORIES = [
+  'blame',
+  'argument',
+  'dismissal',
+  'threat',
+  'sarcasm',
+  'jargon',
+  'readability',
+] as const;
 export type RespectCategory = (typeof RESPECT_CATEGORIES)[number];
 
 export const SEVERITIES = ['severe', 'mild'] as const;

@@ -18,7 +18,13 @@ const compile = (r: PhraseRule): RegExp =>
 const COMPILED = PHRASE_RULES.map((rule) => ({ rule, re: compile(rule) }));
 const ACRONYM = /(?<![\p{L}\p{N}])[A-Z]{2,5}s?(?![\p{L}\p{N}])/gu;
 
-function finding(text: string, category: RespectCategory, range: Range, why: string, suggestion: string): RespectFinding {
+function finding(
+  text: string,
+  category: RespectCategory,
+  range: Range,
+  why: string,
+  suggestion: string,
+): RespectFinding {
   // A phrase ending in white space (a pattern's trailing space) ends at its last word.
   const matched = text.slice(range.start, range.end).trimEnd();
   const span = { start: range.start, end: range.start + matched.length, text: matched };

@@ -37,7 +37,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     category: 'blame',
     pattern:
-      "you should(?: really| simply)? have(?! been(?:[.,;!?]|$)| (?:received|got|gotten|heard|had (?:a|an|our|the|your)|seen (?:a|an|our)|been (?:sent|given|told|contacted|refunded|credited|notified|offered|informed|called|kept|treated|updated)))",
+      'you should(?: really| simply)? have(?! been(?:[.,;!?]|$)| (?:received|got|gotten|heard|had (?:a|an|our|the|your)|seen (?:a|an|our)|been (?:sent|given|told|contacted|refunded|credited|notified|offered|informed|called|kept|treated|updated)))',
     why: 'tells the customer what they did wrong',
     suggestion: BLAME_SUGGESTION,
   },
@@ -63,7 +63,7 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     category: 'blame',
     pattern:
-      "(?:you (?:must have |obviously |clearly )?(?:misread|misunderstood|misunderstand|entered the wrong|typed the wrong|gave us the wrong|got (?:it|this|that) wrong|made a mistake|made an error)|you (?:were|are) (?:wrong|mistaken) to|you (?:were|are) supposed to|it was up to you to|you were (?:careless|negligent))",
+      '(?:you (?:must have |obviously |clearly )?(?:misread|misunderstood|misunderstand|entered the wrong|typed the wrong|gave us the wrong|got (?:it|this|that) wrong|made a mistake|made an error)|you (?:were|are) (?:wrong|mistaken) to|you (?:were|are) supposed to|it was up to you to|you were (?:careless|negligent))',
     why: 'tells the customer they got it wrong',
     suggestion: BLAME_SUGGESTION,
   },
@@ -127,8 +127,9 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     category: 'sarcasm',
     pattern: `your (?:"|\u201c|')[^"\u201d'\\n]{1,30}(?:"|\u201d|')`,
-    why: 'scare quotes around the customer\'s own words mock them',
-    suggestion: 'Use the customer\'s words plainly, without quotation marks around them: "your complaint", not your "complaint".',
+    why: "scare quotes around the customer's own words mock them",
+    suggestion:
+      'Use the customer\'s words plainly, without quotation marks around them: "your complaint", not your "complaint".',
     spansQuotes: true,
   },
 
@@ -136,9 +137,10 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
   {
     category: 'jargon',
     pattern:
-      "(?:as per|per our (?:records|policy|terms|system|process)|pursuant to|hereinafter|heretofore|hereby|herewith|aforementioned|aforesaid|notwithstanding|in accordance with (?:clause|section|paragraph)|(?:please|kindly) be advised|the undersigned|(?:has|have|was|were|been|being) (?:actioned|dispositioned|triaged|remediated|escalated to (?:tier|level|l\\d|second line|2nd line|back office))|(?:tier|level) (?:1|2|3|one|two|three) (?:support|team|agent)|\\bl[123] (?:support|team)|back(?:-| )?end (?:system|team|issue)|upstream (?:system|provider|team)|root cause analysis|remediation (?:process|activity|team)|ticket (?:number )?(?:has been|was|is) (?:raised|closed|resolved|actioned|updated)|(?:we|i) (?:will|shall) revert(?: back)?|revert (?:back )?to you|at this (?:moment in )?time|(?:leverage|synergy|going forward|circle back|reach out offline)|in receipt of|reconciliation (?:process|run|exercise)|reversal (?:has been )?posted|the (?:said|above-named) (?:account|customer|party))",
+      '(?:as per|per our (?:records|policy|terms|system|process)|pursuant to|hereinafter|heretofore|hereby|herewith|aforementioned|aforesaid|notwithstanding|in accordance with (?:clause|section|paragraph)|(?:please|kindly) be advised|the undersigned|(?:has|have|was|were|been|being) (?:actioned|dispositioned|triaged|remediated|escalated to (?:tier|level|l\\d|second line|2nd line|back office))|(?:tier|level) (?:1|2|3|one|two|three) (?:support|team|agent)|\\bl[123] (?:support|team)|back(?:-| )?end (?:system|team|issue)|upstream (?:system|provider|team)|root cause analysis|remediation (?:process|activity|team)|ticket (?:number )?(?:has been|was|is) (?:raised|closed|resolved|actioned|updated)|(?:we|i) (?:will|shall) revert(?: back)?|revert (?:back )?to you|at this (?:moment in )?time|(?:leverage|synergy|going forward|circle back|reach out offline)|in receipt of|reconciliation (?:process|run|exercise)|reversal (?:has been )?posted|the (?:said|above-named) (?:account|customer|party))',
     why: 'internal or legal language the customer has to decode',
-    suggestion: 'Use the everyday word: "about" for "pursuant to", "reply" for "revert", "we have looked into it" for "actioned".',
+    suggestion:
+      'Use the everyday word: "about" for "pursuant to", "reply" for "revert", "we have looked into it" for "actioned".',
   },
 ];
 
@@ -147,8 +149,38 @@ export const PHRASE_RULES: readonly PhraseRule[] = [
  * these are the ones everyone knows and the check leaves alone.
  */
 export const PLAIN_ACRONYMS: ReadonlySet<string> = new Set([
-  'I', 'A', 'OK', 'UK', 'US', 'USA', 'EU', 'PDF', 'ID', 'PIN', 'TV', 'FAQ', 'ATM', 'VAT', 'GB', 'AM', 'PM',
-  'BST', 'GMT', 'DVD', 'CD', 'SMS', 'PS', 'NHS', 'DIY', 'UPS', 'DHL', 'IBAN', 'ISA', 'MOT', 'GP', 'BBC',
+  'I',
+  'A',
+  'OK',
+  'UK',
+  'US',
+  'USA',
+  'EU',
+  'PDF',
+  'ID',
+  'PIN',
+  'TV',
+  'FAQ',
+  'ATM',
+  'VAT',
+  'GB',
+  'AM',
+  'PM',
+  'BST',
+  'GMT',
+  'DVD',
+  'CD',
+  'SMS',
+  'PS',
+  'NHS',
+  'DIY',
+  'UPS',
+  'DHL',
+  'IBAN',
+  'ISA',
+  'MOT',
+  'GP',
+  'BBC',
 ]);
 export const ACRONYM_RULE = {
   category: 'jargon',

@@ -60,7 +60,7 @@ describe('respect check v2: quotation', () => {
     expect(categories(text)).toEqual(['dismissal']);
   });
 
-  it('scare quotes around the customer\'s words are the agent\'s sarcasm', () => {
+  it("scare quotes around the customer's words are the agent's sarcasm", () => {
     expect(categories('Your "urgent" request is in the queue.')).toEqual(['sarcasm']);
   });
 });
@@ -139,9 +139,11 @@ describe('respect check v2: readability', () => {
     expect(checkRespect(plain).readingEase!).toBeGreaterThan(70);
     expect(checkRespect(hard).readingEase!).toBeLessThan(0);
     expect(categories(plain)).toEqual([]);
-    expect(checkRespect(hard).findings.filter((f) => f.category === 'readability').map((f) => f.span.text)).toEqual([
-      hard,
-    ]);
+    expect(
+      checkRespect(hard)
+        .findings.filter((f) => f.category === 'readability')
+        .map((f) => f.span.text),
+    ).toEqual([hard]);
     expect(categories('Your reimbursement is authorised.')).toEqual([]);
   });
 });
