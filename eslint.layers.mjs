@@ -36,7 +36,9 @@ const POLICIES = [
   {
     from: layer('domain'),
     disallow: [{ to: { module: { origin: 'core' } } }, { to: { module: { origin: 'external' } } }, { to: local('*') }],
-    message: because('domain/ is pure (zod, syllable and itself only); Node-only code goes in platform/, SDK code in workflows/'),
+    message: because(
+      'domain/ is pure (zod, syllable and itself only); Node-only code goes in platform/, SDK code in workflows/',
+    ),
   },
   // `syllable` (the respect check's syllable counter) is pure: no Node built-ins, no I/O, deterministic.
   { from: layer('domain'), allow: [{ to: { module: { source: ['zod', 'syllable'] } } }, { to: local('domain') }] },
