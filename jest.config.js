@@ -6,14 +6,16 @@
 // Type checking is done by `tsc --noEmit` in the test command, so ts-jest only transpiles here.
 // PGlite's CommonJS build imports Node built-ins with import(), which jest's module system refuses
 // without --experimental-vm-modules: test/support/node-import-transform.js turns those into require().
+// `syllable` (the respect check's syllable counter) is ES modules only: test/support/esm-to-cjs-transform.js.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   '@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/support/node-import-transform.js',
+  'node_modules/syllable/.+\\.js$': '<rootDir>/test/support/esm-to-cjs-transform.js',
 };
 const common = {
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@electric-sql/pglite|syllable)/)'],
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
 };
 

@@ -1,4 +1,8 @@
 /**
+ * FROZEN: the first respect check, kept byte for byte so complaints recorded before the
+ * `redress-respect-v2` patch replay the same flags and supervisor alerts (workflows/case.ts
+ * flagDisrespect). Do not change it; the check in force is domain/respect/.
+ *
  * The respect check (DESIGN §1: never argue, never blame). Agent-written text is scanned for blaming or
  * defensive phrasing. A hit is flagged to the timeline and the supervisor; the text is never silently
  * rewritten, because the agent owns their words and a supervisor should coach, not a regex.

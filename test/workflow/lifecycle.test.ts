@@ -554,8 +554,9 @@ describe('repeated and rejected messages', () => {
       await h.act(m.recordAccountUpdate, { actor: operator, account: 'Late delivery', confirmed: true });
       const text = 'As already explained, this was not our fault, but we are sorry.';
       const s = await h.act(m.apologiseUpdate, { actor: operator, text, faultAdmitted: false });
-      expect(s.flags.join(' ')).toMatch(/as already explained/);
-      expect(s.flags.join(' ')).toMatch(/not our fault/);
+      // The respect check v2 (patch redress-respect-v2): category, the words as written, then a suggestion.
+      expect(s.flags.join(' ')).toMatch(/respect check: argument "As already explained" — Acknowledge/);
+      expect(s.flags.join(' ')).toMatch(/respect check: argument "this was not our fault" — Explain/);
       const entry = (await h.timeline()).find((e) => e.action === 'apology-sent')!;
       expect(entry.flags).toHaveLength(2);
       expect(h.notifications('apology')[0]!.body).toContain(text);
