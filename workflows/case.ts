@@ -20,10 +20,8 @@ import { publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
-import { inWorkflowContext, patched } from '@temporalio/workflow';
-import { respectCheck } from '../domain/respect-check';
-import { checkRespect } from '../domain/respect';
 import { canMove } from '../domain/stages';
+import { respectFlags } from './respect-flags';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
@@ -31,7 +29,7 @@ import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } fr
 
 /**
  * One complaint's state and the mechanisms every rule uses (DESIGN §2–§3), free of the Temporal SDK so
- * the rules read as plain code (save the one patch marker that chooses the respect check, in flagDisrespect). By concern: this file holds the state, the clocks (start, stop, pause,
+ * the rules read as plain code. By concern: this file holds the state, the clocks (start, stop, pause,
  * policy events, timers due), the timeline and the outbox; `rules.ts` decides whether an action may be
  * taken, `case-effects.ts` what it does, `case-facts.ts` what facts from other systems do, and
  * `case-view.ts` how the complaint looks from outside. The engines (`engine.ts`, `legacy-engine.ts`)
@@ -39,8 +37,6 @@ import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } fr
  */
 
 export const REMEDY_DUE_CLOCK = 'remedy-due';
-/** The patch that moved agent-written text to the respect check v2 (domain/respect); see flagDisrespect. */
-export const RESPECT_V2_PATCH = 'redress-respect-v2';
 export const DEFAULT_REMEDY_DAYS = 5;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -240,33 +236,15 @@ export class ComplaintCase {
   }
 
   /**
-   * Runs the respect check on agent-written text: every finding becomes a timeline flag, and a severe one
-   * (blame, arguing, dismissing, threatening) alerts the supervisor. What is flagged decides whether an
-   * alert is published (a command), so the check in force is chosen by the `redress-respect-v2` patch:
-   * histories recorded before it replay the frozen first check (domain/respect-check.ts), which alerted on
-   * any hit. Outside a workflow (unit tests of the case) there is no history to keep, so the current check runs.
+   * Runs the respect check on agent-written text (workflows/respect-flags.ts): its findings go to the
+   * flags (returned for the timeline), and a finding worth it alerts the supervisor.
    */
   flagDisrespect(text: string): string[] | undefined {
-    if (inWorkflowContext() && !patched(RESPECT_V2_PATCH)) return this.flagDisrespectV1(text);
-    const { findings } = checkRespect(text);
-    if (findings.length === 0) return undefined;
-    const flags = findings.map((f) => `respect check: ${f.category} "${f.span.text}" — ${f.suggestion}`);
-    this.flags.push(...flags);
-    const severe = findings.filter((f) => f.severity === 'severe');
-    if (severe.length > 0) {
-      this.alertSupervisor('respect check', severe.map((f) => `${f.category} "${f.span.text}"`).join('; '));
-    }
-    return flags;
-  }
-
-  /** The first respect check, frozen: what complaints recorded without the `redress-respect-v2` marker did. */
-  private flagDisrespectV1(text: string): string[] | undefined {
-    const hits = respectCheck(text);
-    if (hits.length === 0) return undefined;
-    const flags = hits.map((h) => `respect check: "${h.phrase}" (${h.why})`);
-    this.flags.push(...flags);
-    this.alertSupervisor('respect check', flags.join('; '));
-    return flags;
+    const found = respectFlags(text);
+    if (!found) return undefined;
+    this.flags.push(...found.flags);
+    if (found.alert !== undefined) this.alertSupervisor('respect check', found.alert);
+    return found.flags;
   }
 
   /** Counts one more occurrence of `kind`; returns its number (1 for the first). */

@@ -1,0 +1,43 @@
+import { inWorkflowContext, patched } from '@temporalio/workflow';
+import { respectCheck } from '../domain/respect-check';
+import { checkRespect } from '../domain/respect';
+
+/**
+ * Which respect check a complaint's agent-written text meets, and what it makes of the findings: the
+ * flags for the timeline, and the alert for the supervisor, if any. What is flagged decides whether an
+ * alert is published (a command), so the check in force is chosen by a patch marker: histories recorded
+ * before `redress-respect-v2` replay the frozen first check (domain/respect-check.ts), which alerted on
+ * any hit; new ones run the check of domain/respect, where only a severe finding (blame, arguing,
+ * dismissing, threatening) alerts. Kept apart from the case so the case stays free of the SDK.
+ */
+
+/** The patch that moved agent-written text to the respect check v2. */
+export const RESPECT_V2_PATCH = 'redress-respect-v2';
+
+export interface RespectFlags {
+  flags: string[];
+  /** What to tell the supervisor, when something must be looked at before it happens again. */
+  alert?: string;
+}
+
+/** The flags and alert for a text; undefined when nothing was found. */
+export function respectFlags(text: string): RespectFlags | undefined {
+  // Outside a workflow (unit tests of the case) there is no history to keep: the current check runs.
+  if (inWorkflowContext() && !patched(RESPECT_V2_PATCH)) return firstCheck(text);
+  const { findings } = checkRespect(text);
+  if (findings.length === 0) return undefined;
+  const flags = findings.map((f) => `respect check: ${f.category} "${f.span.text}" — ${f.suggestion}`);
+  const severe = findings.filter((f) => f.severity === 'severe');
+  return {
+    flags,
+    ...(severe.length > 0 ? { alert: severe.map((f) => `${f.category} "${f.span.text}"`).join('; ') } : {}),
+  };
+}
+
+/** The first respect check, frozen: what complaints recorded without the marker did. */
+function firstCheck(text: string): RespectFlags | undefined {
+  const hits = respectCheck(text);
+  if (hits.length === 0) return undefined;
+  const flags = hits.map((h) => `respect check: "${h.phrase}" (${h.why})`);
+  return { flags, alert: flags.join('; ') };
+}
