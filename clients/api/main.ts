@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const settings = loadApiSettings();
   const logger = createLogger('api', config.logLevel);
-  const keys = loadApiKeys(settings, dataDir());
+  // A deployment (the image sets NODE_ENV=production) refuses development keys; see loadApiKeys.
+  const keys = loadApiKeys(settings, dataDir(), { production: process.env.NODE_ENV === 'production' });
   if (keys.files) {
     logger.warn(
       { keysFile: keys.files.keysFile, secretsFile: keys.files.secretsFile, created: keys.created },

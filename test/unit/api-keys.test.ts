@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -103,6 +103,24 @@ describe('API keys', () => {
     const empty = join(dir, 'empty.json');
     writeFileSync(empty, JSON.stringify({ keys: [] }));
     expect(() => loadApiKeys({ keysFile: empty }, dir)).toThrow(/no API keys configured/);
+  });
+
+  it('in production (NODE_ENV=production) refuses to make or use development keys, saying what to set', () => {
+    const dir = tmp();
+    expect(() => loadApiKeys({}, dir, { production: true })).toThrow(
+      /NODE_ENV=production.*REDRESS_API_KEYS or REDRESS_API_KEYS_FILE/,
+    );
+    // Nothing was made on the way.
+    expect(existsSync(devKeyFiles(dir).keysFile)).toBe(false);
+    // Development keys made earlier are refused too, even when pointed at as the key file.
+    ensureDevKeys(dir);
+    expect(() => loadApiKeys({}, dir, { production: true })).toThrow(/development keys/);
+    expect(() => loadApiKeys({ keysFile: devKeyFiles(dir).keysFile }, dir, { production: true })).toThrow(
+      /development keys/,
+    );
+    // Configured keys are what production runs with.
+    const loaded = loadApiKeys({ keys: `a:auditor:${hashApiKey('k')}` }, dir, { production: true });
+    expect(loaded.sources).toEqual(['REDRESS_API_KEYS']);
   });
 });
 
