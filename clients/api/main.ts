@@ -2,7 +2,7 @@ import { loadApiSettings, loadConfig } from '../../config';
 import { loadApiKeys } from '../../config/api-keys';
 import { createLogger } from '../../config/logger';
 import { dataDir } from '../../platform/data-dir';
-import { kafkaHealthy, temporalHealthy } from '../../platform/health';
+import { KafkaProbe, temporalAnswers } from '../../platform/health';
 import { pgDb } from '../../store/db';
 import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';
@@ -54,6 +54,9 @@ async function main(): Promise<void> {
     logger.error({ err: (err as Error).message }, 'lifecycle metrics not available: cannot read the lifecycle topic');
     return undefined;
   });
+  // /health probes over connections held for the process's life, never one per request (and the app
+  // caches their answer for REDRESS_API_OPERATIONS_CACHE_MS).
+  const kafkaProbe = new KafkaProbe(config.kafka.brokers, `${config.kafka.clientId}-api-health`);
   const app = buildApi({
     config,
     client,
@@ -63,10 +66,13 @@ async function main(): Promise<void> {
     rateLimitPerMinute: settings.rateLimitPerMinute,
     listScanLimit: settings.listScanLimit,
     workerTimeouts: settings.workerTimeouts,
+    trustProxy: settings.trustProxy,
+    operationsCacheMs: settings.operationsCacheMs,
+    operationsRateLimitPerMinute: settings.operationsRateLimitPerMinute,
     ...(store ? { store } : {}),
     health: async () => ({
-      temporal: await temporalHealthy(config.temporal.address, config.temporal.namespace),
-      kafka: await kafkaHealthy(config.kafka.brokers[0] ?? ''),
+      temporal: await temporalAnswers(client, config.temporal.namespace),
+      kafka: await kafkaProbe.check(),
       ...(store
         ? {
             store: await store.query('SELECT 1').then(
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping api');
     app
       .close()
+      .then(() => kafkaProbe.close())
       .then(() => lifecycle)
       .then((l) => l?.stop())
       .then(() => store?.close())

@@ -91,6 +91,9 @@ export interface RouteDeps {
   metrics: ApiMetrics;
   /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
   instants: InstantChecks;
+  /** Reachability of the dependencies; cached briefly by the app (operations.ts). */
   health: () => Promise<Record<string, boolean>>;
+  /** The metrics' text; cached briefly by the app, so a scrape storm renders once. */
+  renderMetrics: () => Promise<{ contentType: string; text: string }>;
   openApi: () => unknown;
 }

@@ -140,6 +140,8 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/health',
       operationId: 'health',
       summary: 'Whether Temporal and Kafka are reachable',
+      description:
+        'Answered from the last probe for a few seconds (REDRESS_API_OPERATIONS_CACHE_MS), over the connections the API already holds; limited per address apart from other routes.',
       tag: 'operations',
       access: 'public',
       what: 'read health',
@@ -159,13 +161,13 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'metrics',
       summary: 'Prometheus metrics',
       description:
-        'Complaints by stage, time to acknowledge and to resolve, breaches by clock, CSAT, reopens, the API’s requests, then the worker’s and the bridge’s metrics when configured.',
+        'Complaints by stage, time to acknowledge and to resolve, breaches by clock, CSAT, reopens, the API’s requests, then the worker’s and the bridge’s metrics when configured. Rendered at most once every few seconds (REDRESS_API_OPERATIONS_CACHE_MS); limited per address apart from other routes.',
       tag: 'operations',
       access: 'public',
       what: 'read metrics',
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain; version=0.0.4' } },
       handler: async () => {
-        const { contentType, text } = await deps.metrics.render();
+        const { contentType, text } = await deps.renderMetrics();
         return { body: text, contentType };
       },
     }),

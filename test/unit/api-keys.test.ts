@@ -146,6 +146,24 @@ describe('API settings', () => {
     expect(workerMetricsAddress({ REDRESS_WORKER_METRICS_ADDRESS: 'off' })).toBeUndefined();
     expect(() => workerMetricsAddress({ REDRESS_WORKER_METRICS_ADDRESS: 'nine' })).toThrow(/host:port/);
   });
+
+  it('trust no proxy unless told, and take all, a hop count, or a list of proxy addresses', () => {
+    expect(loadApiSettings({}).trustProxy).toBe(false);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(() => loadApiSettings({ REDRESS_API_TRUST_PROXY: 'my proxy' })).toThrow(/REDRESS_API_TRUST_PROXY/);
+  });
+
+  it('cache /health and /metrics for 2 s by default, and limit them per address in a bucket of their own', () => {
+    expect(loadApiSettings({})).toMatchObject({ operationsCacheMs: 2_000, operationsRateLimitPerMinute: 6_000 });
+    expect(loadApiSettings({ REDRESS_API_OPERATIONS_CACHE_MS: '5000' }).operationsCacheMs).toBe(5_000);
+    expect(() => loadApiSettings({ REDRESS_API_OPERATIONS_CACHE_MS: '-1' })).toThrow(/REDRESS_API_OPERATIONS_CACHE_MS/);
+  });
 });
 
 describe('API authorisation', () => {

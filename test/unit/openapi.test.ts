@@ -29,6 +29,7 @@ const routes = apiRoutes({
   metrics: {} as never,
   instants: {} as never,
   health: () => Promise.resolve({}),
+  renderMetrics: () => Promise.resolve({ contentType: 'text/plain', text: '' }),
   openApi: () => ({}),
 });
 const doc = openApiDocument(routes, '1.0.0') as unknown as Doc;
