@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Principal } from '../../config/api-keys';
 import { complaintRecord } from '../../store/queries';
 import { actionRoutes } from './action-routes';
 import { ACCESS } from './auth';
@@ -15,10 +16,18 @@ import {
   HealthSchema,
   ListQuerySchema,
   StoredComplaintSchema,
+  SubmittedSchema,
   TimelineSchema,
 } from './schemas';
 
 export type { RouteContext, RouteDeps, RouteResult, RouteSpec, ResponseDoc } from './route';
+
+/** What `POST /complaints` answers: the status to a role that may read it, the id alone otherwise. */
+const SubmitAnswerSchema = ComplaintStatusSchema.or(SubmittedSchema);
+
+/** Whether the caller may read complaints (and so see the status of the one it submitted). */
+const mayRead = (principal: Principal | undefined): boolean =>
+  principal !== undefined && (ACCESS.read as readonly string[]).includes(principal.role);
 
 /** Every route of the API. */
 export function apiRoutes(deps: RouteDeps): RouteSpec[] {
@@ -30,7 +39,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'submitComplaint',
       summary: 'Submit a complaint',
       description:
-        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 400.',
+        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 400. The `service` role (submit only) gets `{ complaintId }` alone, whatever the outcome: it may not read complaints, so submitting an id that exists must not tell it about that complaint.',
       tag: 'complaints',
       access: ACCESS.submit,
       what: 'submit complaints',
@@ -39,19 +48,19 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       waitsOnWorker: true,
       responses: {
         201: {
-          description: 'Created: its status',
-          schema: ComplaintStatusSchema,
+          description: 'Created: its status (the `service` role: its id only)',
+          schema: SubmitAnswerSchema,
           headers: { Location: 'The complaint’s URL' },
         },
         200: {
-          description: 'A complaint with this id exists: its status',
-          schema: ComplaintStatusSchema,
+          description: 'A complaint with this id exists: its status (the `service` role: its id only)',
+          schema: SubmitAnswerSchema,
           headers: { Location: 'The complaint’s URL' },
         },
         202: {
           description:
-            'Started, but no worker has taken it in yet (none running, or all busy): its status as received, regime pending',
-          schema: ComplaintStatusSchema,
+            'Started, but no worker has taken it in yet (none running, or all busy): its status as received, regime pending (the `service` role: its id only)',
+          schema: SubmitAnswerSchema,
           headers: { Location: 'The complaint’s URL' },
         },
       },
@@ -61,7 +70,8 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
         return {
           status: accepted ? 202 : created ? 201 : 200,
           headers: { location: `/complaints/${encodeURIComponent(status.complaintId)}` },
-          body: status,
+          // Roles that may read complaints get the status; a submit-only key learns the id it sent.
+          body: mayRead(ctx.principal) ? status : { complaintId: status.complaintId },
         };
       },
     }),
