@@ -12,6 +12,7 @@ import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
 import { ApiError, badRequest, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
+import { IdempotencyBindings } from './idempotency';
 import { InstantChecks } from './instants';
 import { ApiMetrics } from './metrics';
 import { openApiDocument, openApiPath } from './openapi';
@@ -153,6 +154,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   let document: unknown;
   const routes: RouteSpec[] = apiRoutes({
     complaints,
+    idempotency: new IdempotencyBindings(client),
     client,
     scope,
     listScanLimit: deps.listScanLimit ?? 10_000,

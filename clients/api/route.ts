@@ -3,6 +3,7 @@ import type { Principal } from '../../config/api-keys';
 import type { Queryable } from '../../store/db';
 import type { Access } from './auth';
 import type { Complaints } from './complaints';
+import type { IdempotencyBindings } from './idempotency';
 import type { InstantChecks } from './instants';
 import type { listComplaints, ListScope } from './list';
 import type { ApiMetrics } from './metrics';
@@ -83,6 +84,8 @@ export function route<
 /** What the routes need from the rest of the process. */
 export interface RouteDeps {
   complaints: Complaints;
+  /** What each Idempotency-Key was first used for (from the complaint's history). */
+  idempotency: IdempotencyBindings;
   client: Parameters<typeof listComplaints>[0];
   scope: ListScope;
   listScanLimit: number;

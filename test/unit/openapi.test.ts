@@ -23,6 +23,7 @@ const app = buildApi({
 });
 const routes = apiRoutes({
   complaints: {} as never,
+  idempotency: {} as never,
   client: {} as Client,
   scope: { taskQueue: 'q' },
   listScanLimit: 1,
