@@ -32,15 +32,19 @@ const act = (id: string, path: string, body: unknown, key?: string) =>
 
 describe('the service role submits and learns the id only', () => {
   const id = `svc-${run}`;
+  // A complaint that exists, with a customer and an owner a service key must learn nothing of.
+  beforeAll(async () => {
+    expect((await h.call('operator', 'POST', '/complaints', complaint(id))).status).toBe(201);
+    expect((await act(id, 'assignment', { assignee: 'agent-7' })).status).toBe(200);
+  });
 
   it('201 with the id only for a new complaint, 200 with the id only for one that exists', async () => {
-    const created = await h.call('service', 'POST', '/complaints', complaint(id));
+    const fresh = `svc-new-${run}`;
+    const created = await h.call('service', 'POST', '/complaints', complaint(fresh));
     expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(`/complaints/${id}`);
-    expect(created.json).toEqual({ complaintId: id });
+    expect(created.headers.get('location')).toBe(`/complaints/${fresh}`);
+    expect(created.json).toEqual({ complaintId: fresh });
 
-    // The complaint has an owner now; a service key must learn none of it.
-    await act(id, 'assignment', { assignee: 'agent-7' });
     const again = await h.call('service', 'POST', '/complaints', complaint(id));
     expect(again.status).toBe(200);
     expect(again.headers.get('location')).toBe(`/complaints/${id}`);
