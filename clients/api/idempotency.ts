@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { complaintWorkflowId } from '../../domain/ids';
-import { ApiError } from './errors';
+import { ApiError, workerUnavailable } from './errors';
 
 /**
  * An Idempotency-Key is bound to the action it was first sent with and to that action's body.
@@ -64,6 +64,8 @@ export class IdempotencyBindings {
     private readonly client: Client,
     /** Events read a page, newest first. */
     private readonly pageSize = 100,
+    /** How long reading the history may take before the request answers 503. */
+    private readonly timeoutMs = 5_000,
   ) {}
 
   /**
@@ -71,7 +73,17 @@ export class IdempotencyBindings {
    * was another action, or the same action with another body, than (`updateName`, `body`).
    */
   async check(complaintId: string, updateId: string, key: string, updateName: string, body: unknown): Promise<void> {
-    const first = await this.admitted(complaintId, updateId);
+    let first: { name: string; body: unknown } | undefined;
+    try {
+      first = await this.client.withDeadline(Date.now() + this.timeoutMs, () => this.admitted(complaintId, updateId));
+    } catch {
+      // The outcome may be another request's, so it cannot be given unconfirmed; retrying is safe.
+      throw workerUnavailable(
+        `could not read what Idempotency-Key ${key} was first used for on complaint ${complaintId}: ` +
+          'retry with the same Idempotency-Key to learn the outcome',
+        1,
+      );
+    }
     if (!first) return;
     if (actionHash(first.name, first.body) !== actionHash(updateName, body)) {
       throw keyReused(key, complaintId, first.name);
