@@ -157,15 +157,27 @@ export function ensureDevKeys(dataDir: string, now: Date = new Date()): boolean 
 /** Where the keys were configured, for the start-up log line (never the keys). */
 export type KeySource = 'REDRESS_API_KEYS' | 'REDRESS_API_KEYS_FILE' | 'development keys';
 
+/** Whether an entry is one {@link ensureDevKeys} made: its id is `dev-` and its own role. */
+const isDevKey = (e: ApiKeyEntry): boolean => e.id === `dev-${e.role}`;
+
+/** Why a production API will not start on development keys, and what to do instead. */
+const PRODUCTION_NEEDS_KEYS =
+  'NODE_ENV=production: the API does not run on development keys (made on first start, readable on this host); ' +
+  'set REDRESS_API_KEYS or REDRESS_API_KEYS_FILE to hashed keys (`npx redress api-key create` makes one)';
+
 /**
  * The key store from the configuration: `REDRESS_API_KEYS` and/or `REDRESS_API_KEYS_FILE`; when neither
  * is set, the local development keys under `dataDir` (created on first start). Refuses to start with
- * no key at all, since an API nobody can call is a misconfiguration.
+ * no key at all, since an API nobody can call is a misconfiguration, and in production (`NODE_ENV=production`)
+ * with development keys, made now or earlier: a deployment that forgot its keys must fail loudly, not
+ * quietly accept keys that sit in clear on the host's disk.
  */
 export function loadApiKeys(
   settings: { keys?: string; keysFile?: string },
   dataDir: string,
+  opts: { production?: boolean } = {},
 ): { store: ApiKeyStore; sources: KeySource[]; created: boolean; files?: DevKeyFiles } {
+  if (opts.production && !settings.keys && !settings.keysFile) throw new Error(PRODUCTION_NEEDS_KEYS);
   const entries: ApiKeyEntry[] = [];
   const sources: KeySource[] = [];
   if (settings.keys) {
@@ -185,5 +197,9 @@ export function loadApiKeys(
     sources.push('development keys');
   }
   if (entries.length === 0) throw new Error(`no API keys configured (${sources.join(', ')} has none)`);
+  const dev = entries.filter(isDevKey).map((e) => e.id);
+  if (opts.production && dev.length > 0) {
+    throw new Error(`${PRODUCTION_NEEDS_KEYS}; these are development keys: ${dev.join(', ')}`);
+  }
   return { store: new ApiKeyStore(entries), sources, created, ...(files ? { files } : {}) };
 }

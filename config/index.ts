@@ -63,6 +63,27 @@ const metricsUrl = (fallback: string) =>
     .default(fallback)
     .transform((v) => (v === '' || v === 'off' ? undefined : v));
 
+/**
+ * `REDRESS_API_TRUST_PROXY`: `true` (every proxy: only when nothing reaches the API but through one),
+ * `false` or unset (none), a hop count, or comma-separated proxy addresses and CIDRs.
+ */
+const TrustProxySchema = z
+  .string()
+  .trim()
+  .default('false')
+  .transform((v, ctx) => {
+    if (v === '' || v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const list = v
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(a))) return list;
+    ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or comma-separated addresses or CIDRs' });
+    return z.NEVER;
+  });
+
 const ApiEnvSchema = z.object({
   REDRESS_API_KEYS: z.string().optional(),
   REDRESS_API_KEYS_FILE: z.string().min(1).optional(),
@@ -73,6 +94,9 @@ const ApiEnvSchema = z.object({
   REDRESS_WORKER_METRICS_URL: metricsUrl('http://127.0.0.1:9465/metrics'),
   REDRESS_BRIDGE_METRICS_URL: metricsUrl('http://127.0.0.1:9464/metrics'),
   REDRESS_API_METRICS_GROUP: z.string().min(1).optional(),
+  REDRESS_API_TRUST_PROXY: TrustProxySchema,
+  REDRESS_API_OPERATIONS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  REDRESS_API_OPERATIONS_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(6_000),
 });
 
 /** The HTTP API's own settings (kept apart from {@link Config}, which every process shares). */
@@ -92,6 +116,12 @@ export interface ApiSettings {
   bridgeMetricsUrl?: string;
   /** Consumer group of the lifecycle-topic reader behind the API's complaint metrics. */
   metricsGroup: string;
+  /** Which proxies' X-Forwarded-For to believe, so limits per address see the real client. */
+  trustProxy: boolean | number | string[];
+  /** How long /health and /metrics answers are reused. */
+  operationsCacheMs: number;
+  /** /health, /metrics and /openapi.json requests a minute per address, apart from the other routes. */
+  operationsRateLimitPerMinute: number;
 }
 
 /** Reads the API's settings from an environment; throws naming each bad variable. */
@@ -110,6 +140,9 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     ...(e.REDRESS_WORKER_METRICS_URL ? { workerMetricsUrl: e.REDRESS_WORKER_METRICS_URL } : {}),
     ...(e.REDRESS_BRIDGE_METRICS_URL ? { bridgeMetricsUrl: e.REDRESS_BRIDGE_METRICS_URL } : {}),
     metricsGroup: e.REDRESS_API_METRICS_GROUP ?? `${env.KAFKA_CLIENT_ID ?? 'redress'}-api-metrics`,
+    trustProxy: e.REDRESS_API_TRUST_PROXY,
+    operationsCacheMs: e.REDRESS_API_OPERATIONS_CACHE_MS,
+    operationsRateLimitPerMinute: e.REDRESS_API_OPERATIONS_RATE_LIMIT,
   };
 }
 

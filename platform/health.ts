@@ -1,5 +1,5 @@
-import { Connection } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
+import { Connection, type Client } from '@temporalio/client';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { connect } from 'node:net';
 
 /**
@@ -49,5 +49,61 @@ export async function kafkaHealthy(broker: string): Promise<boolean> {
     return false;
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Temporal's reachability over the client the process already holds: no connection is opened per probe
+ * (the API's `/health`). Bounded, so an unreachable server answers false in `timeoutMs`, not in 30 s.
+ */
+export async function temporalAnswers(client: Client, namespace: string, timeoutMs = 2_000): Promise<boolean> {
+  try {
+    await client.withDeadline(Date.now() + timeoutMs, () => client.workflowService.describeNamespace({ namespace }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kafka's reachability over one admin client kept for the process's life (the API's `/health`): it is
+ * connected on the first probe and again only after a probe failed, never once per probe.
+ */
+export class KafkaProbe {
+  private admin: Admin | undefined;
+  private readonly kafka: Kafka;
+
+  constructor(brokers: string[], clientId = 'redress-health') {
+    // No retries and short timeouts: a probe says "down" quickly, and the next one (seconds later) retries.
+    this.kafka = new Kafka({
+      clientId,
+      brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 1_000,
+      requestTimeout: 2_000,
+    });
+  }
+
+  async check(): Promise<boolean> {
+    try {
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
+      await this.admin.describeCluster();
+      return true;
+    } catch {
+      // A broken connection is dropped, so the next probe starts afresh.
+      await this.close();
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
   }
 }

@@ -3,7 +3,7 @@ import { ACTION_NAMES, ACTIONS, type ActionBody, type ActionName } from '../../d
 import * as m from '../../workflows/messages';
 import type { ComplaintStatus } from '../../workflows/messages';
 import type { Access } from './auth';
-import { badRequest } from './errors';
+import { ApiError, badRequest } from './errors';
 import { route, type RouteContext, type RouteDeps, type ResponseDoc, type RouteSpec } from './route';
 import { ComplaintIdParamsSchema, ComplaintStatusSchema } from './schemas';
 
@@ -16,8 +16,13 @@ import { ComplaintIdParamsSchema, ComplaintStatusSchema } from './schemas';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** The caller's Idempotency-Key as an update id (per caller, so two callers' keys never collide). */
-function updateIdFrom(ctx: RouteContext<unknown, unknown, unknown>): string | undefined {
+/**
+ * The caller's Idempotency-Key and the update id it becomes (per caller, so two callers' keys never
+ * collide). The id is the key alone, not the key and the body's hash: then Temporal admits one update per
+ * key, and a reuse with another body meets the first update and is caught (idempotency.ts) rather than
+ * run as a second action.
+ */
+function updateIdFrom(ctx: RouteContext<unknown, unknown, unknown>): { key: string; updateId: string } | undefined {
   const key = ctx.headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
@@ -25,8 +30,12 @@ function updateIdFrom(ctx: RouteContext<unknown, unknown, unknown>): string | un
       { field: 'Idempotency-Key', message: 'must be 1-100 letters, digits, dot, underscore, colon or hyphen' },
     ]);
   }
-  return `api:${ctx.principal?.id ?? ''}:${key}`;
+  return { key, updateId: `api:${ctx.principal?.id ?? ''}:${key}` };
 }
+
+/** Whether a failure is the workflow's answer to an update (which may be another request's, under its key). */
+const isWorkflowAnswer = (err: unknown): boolean =>
+  err instanceof ApiError && (err.statusCode === 409 || err.statusCode === 403);
 
 const STATUS_RESPONSE: ResponseDoc = {
   description: 'The action was applied: the complaint after it',
@@ -56,24 +65,37 @@ function actionRoute<N extends ActionName>(deps: RouteDeps, name: N): RouteSpec 
     headers: [
       {
         name: 'Idempotency-Key',
-        description: 'Makes a retried request return the first one’s result instead of acting twice',
+        description:
+          'Makes a retried request return the first one’s result instead of acting twice. Bound to the action and its body: the same key with another action or body answers 422 and does nothing',
       },
     ],
     conflicts: true,
     responses: { 200: STATUS_RESPONSE },
     handler: async (ctx) => {
       const principal = ctx.principal!;
-      const updateId = updateIdFrom(ctx);
+      const idempotency = updateIdFrom(ctx);
       const body = ctx.body as ActionBody<N>;
       await precheck?.(deps, ctx.params.id, body);
-      const status = await deps.complaints.act(
-        ctx.params.id,
-        a.name,
-        m.ACTION_UPDATES[name] as UpdateDefinition<ComplaintStatus, [never]>,
-        body as never,
-        { id: principal.id, role: principal.role },
-        updateId,
-      );
+      const update = m.ACTION_UPDATES[name] as UpdateDefinition<ComplaintStatus, [never]>;
+      let status: ComplaintStatus | undefined;
+      let failure: Error | undefined;
+      try {
+        status = await deps.complaints.act(
+          ctx.params.id,
+          a.name,
+          update,
+          body as never,
+          { id: principal.id, role: principal.role },
+          idempotency?.updateId,
+        );
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+      }
+      // An outcome under a key may be the first request's: answer it only if this request is that one.
+      if (idempotency && (failure === undefined || isWorkflowAnswer(failure))) {
+        await deps.idempotency.check(ctx.params.id, idempotency.updateId, idempotency.key, update.name, body);
+      }
+      if (failure !== undefined) throw failure;
       return { body: status };
     },
   });

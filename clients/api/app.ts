@@ -13,9 +13,11 @@ import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
 import { ApiError, badRequest, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
+import { IdempotencyBindings } from './idempotency';
 import { InstantChecks } from './instants';
 import { ApiMetrics } from './metrics';
 import { openApiDocument, openApiPath } from './openapi';
+import { cachedFor, DEFAULT_OPERATIONS_CACHE_MS, DEFAULT_OPERATIONS_RATE_LIMIT } from './operations';
 import { RateLimiter } from './rate-limit';
 import { apiRoutes, type RouteSpec } from './routes';
 
@@ -36,8 +38,17 @@ export interface ApiDeps {
   rateLimitPerMinute?: number;
   /** Complaints one list request may scan (default 10,000). */
   listScanLimit?: number;
-  /** Kafka and Temporal reachability, for /health. */
+  /** Kafka and Temporal reachability, for /health (answered from a cache, see operations.ts). */
   health?: () => Promise<Record<string, boolean>>;
+  /** How long /health and /metrics answers are reused (default 2 s; REDRESS_API_OPERATIONS_CACHE_MS). */
+  operationsCacheMs?: number;
+  /** /health, /metrics and /openapi.json requests a minute per address, a bucket of their own (default 6,000). */
+  operationsRateLimitPerMinute?: number;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), as Fastify's `trustProxy`:
+   * rate limits per address then use the real client's (REDRESS_API_TRUST_PROXY; default: none).
+   */
+  trustProxy?: TrustProxy;
   /** How long to wait for a worker to answer a query or take an action (defaults: 10 s and 30 s). */
   workerTimeouts?: WorkerTimeouts;
   /** The metrics behind /metrics; made here (visibility counts only) when not given. */
@@ -84,6 +95,21 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'q
   );
 }
 
+/** Which proxies to believe: all (true), none (false), these addresses or CIDRs, or this many hops. */
+export type TrustProxy = boolean | string | string[] | number;
+
+/** {@link TrustProxy} as Fastify takes it (a hop count becomes proxy-addr's function of the hop index). */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_addr, hop) => hop < trust : trust;
+}
+
+/** A request as the log writes it: no query values, no headers (they carry keys). */
+export function requestForLog(req: { url: string; method: string; ip: string }): Record<string, unknown> {
+  const [path = '', query = ''] = req.url.split('?', 2);
+  const keys = [...new Set([...new URLSearchParams(query).keys()])].sort();
+  return { method: req.method, path, ...(keys.length > 0 ? { query: keys } : {}), remoteAddress: req.ip };
+}
+
 /** The most field errors one 400 lists (its `issues` counts them all). */
 export const MAX_ERROR_DETAILS = 20;
 
@@ -94,9 +120,15 @@ export const MAX_ERROR_DETAILS = 20;
  */
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { config, client, logger, keys } = deps;
-  // Typed as Fastify's logger so the app is a plain FastifyInstance for its callers.
-  const loggerInstance: FastifyBaseLogger = logger;
-  const app = Fastify({ loggerInstance, bodyLimit: BODY_LIMIT });
+  // Typed as Fastify's logger so the app is a plain FastifyInstance for its callers. Its request
+  // serializer replaces Fastify's, which writes the URL with its query string: `?customer=…` is
+  // personal data, so the log gets the path and the query's keys only.
+  const loggerInstance: FastifyBaseLogger = logger.child({}, { serializers: { req: requestForLog } });
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: BODY_LIMIT,
+    ...(deps.trustProxy !== undefined ? { trustProxy: fastifyTrustProxy(deps.trustProxy) } : {}),
+  });
   // JSON bodies are read as bytes and checked as the bridge checks Kafka events (see json-body.ts).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
@@ -118,12 +150,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       ...(deps.store ? { store: deps.store } : {}),
     });
   const limiter = new RateLimiter(deps.rateLimitPerMinute ?? 600);
+  // The public operations routes draw from a bucket of their own, so a keyless client that used up its
+  // address's requests (or key guessing from it) cannot take /health or /metrics away from a monitor.
+  const operationsLimiter = new RateLimiter(deps.operationsRateLimitPerMinute ?? DEFAULT_OPERATIONS_RATE_LIMIT);
+  const operationsCacheMs = deps.operationsCacheMs ?? DEFAULT_OPERATIONS_CACHE_MS;
   const principals = new WeakMap<FastifyRequest, Principal>();
   const started = new WeakMap<FastifyRequest, number>();
 
   let document: unknown;
   const routes: RouteSpec[] = apiRoutes({
     complaints,
+    idempotency: new IdempotencyBindings(client),
     client,
     scope,
     listScanLimit: deps.listScanLimit ?? 10_000,
@@ -131,7 +168,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...(deps.search ? { search: deps.search } : {}),
     metrics,
     instants: new InstantChecks(deps.policies ?? loadPolicies()),
-    health: deps.health ?? (() => Promise.resolve({})),
+    health: cachedFor(operationsCacheMs, deps.health ?? (() => Promise.resolve({}))),
+    renderMetrics: cachedFor(operationsCacheMs, () => metrics.render()),
     openApi: () => (document ??= openApiDocument(routes, API_VERSION)),
   });
   const specs = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
@@ -164,12 +202,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     started.set(req, performance.now());
     try {
       const principal = identify(keys, req.headers);
-      // Callers without a valid key share their address's bucket, which also slows down key guessing.
-      const wait = limiter.take(principal ? `key:${principal.id}` : `ip:${req.ip}`);
-      if (wait > 0) throw tooManyRequests(wait);
       // Fastify answers HEAD with the GET route's handler: it needs the GET route's access.
       const method = req.method === 'HEAD' ? 'GET' : req.method;
       const spec = specs.get(`${method} ${req.routeOptions.url ?? ''}`);
+      // Callers without a valid key share their address's bucket, which also slows down key guessing;
+      // public routes are cached and cheap, and limited per address apart from everything else.
+      const wait =
+        spec?.access === 'public'
+          ? operationsLimiter.take(`ip:${req.ip}`)
+          : limiter.take(principal ? `key:${principal.id}` : `ip:${req.ip}`);
+      if (wait > 0) throw tooManyRequests(wait);
       // No such route: the not-found handler answers.
       if (spec) authorize(spec.access, principal, req.headers, spec.what);
       if (principal) principals.set(req, principal);

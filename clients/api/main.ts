@@ -2,9 +2,9 @@ import { loadApiSettings, loadConfig } from '../../config';
 import { loadApiKeys } from '../../config/api-keys';
 import { createLogger } from '../../config/logger';
 import { dataDir } from '../../platform/data-dir';
+import { KafkaProbe, temporalAnswers } from '../../platform/health';
 import { SearchIndex } from '../../platform/search-index';
 import { loadSearchKeys } from '../../platform/search-keys';
-import { kafkaHealthy, temporalHealthy } from '../../platform/health';
 import { pgDb } from '../../store/db';
 import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const settings = loadApiSettings();
   const logger = createLogger('api', config.logLevel);
-  const keys = loadApiKeys(settings, dataDir());
+  // A deployment (the image sets NODE_ENV=production) refuses development keys; see loadApiKeys.
+  const keys = loadApiKeys(settings, dataDir(), { production: process.env.NODE_ENV === 'production' });
   if (keys.files) {
     logger.warn(
       { keysFile: keys.files.keysFile, secretsFile: keys.files.secretsFile, created: keys.created },
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
     logger.error({ err: (err as Error).message }, 'lifecycle metrics not available: cannot read the lifecycle topic');
     return undefined;
   });
+  // /health probes over connections held for the process's life, never one per request (and the app
+  // caches their answer for REDRESS_API_OPERATIONS_CACHE_MS).
+  const kafkaProbe = new KafkaProbe(config.kafka.brokers, `${config.kafka.clientId}-api-health`);
   const app = buildApi({
     config,
     client,
@@ -68,11 +72,14 @@ async function main(): Promise<void> {
     rateLimitPerMinute: settings.rateLimitPerMinute,
     listScanLimit: settings.listScanLimit,
     workerTimeouts: settings.workerTimeouts,
+    trustProxy: settings.trustProxy,
+    operationsCacheMs: settings.operationsCacheMs,
+    operationsRateLimitPerMinute: settings.operationsRateLimitPerMinute,
     ...(store ? { store } : {}),
     search,
     health: async () => ({
-      temporal: await temporalHealthy(config.temporal.address, config.temporal.namespace),
-      kafka: await kafkaHealthy(config.kafka.brokers[0] ?? ''),
+      temporal: await temporalAnswers(client, config.temporal.namespace),
+      kafka: await kafkaProbe.check(),
       ...(store
         ? {
             store: await store.query('SELECT 1').then(
@@ -88,6 +95,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping api');
     app
       .close()
+      .then(() => kafkaProbe.close())
       .then(() => lifecycle)
       .then((l) => l?.stop())
       .then(() => store?.close())

@@ -46,6 +46,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such complaint',
   409: 'Not allowed in the complaint’s current stage: the message is the reason',
   413: 'The body is larger than 1 MiB',
+  422: 'The Idempotency-Key was first used for another action or body: nothing was done',
   429: 'Too many requests from this caller: see Retry-After',
   503: 'No worker answered in time: see Retry-After; an action may still be applied, so retry it with the same Idempotency-Key',
 };
@@ -58,6 +59,7 @@ export function errorStatuses(r: RouteSpec): number[] {
   if (r.path.includes(':id')) statuses.add(404);
   if (r.conflicts) statuses.add(409);
   if (r.body) statuses.add(413);
+  if (r.headers?.some((h) => h.name === 'Idempotency-Key')) statuses.add(422);
   statuses.add(429);
   // A complaint's own routes are answered by the worker running its workflow.
   if (r.path.includes(':id') || r.waitsOnWorker) statuses.add(503);

@@ -4,6 +4,7 @@ import type { Principal } from '../../config/api-keys';
 import type { Queryable } from '../../store/db';
 import type { Access } from './auth';
 import type { Complaints } from './complaints';
+import type { IdempotencyBindings } from './idempotency';
 import type { InstantChecks } from './instants';
 import type { listComplaints, ListScope } from './list';
 import type { ApiMetrics } from './metrics';
@@ -84,6 +85,8 @@ export function route<
 /** What the routes need from the rest of the process. */
 export interface RouteDeps {
   complaints: Complaints;
+  /** What each Idempotency-Key was first used for (from the complaint's history). */
+  idempotency: IdempotencyBindings;
   client: Parameters<typeof listComplaints>[0];
   scope: ListScope;
   listScanLimit: number;
@@ -94,6 +97,9 @@ export interface RouteDeps {
   metrics: ApiMetrics;
   /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
   instants: InstantChecks;
+  /** Reachability of the dependencies; cached briefly by the app (operations.ts). */
   health: () => Promise<Record<string, boolean>>;
+  /** The metrics' text; cached briefly by the app, so a scrape storm renders once. */
+  renderMetrics: () => Promise<{ contentType: string; text: string }>;
   openApi: () => unknown;
 }

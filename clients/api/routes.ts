@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Principal } from '../../config/api-keys';
 import { complaintRecord } from '../../store/queries';
 import { actionRoutes } from './action-routes';
 import { ACCESS } from './auth';
@@ -15,10 +16,18 @@ import {
   HealthSchema,
   ListQuerySchema,
   StoredComplaintSchema,
+  SubmittedSchema,
   TimelineSchema,
 } from './schemas';
 
 export type { RouteContext, RouteDeps, RouteResult, RouteSpec, ResponseDoc } from './route';
+
+/** What `POST /complaints` answers: the status to a role that may read it, the id alone otherwise. */
+const SubmitAnswerSchema = ComplaintStatusSchema.or(SubmittedSchema);
+
+/** Whether the caller may read complaints (and so see the status of the one it submitted). */
+const mayRead = (principal: Principal | undefined): boolean =>
+  principal !== undefined && (ACCESS.read as readonly string[]).includes(principal.role);
 
 /** Every route of the API. */
 export function apiRoutes(deps: RouteDeps): RouteSpec[] {
@@ -30,7 +39,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'submitComplaint',
       summary: 'Submit a complaint',
       description:
-        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 400.',
+        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 400. The `service` role (submit only) gets `{ complaintId }` alone, whatever the outcome: it may not read complaints, so submitting an id that exists must not tell it about that complaint.',
       tag: 'complaints',
       access: ACCESS.submit,
       what: 'submit complaints',
@@ -39,19 +48,19 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       waitsOnWorker: true,
       responses: {
         201: {
-          description: 'Created: its status',
-          schema: ComplaintStatusSchema,
+          description: 'Created: its status (the `service` role: its id only)',
+          schema: SubmitAnswerSchema,
           headers: { Location: 'The complaint’s URL' },
         },
         200: {
-          description: 'A complaint with this id exists: its status',
-          schema: ComplaintStatusSchema,
+          description: 'A complaint with this id exists: its status (the `service` role: its id only)',
+          schema: SubmitAnswerSchema,
           headers: { Location: 'The complaint’s URL' },
         },
         202: {
           description:
-            'Started, but no worker has taken it in yet (none running, or all busy): its status as received, regime pending',
-          schema: ComplaintStatusSchema,
+            'Started, but no worker has taken it in yet (none running, or all busy): its status as received, regime pending (the `service` role: its id only)',
+          schema: SubmitAnswerSchema,
           headers: { Location: 'The complaint’s URL' },
         },
       },
@@ -61,7 +70,8 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
         return {
           status: accepted ? 202 : created ? 201 : 200,
           headers: { location: `/complaints/${encodeURIComponent(status.complaintId)}` },
-          body: status,
+          // Roles that may read complaints get the status; a submit-only key learns the id it sent.
+          body: mayRead(ctx.principal) ? status : { complaintId: status.complaintId },
         };
       },
     }),
@@ -140,6 +150,8 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       path: '/health',
       operationId: 'health',
       summary: 'Whether Temporal and Kafka are reachable',
+      description:
+        'Answered from the last probe for a few seconds (REDRESS_API_OPERATIONS_CACHE_MS), over the connections the API already holds; limited per address apart from other routes.',
       tag: 'operations',
       access: 'public',
       what: 'read health',
@@ -159,13 +171,13 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'metrics',
       summary: 'Prometheus metrics',
       description:
-        'Complaints by stage, time to acknowledge and to resolve, breaches by clock, CSAT, reopens, the API’s requests, then the worker’s and the bridge’s metrics when configured.',
+        'Complaints by stage, time to acknowledge and to resolve, breaches by clock, CSAT, reopens, the API’s requests, then the worker’s and the bridge’s metrics when configured. Rendered at most once every few seconds (REDRESS_API_OPERATIONS_CACHE_MS); limited per address apart from other routes.',
       tag: 'operations',
       access: 'public',
       what: 'read metrics',
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain; version=0.0.4' } },
       handler: async () => {
-        const { contentType, text } = await deps.metrics.render();
+        const { contentType, text } = await deps.renderMetrics();
         return { body: text, contentType };
       },
     }),

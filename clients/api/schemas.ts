@@ -47,6 +47,11 @@ export const CreateComplaintSchema = ComplaintSchema.extend({
 /** The body of `POST /complaints`, parsed. */
 export type CreateComplaint = z.infer<typeof CreateComplaintSchema>;
 
+/** `POST /complaints` as the `service` role gets it: the id alone, since that role may not read complaints. */
+export const SubmittedSchema = z
+  .strictObject({ complaintId: z.string() })
+  .meta({ description: 'The complaint submitted (or that exists with this id): its id only' });
+
 const ActorSchema = z.object({ id: z.string(), role: z.enum(ROLES) });
 
 const ClockStatusSchema = z.object({

@@ -27,8 +27,12 @@ function oneId(positionals: string[]): string {
   return positionals[0];
 }
 
-/** One line about a complaint's state, after an action or a submission. */
-export function summaryLine(s: ComplaintStatus): string {
+/**
+ * One line about a complaint's state, after an action or a submission. A `service` key's submission is
+ * answered with the id alone (that role may not read complaints): then the line is the id.
+ */
+export function summaryLine(s: ComplaintStatus | { complaintId: string }): string {
+  if (!('stage' in s)) return s.complaintId;
   const parts = [`${s.complaintId}: stage ${s.stage}`, `regime ${s.regime}`];
   if (s.assignee) parts.push(`assigned to ${s.assignee}`);
   if (s.remedy) {
@@ -54,7 +58,11 @@ export function submit(argv: string[], io: ApiCliIo): Promise<number> {
     } catch (err) {
       throw new UsageError(`cannot read ${file} as JSON: ${(err as Error).message}`);
     }
-    const res = await apiClient(env(io), values.api).request<ComplaintStatus>('POST', '/complaints', body);
+    const res = await apiClient(env(io), values.api).request<ComplaintStatus | { complaintId: string }>(
+      'POST',
+      '/complaints',
+      body,
+    );
     if (values.json) return io.out(JSON.stringify(res.body, null, 2));
     const outcome: Record<number, string> = {
       201: 'created',

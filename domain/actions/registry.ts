@@ -17,6 +17,8 @@ import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } fr
 const ACTING: readonly Role[] = ['operator', 'supervisor'];
 const SUPERVISOR: readonly Role[] = ['supervisor'];
 const REASON_FLAG = { reason: { field: 'reason', required: true } } as const;
+/** The most parts one resolution may carry (every collection in a body has a bound). */
+export const MAX_PARTS = 20;
 
 export const ACTIONS = {
   assign: defineAction({
@@ -278,8 +280,13 @@ export const ACTIONS = {
         .meta({ description: "The root cause, from the regime's taxonomy (the policy's causes), for the reports" }),
       parts: z
         .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
+        // A regime names a handful of parts; without a bound one body could carry thousands into history.
+        .refine((p) => Object.keys(p).length <= MAX_PARTS, `must have at most ${MAX_PARTS} parts`)
         .optional()
-        .meta({ description: 'Further parts the regime requires that no template supplies, by part name' }),
+        .meta({
+          description: 'Further parts the regime requires that no template supplies, by part name',
+          maxProperties: MAX_PARTS,
+        }),
     }),
     roles: ACTING,
     stages: BEFORE_FINAL,

@@ -101,7 +101,7 @@ describe('submit and read', () => {
   const id = `sub-${run}`;
 
   it('creates a complaint: 201 with Location and its status', async () => {
-    const res = await h.call<ComplaintStatus>('service', 'POST', '/complaints', complaint(id));
+    const res = await h.call<ComplaintStatus>('operator', 'POST', '/complaints', complaint(id));
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/complaints/${id}`);
     expect(res.json).toMatchObject({ complaintId: id, category: 'billing' });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { API_ROLES, ApiKeyStore, generateApiKey, hashApiKey, type ApiRole } from '../../config/api-keys';
-import { kafkaHealthy, temporalHealthy } from '../../platform/health';
+import { KafkaProbe, temporalAnswers } from '../../platform/health';
 import { buildApi } from '../../clients/api/app';
 import { Complaints } from '../../clients/api/complaints';
 import { ApiMetrics, startLifecycleMetrics } from '../../clients/api/metrics';
@@ -66,6 +66,8 @@ export async function startApiHarness(
   const lifecycle = opts.lifecycleMetrics
     ? await startLifecycleMetrics(stack.config, `api-metrics-${scope.taskQueue}`, metrics, logger)
     : undefined;
+  // As the API process probes: over the client it holds and one admin client, not a connection a call.
+  const kafkaProbe = new KafkaProbe(stack.config.kafka.brokers);
   const api = buildApi({
     config: stack.config,
     client: stack.client,
@@ -74,8 +76,8 @@ export async function startApiHarness(
     metrics,
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     health: async () => ({
-      temporal: await temporalHealthy(stack.config.temporal.address, stack.config.temporal.namespace),
-      kafka: await kafkaHealthy(stack.config.kafka.brokers[0] ?? ''),
+      temporal: await temporalAnswers(stack.client, stack.config.temporal.namespace),
+      kafka: await kafkaProbe.check(),
     }),
   });
   const base = await listenLocally(api);
@@ -116,6 +118,7 @@ export async function startApiHarness(
     },
     async stop() {
       await api.close();
+      await kafkaProbe.close();
       await lifecycle?.stop();
       await new Promise((resolve) => (bridgeServer ? bridgeServer.server.close(resolve) : resolve(undefined)));
       await stack.stop();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -104,6 +104,24 @@ describe('API keys', () => {
     writeFileSync(empty, JSON.stringify({ keys: [] }));
     expect(() => loadApiKeys({ keysFile: empty }, dir)).toThrow(/no API keys configured/);
   });
+
+  it('in production (NODE_ENV=production) refuses to make or use development keys, saying what to set', () => {
+    const dir = tmp();
+    expect(() => loadApiKeys({}, dir, { production: true })).toThrow(
+      /NODE_ENV=production.*REDRESS_API_KEYS or REDRESS_API_KEYS_FILE/,
+    );
+    // Nothing was made on the way.
+    expect(existsSync(devKeyFiles(dir).keysFile)).toBe(false);
+    // Development keys made earlier are refused too, even when pointed at as the key file.
+    ensureDevKeys(dir);
+    expect(() => loadApiKeys({}, dir, { production: true })).toThrow(/development keys/);
+    expect(() => loadApiKeys({ keysFile: devKeyFiles(dir).keysFile }, dir, { production: true })).toThrow(
+      /development keys/,
+    );
+    // Configured keys are what production runs with.
+    const loaded = loadApiKeys({ keys: `a:auditor:${hashApiKey('k')}` }, dir, { production: true });
+    expect(loaded.sources).toEqual(['REDRESS_API_KEYS']);
+  });
 });
 
 describe('API settings', () => {
@@ -127,6 +145,24 @@ describe('API settings', () => {
     expect(workerMetricsAddress({})).toBe('127.0.0.1:9465');
     expect(workerMetricsAddress({ REDRESS_WORKER_METRICS_ADDRESS: 'off' })).toBeUndefined();
     expect(() => workerMetricsAddress({ REDRESS_WORKER_METRICS_ADDRESS: 'nine' })).toThrow(/host:port/);
+  });
+
+  it('trust no proxy unless told, and take all, a hop count, or a list of proxy addresses', () => {
+    expect(loadApiSettings({}).trustProxy).toBe(false);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadApiSettings({ REDRESS_API_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(() => loadApiSettings({ REDRESS_API_TRUST_PROXY: 'my proxy' })).toThrow(/REDRESS_API_TRUST_PROXY/);
+  });
+
+  it('cache /health and /metrics for 2 s by default, and limit them per address in a bucket of their own', () => {
+    expect(loadApiSettings({})).toMatchObject({ operationsCacheMs: 2_000, operationsRateLimitPerMinute: 6_000 });
+    expect(loadApiSettings({ REDRESS_API_OPERATIONS_CACHE_MS: '5000' }).operationsCacheMs).toBe(5_000);
+    expect(() => loadApiSettings({ REDRESS_API_OPERATIONS_CACHE_MS: '-1' })).toThrow(/REDRESS_API_OPERATIONS_CACHE_MS/);
   });
 });
 

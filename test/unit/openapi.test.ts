@@ -23,12 +23,14 @@ const app = buildApi({
 });
 const routes = apiRoutes({
   complaints: {} as never,
+  idempotency: {} as never,
   client: {} as Client,
   scope: { taskQueue: 'q' },
   listScanLimit: 1,
   metrics: {} as never,
   instants: {} as never,
   health: () => Promise.resolve({}),
+  renderMetrics: () => Promise.resolve({ contentType: 'text/plain', text: '' }),
   openApi: () => ({}),
 });
 const doc = openApiDocument(routes, '1.0.0') as unknown as Doc;
