@@ -1,4 +1,5 @@
 import type { Customer } from '../domain/complaint';
+import { notificationKey } from '../domain/ids';
 import { renderTemplate, type NotificationKind } from './templates';
 
 export type { NotificationKind } from './templates';
@@ -54,6 +55,6 @@ export function renderNotification(req: NotificationRequest): RenderedNotificati
       : { type: 'supervisors', ...(req.vars.assignee ? { assignee: req.vars.assignee } : {}) },
     subject,
     body,
-    idempotencyKey: `${req.complaintId}:${req.step}`,
+    idempotencyKey: notificationKey(req.complaintId, req.step),
   };
 }

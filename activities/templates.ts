@@ -44,7 +44,8 @@ const EN_GB: Record<NotificationKind, Template> = {
     subject: 'What we understood from you ({{complaintId}})',
     body:
       'Dear {{name}},\n\nThank you for explaining what happened. This is what we understood:\n\n{{account}}\n\n' +
-      'If we have missed or misunderstood anything, please reply and tell us.',
+      'Please reply to tell us whether this is right. If we have missed or misunderstood anything, tell us what, ' +
+      'and we will put it right before we go further.',
   },
   question: {
     subject: 'A question about your complaint ({{complaintId}})',
@@ -146,7 +147,10 @@ export function renderTemplate(
   const derived: Record<string, string> = { ...vars };
   if (vars.outcome) derived.outcomeText = OUTCOME_TEXT[vars.outcome] ?? vars.outcome;
   if (vars.responseType) derived.responseTypeText = vars.responseType.replace(/-/g, ' ');
-  derived.remedyText ??= vars.remedy ? `\n\nWhat we are doing about it: ${vars.remedy}` : '';
+  derived.remedyText ??= vars.remedy
+    ? `\n\nWhat we are doing about it: ${vars.remedy}` +
+      (vars.remedyExplanation ? `\n\nWhy this is not what you asked for: ${vars.remedyExplanation}` : '')
+    : '';
   let body = fill(template.body, derived);
   if (RESPONSE_KINDS_WITH_PARTS.has(kind)) {
     // Parts the agent wrote (a regime's extra requirement) and the template's standard paragraphs.

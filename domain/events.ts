@@ -42,6 +42,12 @@ export const CustomerRepliedSchema = z.strictObject({
    * unless it is marked `satisfied` (a thank-you must not count as a complaint).
    */
   sentiment: z.enum(['satisfied', 'neutral', 'dissatisfied']).optional(),
+  /**
+   * The customer's answer to the account-confirmation letter, where the channel can tell (a "this is
+   * right" / "this is wrong" button, or the contact centre's reading): true completes listening; false
+   * says the account needs correcting. Additive to the contract.
+   */
+  confirmsAccount: z.boolean().optional(),
 });
 export const CustomerWithdrewSchema = z.strictObject({ reason: z.string().trim().max(2_000).optional() });
 export const RemedyFulfilledSchema = z.strictObject({

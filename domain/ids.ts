@@ -29,6 +29,11 @@ export function notificationEventId(complaintId: string, step: string): string {
   return publishedEventId(complaintId, `notify:${step}`);
 }
 
+/** The mailer's idempotency key of a notification: it sends once per key (DESIGN §4). */
+export function notificationKey(complaintId: string, step: string): string {
+  return `${complaintId}:${step}`;
+}
+
 /** The id of the remedy request event for a remedy. */
 export function remedyRequestEventId(complaintId: string, remedyId: string): string {
   return publishedEventId(complaintId, `remedy-request:${remedyId}`);

@@ -1,6 +1,7 @@
 import type { Assessment } from '../activities';
 import type { ClockState } from '../domain/clock';
 import type { ComplaintCase } from './case';
+import type { CarriedConversation } from './conversation-log';
 import type { ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
 
 /**
@@ -21,6 +22,8 @@ export interface CarriedCase {
     assignee?: string;
     waitingOnCustomer: boolean;
     listeningDone: boolean;
+    /** Absent when carried by a run from before it existed (then false). */
+    accountAwaitingConfirmation?: boolean;
     remedy?: Remedy;
     remedyCount: number;
     outcome?: ComplaintStatus['outcome'];
@@ -42,6 +45,8 @@ export interface CarriedCase {
     occurrences: Record<string, number>;
     viewRevision: number;
     lastView: string;
+    /** Absent when carried by a run from before the conversation was kept. */
+    conversation?: CarriedConversation;
   };
 }
 
@@ -58,6 +63,7 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       ...(complaint.assignee !== undefined ? { assignee: complaint.assignee } : {}),
       waitingOnCustomer: complaint.waitingOnCustomer,
       listeningDone: complaint.listeningDone,
+      accountAwaitingConfirmation: complaint.accountAwaitingConfirmation,
       ...(complaint.remedy ? { remedy: complaint.remedy } : {}),
       remedyCount: complaint.remedyCount,
       ...(complaint.outcome ? { outcome: complaint.outcome } : {}),
@@ -79,14 +85,16 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       occurrences: complaint.occurrences,
       viewRevision: complaint.viewRevision,
       lastView: complaint.lastView,
+      conversation: complaint.conversation.carry(),
     },
   };
 }
 
 /** Puts carried state back into a new case made from the same input and assessment. */
 export function restoreCase(complaint: ComplaintCase, carried: CarriedCase): void {
-  const { seen, timeline, ...state } = carried.state;
+  const { seen, timeline, conversation, ...state } = carried.state;
   Object.assign(complaint, state);
+  if (conversation) complaint.conversation.restore(conversation);
   complaint.seen.clear();
   for (const id of seen) complaint.seen.add(id);
   complaint.timeline.push(...timeline);

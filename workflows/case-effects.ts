@@ -5,7 +5,9 @@ import { REMEDY_DUE_CLOCK, DEFAULT_REMEDY_DAYS, type ComplaintCase } from './cas
 import type {
   ApologiseInput,
   AskQuestionInput,
+  AddNoteInput,
   AssignInput,
+  ConfirmAccountInput,
   DecideRemedyInput,
   EscalateInput,
   ExtendInput,
@@ -38,9 +40,13 @@ export function doRecordAccount(complaint: ComplaintCase, now: number, i: Record
     now,
     i.actor,
     'account-recorded',
-    i.confirmed ? 'confirmed by the customer' : 'sent to the customer to confirm',
+    i.confirmed
+      ? // Older clients sent `confirmed` alone; the input now asks how (see the registry).
+        `confirmed by the customer${i.confirmedHow !== undefined ? ` without a written reply: ${i.confirmedHow}` : ''}`
+      : 'sent to the customer to confirm',
   );
   complaint.notify(
+    now,
     'account-confirmation',
     complaint.repeatable('account', `account:c${complaint.cycle}:${complaint.timeline.length}`),
     {
@@ -49,18 +55,48 @@ export function doRecordAccount(complaint: ComplaintCase, now: number, i: Record
   );
   complaint.firstResponse(now);
   if (i.confirmed) {
+    complaint.accountAwaitingConfirmation = false;
     complaint.listeningDone = true;
     complaint.setWaiting(now, false);
     complaint.setStage(now, 'apology', i.actor);
   } else {
+    complaint.accountAwaitingConfirmation = true;
     if (complaint.stage === 'acknowledged') complaint.setStage(now, 'listening', i.actor);
     complaint.setWaiting(now, true);
   }
 }
 
+/** Listening done because the customer confirmed the account (their reply, or an agent reading it). */
+export function confirmListening(complaint: ComplaintCase, now: number, actor: Actor, detail: string): void {
+  complaint.accountAwaitingConfirmation = false;
+  complaint.listeningDone = true;
+  complaint.record(now, actor, 'account-confirmed', detail);
+  complaint.setWaiting(now, false);
+  complaint.setStage(now, 'apology', actor);
+}
+
+/** An agent read a reply as the customer confirming the account (the reply had no `confirmsAccount`). */
+export function doConfirmAccount(complaint: ComplaintCase, now: number, i: ConfirmAccountInput): void {
+  confirmListening(complaint, now, i.actor, `the customer's reply ${i.replyId} confirms the account (read by ${i.actor.id})`);
+}
+
+/** An internal note: in the conversation for staff, never sent to the customer. */
+export function doAddNote(complaint: ComplaintCase, now: number, i: AddNoteInput): void {
+  complaint.conversation.add({
+    kind: 'note',
+    direction: 'internal',
+    at: new Date(now).toISOString(),
+    author: i.actor,
+    text: i.text,
+  });
+  // The timeline says a note exists, not what it says: the timeline is read more widely than the conversation.
+  complaint.record(now, i.actor, 'note-added');
+}
+
 export function doAskQuestion(complaint: ComplaintCase, now: number, i: AskQuestionInput): void {
   complaint.record(now, i.actor, 'question-asked', undefined, complaint.flagDisrespect(i.question));
   complaint.notify(
+    now,
     'question',
     complaint.repeatable('question', `question:c${complaint.cycle}:${complaint.timeline.length}`),
     {
@@ -75,7 +111,7 @@ export function doAskQuestion(complaint: ComplaintCase, now: number, i: AskQuest
 export function doApologise(complaint: ComplaintCase, now: number, i: ApologiseInput): void {
   const flags = complaint.flagDisrespect(i.text);
   complaint.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
-  complaint.notify('apology', `apology:c${complaint.cycle}`, { text: i.text });
+  complaint.notify(now, 'apology', `apology:c${complaint.cycle}`, { text: i.text });
   complaint.firstResponse(now);
   complaint.lifecycle(now, 'complaint.apology-sent', `apology:c${complaint.cycle}`, {
     faultAdmitted: i.faultAdmitted,
@@ -106,6 +142,8 @@ export function doProposeRemedy(complaint: ComplaintCase, now: number, i: Propos
     ...(i.amount !== undefined ? { amount: i.amount } : {}),
     ...(i.currency ? { currency: i.currency } : {}),
     ...(i.alternatives ? { alternatives: i.alternatives } : {}),
+    ...(i.meetsDesiredOutcome !== undefined ? { meetsDesiredOutcome: i.meetsDesiredOutcome } : {}),
+    ...(i.explanation !== undefined ? { explanation: i.explanation } : {}),
     status: 'awaiting-approval',
     proposedBy: i.actor.id,
     needsApproval,
@@ -122,7 +160,7 @@ export function doProposeRemedy(complaint: ComplaintCase, now: number, i: Propos
   complaint.lifecycle(now, 'complaint.remedy-proposed', `remedy-proposed:${remedyId}`, summary);
   if (i.kind === 'decline') {
     remedy.status = 'declined';
-    complaint.notify('decline', `decline:${remedyId}`, {
+    complaint.notify(now, 'decline', `decline:${remedyId}`, {
       reasons: i.description,
       alternatives: (i.alternatives ?? []).map((a) => `- ${a}`).join('\n'),
     });
@@ -192,7 +230,7 @@ function approveRemedy(
 export function doExtend(complaint: ComplaintCase, now: number, i: ExtendInput): void {
   complaint.extended = true;
   complaint.record(now, i.actor, 'holding-response-sent', i.reason, complaint.flagDisrespect(i.reason));
-  complaint.notify('holding-response', `holding:c${complaint.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
+  complaint.notify(now, 'holding-response', `holding:c${complaint.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
   complaint.firstResponse(now);
   complaint.applyPolicyEvent(now, 'holding-response-sent');
 }
@@ -218,11 +256,15 @@ export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput
     reasons: i.reasons,
     ...(i.responseType ? { responseType: i.responseType } : {}),
     ...(complaint.remedy && complaint.remedy.status !== 'declined' ? { remedy: complaint.remedy.description } : {}),
+    ...(complaint.remedy?.explanation !== undefined && complaint.remedy.status !== 'declined'
+      ? { remedyExplanation: complaint.remedy.explanation }
+      : {}),
     ...parts,
   };
   if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
     complaint.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
     complaint.notify(
+      now,
       'cfpb-response',
       complaint.repeatable('cfpb-in-progress', `cfpb-in-progress:c${complaint.cycle}`),
       vars,
@@ -235,7 +277,7 @@ export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput
   complaint.cause = i.cause;
   complaint.finalResponseAt = now;
   complaint.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
-  complaint.notify(i.response, `${i.response}:c${complaint.cycle}`, vars);
+  complaint.notify(now, i.response, `${i.response}:c${complaint.cycle}`, vars);
   complaint.firstResponse(now);
   complaint.applyPolicyEvent(
     now,

@@ -2,7 +2,7 @@ import type { InboundData } from '../domain/events';
 import { OPEN_STAGES } from '../domain/stages';
 import { scoreReopens } from '../domain/policy/content';
 import { customerActor, REMEDY_DUE_CLOCK, systemActor, type ComplaintCase } from './case';
-import { doWithdraw } from './case-effects';
+import { confirmListening, doWithdraw } from './case-effects';
 import { reopen, resolveCase } from './case-lifecycle';
 import type { ExternalFact, Remedy } from './messages';
 
@@ -25,6 +25,28 @@ export function onCustomerReplied(
     undefined,
     f.eventId,
   );
+  complaint.conversation.add({
+    kind: 'reply',
+    direction: 'in',
+    at: new Date(now).toISOString(),
+    author: complaint.customer,
+    eventId: f.eventId,
+    text: f.data.message,
+    ...(f.data.inReplyTo !== undefined ? { inReplyTo: f.data.inReplyTo } : {}),
+    ...(f.data.sentiment !== undefined ? { sentiment: f.data.sentiment } : {}),
+    ...(f.data.confirmsAccount !== undefined ? { confirmsAccount: f.data.confirmsAccount } : {}),
+  });
+  if (f.data.confirmsAccount !== undefined && complaint.awaitingAccountConfirmation()) {
+    if (f.data.confirmsAccount) {
+      confirmListening(complaint, now, actor, `confirmed by the customer's reply ${f.eventId}`);
+    } else {
+      complaint.record(now, actor, 'account-corrected', 'the customer says the account is not right: record it again', [
+        'account to correct',
+      ]);
+      complaint.setWaiting(now, false);
+    }
+    return;
+  }
   if ((complaint.stage === 'follow-up' || complaint.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
     reopen(complaint, now, actor, 'the customer replied after the final response');
     return;
@@ -142,6 +164,16 @@ export function onSurveyResponded(
     );
     return;
   }
+  // A confirmed answer is the customer's word, counted or not: it belongs in the conversation.
+  complaint.conversation.add({
+    kind: 'survey',
+    direction: 'in',
+    at: new Date(now).toISOString(),
+    author: complaint.customer,
+    eventId: f.eventId,
+    score: f.data.score,
+    ...(f.data.comment !== undefined ? { text: f.data.comment } : {}),
+  });
   if (complaint.stage !== 'follow-up' || complaint.scheduled.surveyWindowEndsAt === undefined) {
     complaint.record(
       now,

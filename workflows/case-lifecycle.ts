@@ -41,7 +41,7 @@ export function openCase(complaint: ComplaintCase, now: number): void {
     repeatOf: complaint.assessment.repeatOf,
   });
   const deadlines = Object.fromEntries(Object.values(complaint.clocks).map((s) => [s.clock, s.deadline]));
-  complaint.notify('acknowledgement', 'acknowledgement', {
+  complaint.notify(now, 'acknowledgement', 'acknowledgement', {
     firstResponseDeadline: deadlines['first-response'] ?? 'soon',
     finalResponseDeadline: deadlines['final-response'] ?? deadlines['response'] ?? 'soon',
   });
@@ -137,7 +137,7 @@ export function fireClockEvent(complaint: ComplaintCase, now: number, event: Clo
 
 export function sendSurvey(complaint: ComplaintCase, now: number): void {
   complaint.scheduled.surveyAt = undefined;
-  complaint.notify('survey', `survey:c${complaint.cycle}`, {
+  complaint.notify(now, 'survey', `survey:c${complaint.cycle}`, {
     surveyLink: `https://feedback.example/complaints/${encodeURIComponent(complaint.complaintId)}/c${complaint.cycle}`,
   });
   complaint.record(now, SYSTEM_ACTOR, 'survey-sent');
@@ -161,6 +161,7 @@ export function reopen(complaint: ComplaintCase, now: number, actor: Actor, reas
   complaint.cycle += 1;
   complaint.scheduled = {};
   complaint.listeningDone = false;
+  complaint.accountAwaitingConfirmation = false;
   complaint.outcome = undefined;
   complaint.cause = undefined;
   complaint.extended = false;

@@ -16,12 +16,13 @@ import {
 } from '../domain/clock';
 import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
 import type { LifecycleEventType, OutboundEvent } from '../domain/events';
-import { publishedEventId } from '../domain/ids';
+import { notificationKey, publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
 import { respectFlags } from './respect-flags';
+import { ConversationLog } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
@@ -63,6 +64,8 @@ export class ComplaintCase {
   assignee?: string;
   waitingOnCustomer = false;
   listeningDone = false;
+  /** An account was sent to the customer to confirm and neither they nor an agent has confirmed it yet. */
+  accountAwaitingConfirmation = false;
   remedy?: Remedy;
   remedyCount = 0;
   outcome?: ComplaintStatus['outcome'];
@@ -91,6 +94,8 @@ export class ComplaintCase {
   occurrences: Record<string, number> = {};
   viewRevision = 0;
   lastView = '';
+  /** Every message in and out, personal text included: read by the `conversation` query only. */
+  readonly conversation = new ConversationLog();
 
   constructor(
     readonly input: ComplaintInput,
@@ -101,6 +106,26 @@ export class ComplaintCase {
     this.assessment = assessment;
     this.policy = assessment.policy;
     this.seen.add(input.openedBy.eventId);
+    const c = input.complaint;
+    this.conversation.add({
+      kind: 'complaint',
+      direction: 'in',
+      at: c.receivedAt,
+      author: this.customer,
+      summary: c.summary,
+      text: c.description,
+      ...(c.desiredOutcome !== undefined ? { desiredOutcome: c.desiredOutcome } : {}),
+    });
+  }
+
+  /** Whether a reply can complete listening: the account is out with the customer, unconfirmed. */
+  awaitingAccountConfirmation(): boolean {
+    return this.stage === 'listening' && !this.listeningDone && this.accountAwaitingConfirmation;
+  }
+
+  /** The customer as the author of a message (their id in the upstream system, never their name). */
+  get customer(): { id: string; role: 'customer' } {
+    return { id: this.input.complaint.customer.id, role: 'customer' };
   }
 
   get complaintId(): string {
@@ -167,12 +192,11 @@ export class ComplaintCase {
 
   alertSupervisor(reason: string, detail: string): void {
     this.alerts += 1;
-    this.notify(
-      'supervisor-alert',
-      `alert:${this.alerts}`,
-      { reason, detail, ...(this.assignee ? { assignee: this.assignee } : {}) },
-      false,
-    );
+    this.notifyStaff('supervisor-alert', `alert:${this.alerts}`, {
+      reason,
+      detail,
+      ...(this.assignee ? { assignee: this.assignee } : {}),
+    });
   }
 
   /** Applies a policy lifecycle event to the clocks: stops, then extensions, then starts. */
@@ -298,18 +322,41 @@ export class ComplaintCase {
     this.outbox.lifecycle.push(event);
   }
 
-  notify(kind: NotificationKind, step: string, vars: Record<string, string>, toCustomer = true): void {
+  /** Queues a letter to the customer, and puts it in the conversation. */
+  notify(now: number, kind: NotificationKind, step: string, vars: Record<string, string>): void {
     const details = this.input.complaint;
     const request: NotificationRequest = {
       complaintId: this.complaintId,
       step,
       kind,
       regime: this.policy.id,
-      ...(toCustomer ? { customer: details.customer } : {}),
-      channel: toCustomer ? (details.customer.preferredChannel ?? details.channel) : 'internal',
+      customer: details.customer,
+      channel: details.customer.preferredChannel ?? details.channel,
       vars,
     };
     this.outbox.notifications.push(request);
+    this.conversation.add({
+      kind: 'letter',
+      direction: 'out',
+      at: iso(now),
+      author: SYSTEM_ACTOR,
+      letter: kind,
+      channel: request.channel,
+      idempotencyKey: notificationKey(this.complaintId, step),
+      parts: { ...vars },
+    });
+  }
+
+  /** Queues a notification for staff (channel `internal`, no customer): not part of the conversation. */
+  notifyStaff(kind: NotificationKind, step: string, vars: Record<string, string>): void {
+    this.outbox.notifications.push({
+      complaintId: this.complaintId,
+      step,
+      kind,
+      regime: this.policy.id,
+      channel: 'internal',
+      vars,
+    });
   }
 
   after(now: number, duration: Duration): number {

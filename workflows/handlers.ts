@@ -1,4 +1,4 @@
-import { condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import { condition, currentUpdateInfo, patched, setHandler } from '@temporalio/workflow';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ACTION_NAMES, type ActionInput, type ActionName } from '../domain/actions';
 import type { ComplaintCase } from './case';
@@ -12,7 +12,10 @@ import {
 import { intakeStatus } from './intake-status';
 import * as m from './messages';
 import type { ComplaintInput, ComplaintStatus } from './messages';
-import { applyAction, asFailure, checkAction } from './rules';
+import { admitAction, applyAction, asFailure, checkAction, checkActor } from './rules';
+
+/** The patch after which an update's handler checks the complaint's state again before every effect. */
+export const ADMISSION_SPLIT_PATCH = 'redress-admission-split';
 
 /**
  * The complaint workflow's message handlers, registered the same way by both engines (registering a
@@ -43,6 +46,8 @@ export function registerHandlers(o: HandlerOptions): void {
   const { current, early } = o;
   setHandler(m.statusQuery, () => current()?.status(Date.now()) ?? intakeStatus(o.input, o.receivedAt));
   setHandler(m.timelineQuery, () => [...(current()?.timeline ?? [])]);
+  // Before intake has made the case there is nothing said yet but the complaint, which the case adds.
+  setHandler(m.conversationQuery, () => current()?.conversation.page() ?? { entries: [], dropped: 0 });
 
   setHandler(m.complaintReceivedSignal, (ref) => {
     // A repeated delivery of the complaint: remembered, otherwise ignored.
@@ -80,10 +85,32 @@ export function registerHandlers(o: HandlerOptions): void {
    */
   function action<N extends ActionName>(name: N): void {
     const updateKey = () => `update:${currentUpdateInfo()?.id ?? ''}`;
-    const refuse = (complaint: ComplaintCase, i: ActionInput<N>) => {
-      if (o.rememberUpdateIds && complaint.seen.has(updateKey())) return;
+    const seen = () => o.rememberUpdateIds && (current()?.seen.has(updateKey()) ?? false);
+    /** Who, what input, and the complaint as received (see rules.ts): as the request arrives, never on replay. */
+    const admit = (i: ActionInput<N>) => {
+      if (seen()) return; // a repeat of an update already applied: answered with the status
       try {
-        checkAction(name, complaint, i, Date.now());
+        admitAction(name, o.input, i);
+        const complaint = current();
+        if (complaint) checkAction(name, complaint, i, Date.now());
+      } catch (err) {
+        throw asFailure(err);
+      }
+    };
+    /**
+     * The complaint's state, just before the effect: live and on every replay. Before the
+     * `redress-admission-split` patch the handler did otherwise, and histories made then replay as they
+     * ran: the outbox engine did not check again (the update id it had just remembered short-circuited
+     * it), the legacy engine checked who and the state. Neither parses the input again (see rules.ts).
+     */
+    const refuse = (complaint: ComplaintCase, i: ActionInput<N>, alreadySeen: boolean) => {
+      try {
+        if (patched(ADMISSION_SPLIT_PATCH)) {
+          checkAction(name, complaint, i, Date.now());
+        } else if (!(o.rememberUpdateIds && alreadySeen)) {
+          checkActor(name, i);
+          checkAction(name, complaint, i, Date.now());
+        }
       } catch (err) {
         throw asFailure(err);
       }
@@ -94,16 +121,13 @@ export function registerHandlers(o: HandlerOptions): void {
         await condition(() => current() !== undefined); // intake first: the policy decides what is allowed
         const complaint = current()!;
         if (o.rememberUpdateIds && !complaint.firstSeen({ eventId: updateKey() })) return complaint.status(Date.now());
-        refuse(complaint, i);
+        refuse(complaint, i, o.rememberUpdateIds);
         applyAction(name, complaint, i, Date.now());
         await o.commit(complaint);
         return complaint.status(Date.now());
       },
       {
-        validator: (i: ActionInput<N>) => {
-          const complaint = current();
-          if (complaint) refuse(complaint, i);
-        },
+        validator: admit,
       },
     );
   }

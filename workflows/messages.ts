@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ACTION_NAMES, ACTIONS, type ActionInput, type ActionName } from '../domain/actions';
 import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
+import type { ConversationPage } from '../domain/conversation';
 import type { InboundData } from '../domain/events';
 import type { PublishBatch } from '../activities';
 import type { CarriedCase } from './case-carry';
@@ -69,6 +70,10 @@ export interface Remedy {
   /** When the remedy was promised to be fulfilled by. */
   dueBy?: string;
   alternatives?: string[];
+  /** Whether it gives the customer what they asked for; absent when they did not say (or before this was asked). */
+  meetsDesiredOutcome?: boolean;
+  /** Why it differs from what they asked for, in the words of their final response. */
+  explanation?: string;
   status: RemedyStatus;
   proposedBy: string;
   approvedBy?: string;
@@ -143,6 +148,8 @@ export interface TimelineEntry {
 export const statusQuery = defineQuery<ComplaintStatus>('status');
 /** Every change, oldest first. A repeated event id never appears twice. */
 export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
+/** Every message in and out, personal text included (domain/conversation.ts): for roles that may read it. */
+export const conversationQuery = defineQuery<ConversationPage>('conversation');
 
 // ---------------------------------------------------------------- signals: facts from other systems
 
@@ -187,6 +194,8 @@ export type ExtendInput = ActionInput<'extend'>;
 export type EscalateInput = ActionInput<'escalate'>;
 export type WithdrawInput = ActionInput<'withdraw'>;
 export type ResolveInput = ActionInput<'resolve'>;
+export type ConfirmAccountInput = ActionInput<'confirmAccount'>;
+export type AddNoteInput = ActionInput<'addNote'>;
 
 /** The workflow update of each action, named as in the registry. */
 export type ActionUpdates = { [N in ActionName]: UpdateDefinition<ComplaintStatus, [ActionInput<N>]> };

@@ -7,7 +7,9 @@ import { templateParts } from '../domain/response-parts';
 import { BEFORE_FINAL, type Stage } from '../domain/stages';
 import type { ComplaintCase } from './case';
 import {
+  doAddNote,
   doApologise,
+  doConfirmAccount,
   doAskQuestion,
   doAssign,
   doDecideRemedy,
@@ -20,7 +22,15 @@ import {
   doWithdraw,
 } from './case-effects';
 import { REFUSAL, type RefusalType } from './contract';
-import type { AssignInput, DecideRemedyInput, ExtendInput, ProposeRemedyInput, ResolveInput } from './messages';
+import type {
+  AssignInput,
+  ComplaintInput,
+  ConfirmAccountInput,
+  DecideRemedyInput,
+  ExtendInput,
+  ProposeRemedyInput,
+  ResolveInput,
+} from './messages';
 
 /**
  * Whether an action may be taken, and what it does: the registry's generic checks (who, what input,
@@ -43,15 +53,32 @@ export class ActionRefused extends Error {
 const ACTING_ROLES: readonly string[] = ['operator', 'supervisor'];
 
 /**
- * Refuses the action unless its registry entry allows this actor, this input and (after the action's
- * own rule, whose reasons are more precise) this stage; otherwise the action's rule decides.
+ * Two kinds of check, run at two moments.
+ *
+ * {@link admitAction} — who may act, the input's schema, and rules on what never changes (the complaint
+ * as received) — runs in the update's validator only, as a request arrives: never during replay. A
+ * replay must not judge an input accepted years ago by rules written since (a new limit or required
+ * field, a new role rule would refuse it on replay and change the history), and none of these can
+ * change between admission and handling.
+ *
+ * {@link checkAction} — the complaint's state (stage, remedy status, clocks) — runs in the validator and
+ * again in the handler just before the effect (live and on every replay), since another update may have
+ * changed the state in between.
  */
-export function checkAction<N extends ActionName>(
-  name: N,
-  complaint: ComplaintCase,
-  i: ActionInput<N>,
-  now: number,
-): void {
+export function admitAction<N extends ActionName>(name: N, complaint: ComplaintInput, i: ActionInput<N>): void {
+  const spec = ACTIONS[name];
+  checkActor(name, i);
+  const { actor: _actor, ...body } = i as ActionInput<N> & Record<string, unknown>;
+  const parsed = spec.input.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ActionRefused(`${issue.path.join('.') || 'input'}: ${issue.message}`);
+  }
+  RULES[name].admit?.(complaint, i);
+}
+
+/** Refuses the action unless the registry lets the actor's role take it. */
+export function checkActor<N extends ActionName>(name: N, i: ActionInput<N>): void {
   const spec = ACTIONS[name];
   const role = i.actor.role;
   if (!ACTING_ROLES.includes(role)) {
@@ -60,12 +87,16 @@ export function checkAction<N extends ActionName>(
   if (!spec.roles.includes(role)) {
     throw new ActionRefused(`only a ${spec.roles.join(' or ')} can ${spec.what}`, REFUSAL.forbidden);
   }
-  const { actor: _actor, ...body } = i as ActionInput<N> & Record<string, unknown>;
-  const parsed = spec.input.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ActionRefused(`${issue.path.join('.') || 'input'}: ${issue.message}`);
-  }
+}
+
+/** Refuses the action unless the complaint's state allows it: the action's own rule, then its stages. */
+export function checkAction<N extends ActionName>(
+  name: N,
+  complaint: ComplaintCase,
+  i: ActionInput<N>,
+  now: number,
+): void {
+  const spec = ACTIONS[name];
   RULES[name].check?.(complaint, i, now);
   requireStage(complaint, spec.doing, spec.stages);
 }
@@ -93,6 +124,8 @@ function requireStage(complaint: ComplaintCase, what: string, stages: readonly S
 
 /** One action's rule: what it checks beyond the registry, and what it does. */
 interface Rule<N extends ActionName> {
+  /** Checked at admission only (see {@link admitAction}): rules on the complaint as received. */
+  admit?: (complaint: ComplaintInput, i: ActionInput<N>) => void;
   check?: (complaint: ComplaintCase, i: ActionInput<N>, now: number) => void;
   apply: (complaint: ComplaintCase, now: number, i: ActionInput<N>) => void;
 }
@@ -108,6 +141,7 @@ const RULES: { [N in ActionName]: Rule<N> } = {
   apologise: { apply: (complaint, now, i) => doApologise(complaint, now, i) },
   skipApology: { apply: (complaint, now, i) => doSkipApology(complaint, now, i) },
   proposeRemedy: {
+    admit: (complaint, i) => admitAgainstDesiredOutcome(complaint, i),
     check: (complaint, i) => checkProposeRemedy(complaint, i),
     apply: (complaint, now, i) => doProposeRemedy(complaint, now, i),
   },
@@ -125,13 +159,50 @@ const RULES: { [N in ActionName]: Rule<N> } = {
     check: (complaint, i) => checkResolve(complaint, i),
     apply: (complaint, now, i) => doResolve(complaint, now, i),
   },
+  confirmAccount: {
+    check: (complaint, i) => checkConfirmAccount(complaint, i),
+    apply: (complaint, now, i) => doConfirmAccount(complaint, now, i),
+  },
+  addNote: { apply: (complaint, now, i) => doAddNote(complaint, now, i) },
 };
+
+/** A reply confirms the account only if it came after the account was sent, while it waits for confirmation. */
+function checkConfirmAccount(complaint: ComplaintCase, i: ConfirmAccountInput): void {
+  if (!complaint.awaitingAccountConfirmation()) {
+    throw new ActionRefused('no account is waiting for the customer to confirm: record the account first');
+  }
+  const reply = complaint.conversation.reply(i.replyId);
+  if (!reply) throw new ActionRefused(`no reply ${i.replyId} from the customer on this complaint`);
+  const sent = complaint.conversation.last('letter', (e) => e.letter === 'account-confirmation');
+  if (sent && reply.seq < sent.seq) {
+    throw new ActionRefused(`reply ${i.replyId} came before the account was sent to the customer`);
+  }
+}
 
 function checkAssign(complaint: ComplaintCase, i: AssignInput): void {
   if (complaint.assignee && complaint.assignee !== i.assignee && i.actor.role !== 'supervisor') {
     throw new ActionRefused(
       `complaint is assigned to ${complaint.assignee}; reassigning needs a supervisor`,
       REFUSAL.forbidden,
+    );
+  }
+}
+
+/**
+ * Beside what the customer asked for (their desired outcome), a remedy says whether it meets it; one
+ * that does not carries the explanation the customer will read. A decline is its own explanation (its
+ * reasons). An admission rule: remedies were proposed without it before it existed.
+ */
+function admitAgainstDesiredOutcome(complaint: ComplaintInput, i: ProposeRemedyInput): void {
+  if (complaint.complaint.desiredOutcome === undefined || i.kind === 'decline') return;
+  if (i.meetsDesiredOutcome === undefined) {
+    throw new ActionRefused(
+      'meetsDesiredOutcome: the customer said what they want; say whether this remedy gives it (see the conversation)',
+    );
+  }
+  if (!i.meetsDesiredOutcome && i.explanation === undefined) {
+    throw new ActionRefused(
+      'explanation: this remedy differs from what the customer asked for; explain why, in words they will read',
     );
   }
 }

@@ -77,6 +77,8 @@ const RemedySchema = z.object({
   currency: z.string().optional(),
   dueBy: z.string().optional(),
   alternatives: z.array(z.string()).optional(),
+  meetsDesiredOutcome: z.boolean().optional().meta({ description: 'Whether it gives what the customer asked for' }),
+  explanation: z.string().optional().meta({ description: 'Why it differs from what the customer asked for' }),
   status: z.enum(['awaiting-approval', 'rejected', 'requested', 'fulfilled', 'failed', 'declined', 'explained']),
   proposedBy: z.string(),
   approvedBy: z.string().optional(),

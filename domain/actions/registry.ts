@@ -43,24 +43,83 @@ export const ACTIONS = {
   recordAccount: defineAction({
     name: 'recordAccount',
     path: 'account',
-    input: z.strictObject({
-      account: text(10_000).meta({ description: "The customer's own account, in their words" }),
-      confirmed: z.boolean().meta({ description: 'True when the customer confirmed it; listening is done only then' }),
-    }),
+    input: z
+      .strictObject({
+        account: text(10_000).meta({ description: "The customer's own account, in their words" }),
+        confirmed: z.boolean().meta({
+          description:
+            'False: the account goes to the customer to confirm or correct, and their reply completes listening. True: the customer already confirmed it another way, said in `confirmedHow`',
+        }),
+        confirmedHow: text(500)
+          .optional()
+          .meta({ description: 'How the customer confirmed it without a written reply (e.g. "on a call on 2 Dec")' }),
+      })
+      .superRefine((b, ctx) => {
+        // Listening is the customer's to confirm: an agent's say-so alone needs the reason, which the timeline shows.
+        if (b.confirmed && b.confirmedHow === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['confirmedHow'],
+            message: 'say how the customer confirmed the account (e.g. on a call), or send it to them with confirmed: false',
+          });
+        }
+        if (!b.confirmed && b.confirmedHow !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['confirmed'], message: 'confirmedHow is for an account confirmed: true' });
+        }
+      }),
     roles: ACTING,
     stages: ['acknowledged', 'listening'],
     doing: 'record the account',
     summary: 'Record the customer’s account (listening)',
-    description: 'The customer’s own account; listening is done once they confirm it.',
+    description:
+      'The customer’s own account, sent to them to confirm or correct; their reply (`confirmsAccount`, or an agent’s `confirm-account` naming it) completes listening. With `confirmed: true` and `confirmedHow`, listening is done at once.',
     what: 'act on complaints',
     cli: [
       {
         verb: 'account',
-        usage: 'account ID --text TEXT [--confirmed]',
-        summary: "record the customer's account (listening is done once confirmed)",
-        flags: { text: { field: 'account', required: true }, confirmed: { field: 'confirmed', type: 'boolean' } },
+        usage: 'account ID --text TEXT [--confirmed --confirmed-how TEXT]',
+        summary: "send the customer's account to confirm (or, with --confirmed-how, record it as confirmed)",
+        flags: {
+          text: { field: 'account', required: true },
+          confirmed: { field: 'confirmed', type: 'boolean' },
+          'confirmed-how': { field: 'confirmedHow' },
+        },
       },
     ],
+  }),
+  confirmAccount: defineAction({
+    name: 'confirmAccount',
+    path: 'account/confirmation',
+    input: z.strictObject({
+      replyId: text(200).meta({ description: 'The event id of the customer’s reply that confirms the account' }),
+    }),
+    roles: ACTING,
+    stages: ['listening'],
+    doing: 'confirm the account',
+    summary: 'Record that a reply confirms the account (listening)',
+    description:
+      'For a reply whose channel could not say: the agent read it as the customer confirming the account. The reply must be in the conversation, after the account was sent.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'confirm-account',
+        usage: 'confirm-account ID --reply EVENT_ID',
+        summary: "record that the customer's reply confirms the account",
+        flags: { reply: { field: 'replyId', required: true } },
+      },
+    ],
+  }),
+  addNote: defineAction({
+    name: 'addNote',
+    path: 'notes',
+    input: z.strictObject({ text: text(10_000).meta({ description: 'For colleagues; never sent to the customer' }) }),
+    roles: ACTING,
+    stages: OPEN_STAGES,
+    doing: 'add a note',
+    summary: 'Add an internal note',
+    description: 'A note in the conversation for colleagues; never sent to the customer. The timeline records that one was added.',
+    what: 'act on complaints',
+    cli: [{ verb: 'note', usage: 'note ID --text TEXT', summary: 'add an internal note', flags: { text: { field: 'text', required: true } } }],
   }),
   askQuestion: defineAction({
     name: 'askQuestion',
@@ -144,6 +203,13 @@ export const ACTIONS = {
             description: `Promised within, in days from approval (${REMEDY_DUE_DAYS.min}-${REMEDY_DUE_DAYS.max}); default 5`,
           }),
         alternatives: z.array(text(500)).max(10).optional().meta({ description: 'For a decline' }),
+        meetsDesiredOutcome: z.boolean().optional().meta({
+          description:
+            'Whether this gives the customer what they asked for (their desiredOutcome, in the conversation); required when they said, except for a decline',
+        }),
+        explanation: text(2_000)
+          .optional()
+          .meta({ description: 'Why the remedy differs from what the customer asked for: they read it in the final response' }),
       })
       .superRefine((b, ctx) => {
         // Any amount names its currency: the approval threshold is per currency, and a remedy of any
@@ -167,7 +233,7 @@ export const ACTIONS = {
       {
         verb: 'propose-remedy',
         usage:
-          'propose-remedy ID --kind refund|credit|replacement|repair|explanation|decline --description TEXT [--amount N --currency CCY] [--due-in-days N] [--alternative TEXT]...',
+          'propose-remedy ID --kind refund|credit|replacement|repair|explanation|decline --description TEXT [--amount N --currency CCY] [--due-in-days N] [--alternative TEXT]... [--meets-desired-outcome | --differs-because TEXT]',
         summary: 'propose a remedy (money above the threshold waits for a supervisor)',
         flags: {
           kind: { field: 'kind', required: true },
@@ -176,6 +242,8 @@ export const ACTIONS = {
           currency: { field: 'currency' },
           'due-in-days': { field: 'dueInDays', type: 'number' },
           alternative: { field: 'alternatives', type: 'list' },
+          'meets-desired-outcome': { field: 'meetsDesiredOutcome', type: 'boolean' },
+          'differs-because': { field: 'explanation' },
         },
       },
     ],

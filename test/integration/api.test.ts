@@ -157,7 +157,7 @@ describe('the lifecycle through the action routes, as the caller', () => {
     const waiting = await act('operator', id, 'account', { account: 'Charged twice in October.', confirmed: false });
     expect(waiting.json.waitingOnCustomer).toBe(true);
     expect((await act('operator', id, 'questions', { question: 'Which card was it?' })).status).toBe(200);
-    const listened = await act('operator', id, 'account', { account: 'Charged twice on my Visa.', confirmed: true });
+    const listened = await act('operator', id, 'account', { account: 'Charged twice on my Visa.', confirmed: true, confirmedHow: 'on a call' });
     expect(listened.json.stage).toBe('apology');
     const apologised = await act('operator', id, 'apology', { text: 'We are sorry.', faultAdmitted: true });
     expect(apologised.json.stage).toBe('remedy');
@@ -207,7 +207,7 @@ describe('the lifecycle through the action routes, as the caller', () => {
   it('skips the apology with a reason, escalates once per Idempotency-Key, withdraws, then refuses more', async () => {
     const id = `skip-${run}`;
     await submit(id, { jurisdiction: 'DE' });
-    await act('operator', id, 'account', { account: 'It broke.', confirmed: true });
+    await act('operator', id, 'account', { account: 'It broke.', confirmed: true, confirmedHow: 'on a call' });
     const skipped = await act('operator', id, 'apology/skip', { reason: 'Apologised on the phone' });
     expect(skipped.json.stage).toBe('remedy');
 
@@ -273,7 +273,7 @@ describe('roles: every route, allowed and refused', () => {
       ...(
         [
           ['assignment', { assignee: 'agent-1' }],
-          ['account', { account: 'A', confirmed: true }],
+          ['account', { account: 'A', confirmed: true, confirmedHow: 'on a call' }],
           ['questions', { question: 'Q?' }],
           ['apology', { text: 'Sorry', faultAdmitted: false }],
           ['apology/skip', { reason: 'R' }],

@@ -92,7 +92,7 @@ describe('redress CLI on the real stack', () => {
     });
     expect(listed.err).toBe('');
     const table = await redress('operator', 'list', '--customer', customerId);
-    expect(table.out.split('\n')[0]).toMatch(/^complaint\s+stage\s+severity\s+regime\s+assignee\s+next deadline/);
+    expect(table.out.split('\n')[0]).toMatch(/^complaint\s+stage\s+severity\s+regime\s+product\s+assignee\s+next deadline/);
     expect(table.out).toMatch(new RegExp(`${soon}\\s+acknowledged\\s+medium\\s+fca-disp`));
 
     const atRisk = await waitUntil("the complaint in the CLI's at-risk list", async () => {
@@ -112,7 +112,7 @@ describe('redress CLI on the real stack', () => {
     const assigned = await redress('operator', 'assign', soon, '--to', 'agent-3');
     expect(assigned).toMatchObject({ code: 0, err: '' });
     expect(assigned.out).toMatch(new RegExp(`^${soon}: stage listening; regime fca-disp; assigned to agent-3`));
-    await redress('operator', 'account', soon, '--text', 'Charged twice.', '--confirmed');
+    await redress('operator', 'account', soon, '--text', 'Charged twice.', '--confirmed', '--confirmed-how', 'on a call');
     await redress('operator', 'apologise', soon, '--text', 'We are sorry.', '--fault-admitted');
     const proposed = await redress(
       'operator',

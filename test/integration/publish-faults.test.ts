@@ -176,7 +176,7 @@ describe('Kafka stopped for two minutes', () => {
     );
     const recorded = await timed(() =>
       handle.executeUpdate(m.recordAccountUpdate, {
-        args: [{ actor: operator, account: 'Charged twice', confirmed: true }],
+        args: [{ actor: operator, account: 'Charged twice', confirmed: true, confirmedHow: 'on a call' }],
       }),
     );
     expect(assigned.ms).toBeLessThan(5_000);

@@ -125,7 +125,7 @@ it('lists, reads and counts a closed complaint after Temporal has forgotten it',
       return res.json;
     });
   await act('assignment', { assignee: 'agent-r' });
-  await act('account', { account: 'Charged twice.', confirmed: true });
+  await act('account', { account: 'Charged twice.', confirmed: true, confirmedHow: 'on a call' });
   await act('apology', { text: 'We are sorry.', faultAdmitted: true });
   await act('remedy', { kind: 'refund', description: 'The second charge', amount: 20, currency: 'EUR' });
   const handle = stack.client.workflow.getHandle(complaintWorkflowId(id));

@@ -7,7 +7,7 @@ import { selectPolicy } from '../../domain/policy';
 import type { ActionInput, ActionName } from '../../domain/actions';
 import { ComplaintCase } from '../../workflows/case';
 import { onCustomerReplied, onRemedyFailed, onRemedyFulfilled, onSurveyResponded } from '../../workflows/case-facts';
-import { ActionRefused, applyAction, checkAction } from '../../workflows/rules';
+import { ActionRefused, applyAction, admitAction, checkAction } from '../../workflows/rules';
 import type { ComplaintInput } from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
 import { DAY, HOUR } from '../support/time';
@@ -51,6 +51,7 @@ const tryAction =
   (k, now, n) => {
     const i = make(n);
     try {
+      admitAction(name, k.input, i);
       checkAction(name, k, i, now);
     } catch (err) {
       if (err instanceof ActionRefused) return;
@@ -62,7 +63,11 @@ const fact = (n: number) => ({ eventId: `fact-${n}`, source: 'test', occurredAt:
 
 const STEPS: Record<string, Step> = {
   assign: tryAction('assign', (n) => ({ actor: operator, assignee: `agent-${n % 3}` })),
-  account: tryAction('recordAccount', (n) => ({ actor: operator, account: 'Charged twice', confirmed: n % 2 === 0 })),
+  account: tryAction('recordAccount', (n) => ({
+    actor: operator,
+    account: 'Charged twice',
+    ...(n % 2 === 0 ? { confirmed: true, confirmedHow: 'on a call' } : { confirmed: false }),
+  })),
   question: tryAction('askQuestion', () => ({ actor: operator, question: 'Which card?' })),
   apologise: tryAction('apologise', () => ({ actor: operator, text: 'We are sorry.', faultAdmitted: true })),
   skipApology: tryAction('skipApology', () => ({ actor: operator, reason: 'asked to' })),

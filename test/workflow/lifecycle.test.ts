@@ -46,7 +46,7 @@ describe('the happy path', () => {
       });
 
       await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice in October.', confirmed: true });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice in October.', confirmed: true, confirmedHow: 'on a call' });
       await h.act(m.apologiseUpdate, {
         actor: operator,
         text: 'We are sorry: we charged you twice.',
@@ -133,7 +133,7 @@ describe('the happy path', () => {
 describe('remedies', () => {
   it('needs a supervisor to approve a remedy above the threshold', async () => {
     await withComplaint(env, 'remedy-approval', DE, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Lost parcel', confirmed: true });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Lost parcel', confirmed: true, confirmedHow: 'on a call' });
       await h.act(m.skipApologyUpdate, {
         actor: operator,
         reason: 'The customer asked us to get straight to the refund.',
@@ -166,6 +166,7 @@ describe('remedies', () => {
         actor: operator,
         account: 'Wants compensation for a delay',
         confirmed: true,
+        confirmedHow: 'on a call',
       });
       await h.act(m.apologiseUpdate, { actor: operator, text: 'We are sorry for the delay.', faultAdmitted: false });
       await refused(
@@ -200,7 +201,7 @@ describe('remedies', () => {
 
   it('returns a failed remedy to the agent, who can propose another; its due date is a clock', async () => {
     await withComplaint(env, 'remedy-failure', DE, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Broken kettle', confirmed: true });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Broken kettle', confirmed: true, confirmedHow: 'on a call' });
       await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Apologised on the phone already.' });
       let s = await h.act(m.proposeRemedyUpdate, {
         actor: operator,
@@ -237,7 +238,7 @@ describe('remedies', () => {
 
 describe('follow-up and reopening', () => {
   const toFollowUp = async (h: Parameters<Parameters<typeof withComplaint>[3]>[0]) => {
-    await h.act(m.recordAccountUpdate, { actor: operator, account: 'Wrong item sent', confirmed: true });
+    await h.act(m.recordAccountUpdate, { actor: operator, account: 'Wrong item sent', confirmed: true, confirmedHow: 'on a call' });
     await h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry we sent the wrong item.', faultAdmitted: true });
     await h.act(m.proposeRemedyUpdate, {
       actor: operator,
@@ -409,7 +410,7 @@ describe('regulatory regimes', () => {
 
   it('CFPB: an in-progress response stops the 15-day clock; the closing needs one of the fixed response types', async () => {
     await withComplaint(env, 'cfpb', { customer: customerIn('US') }, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Fee charged in error', confirmed: true });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Fee charged in error', confirmed: true, confirmedHow: 'on a call' });
       let s = await h.act(m.resolveUpdate, {
         actor: operator,
         response: 'cfpb-response',
@@ -461,7 +462,7 @@ describe('pauses', () => {
     await env.sleep(ahead);
     await withComplaint(env, 'weekend-pause', DE, async (h) => {
       await h.sleep(friday - (await h.time()));
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Overcharged', confirmed: true });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Overcharged', confirmed: true, confirmedHow: 'on a call' });
       const before = (await h.status()).clocks.find((c) => c.clock === 'final-response')!;
       expect(before.deadline.slice(0, 19)).toBe('2040-03-12T16:00:00');
       await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Already apologised on the phone' });
@@ -551,7 +552,7 @@ describe('repeated and rejected messages', () => {
 
   it('flags blaming or defensive phrasing to the timeline and the supervisor, never rewriting it', async () => {
     await withComplaint(env, 'respect-check', DE, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Late delivery', confirmed: true });
+      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Late delivery', confirmed: true, confirmedHow: 'on a call' });
       const text = 'As already explained, this was not our fault, but we are sorry.';
       const s = await h.act(m.apologiseUpdate, { actor: operator, text, faultAdmitted: false });
       // The respect check v2 (patch redress-respect-v2): category, the words as written, then a suggestion.
