@@ -51,6 +51,8 @@ export interface CaseOptions {
   timelineLimit?: number;
   /** Most event ids remembered for deduplication (oldest forgotten first); unbounded if absent. */
   seenLimit?: number;
+  /** Whether the policy's warning ladder notifies staff (the engine's `patched` gate); never if absent. */
+  warningLadder?: () => boolean;
 }
 
 export class ComplaintCase {
