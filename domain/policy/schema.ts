@@ -39,10 +39,10 @@ export const ClockExtensionSchema = z.strictObject({
  * Several rungs may share an instant (two roles hear of the same breach).
  */
 export const LadderStepSchema = z.strictObject({
-  at: z.union([
-    z.number().gt(0, 'must be above 0').lt(1, 'must be below 1, or "breach"'),
-    z.literal('breach', { message: 'must be a warning fraction in (0, 1) or "breach"' }),
-  ]),
+  at: z.union(
+    [z.number().gt(0, 'must be above 0').lt(1, 'must be below 1, or "breach"'), z.literal('breach')],
+    { error: 'must be a warning fraction in (0, 1) or "breach"' },
+  ),
   notify: z.enum(LADDER_ROLES),
 });
 
