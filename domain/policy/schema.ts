@@ -39,10 +39,9 @@ export const ClockExtensionSchema = z.strictObject({
  * Several rungs may share an instant (two roles hear of the same breach).
  */
 export const LadderStepSchema = z.strictObject({
-  at: z.union(
-    [z.number().gt(0, 'must be above 0').lt(1, 'must be below 1, or "breach"'), z.literal('breach')],
-    { error: 'must be a warning fraction in (0, 1) or "breach"' },
-  ),
+  at: z.union([z.number().gt(0, 'must be above 0').lt(1, 'must be below 1, or "breach"'), z.literal('breach')], {
+    error: 'must be a warning fraction in (0, 1) or "breach"',
+  }),
   notify: z.enum(LADDER_ROLES),
 });
 
@@ -56,7 +55,11 @@ export const LadderSchema = z.array(LadderStepSchema).superRefine((ladder, ctx) 
   ladder.forEach((step, i) => {
     const previous = ladder[i - 1];
     if (previous !== undefined && rank(step.at) < rank(previous.at)) {
-      ctx.addIssue({ code: 'custom', path: [i, 'at'], message: 'ladder steps must be in order of `at`, "breach" last' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'at'],
+        message: 'ladder steps must be in order of `at`, "breach" last',
+      });
     }
     const key = `${step.at}:${step.notify}`;
     if (seen.has(key)) {

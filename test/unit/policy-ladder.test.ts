@@ -16,8 +16,7 @@ interface RawPolicy {
   clocks: Array<Record<string, unknown> & { name: string; kind?: string }>;
   [field: string]: unknown;
 }
-const raw = (file: string): RawPolicy =>
-  JSON.parse(readFileSync(join(shippedPolicyDir(), file), 'utf8')) as RawPolicy;
+const raw = (file: string): RawPolicy => JSON.parse(readFileSync(join(shippedPolicyDir(), file), 'utf8')) as RawPolicy;
 const errorsOf = (policy: unknown): string[] => {
   const result = parsePolicy(policy);
   return result.ok ? [] : result.errors;
@@ -43,8 +42,8 @@ describe('the policy ladder field', () => {
     const p = raw('default.v1.json');
     p.ladder = [{ at: 0.6, notify: 'assignee' }];
     expect(errorsOf(p)).toEqual([
-      'ladder[0].at: 0.6 is not a warning of clock first-response (clocks[1]) (its warnings: 0.5, 0.75, 0.9); add it to the clock\'s warnings or give the clock a ladder of its own',
-      'ladder[0].at: 0.6 is not a warning of clock final-response (clocks[2]) (its warnings: 0.5, 0.75, 0.9); add it to the clock\'s warnings or give the clock a ladder of its own',
+      "ladder[0].at: 0.6 is not a warning of clock first-response (clocks[1]) (its warnings: 0.5, 0.75, 0.9); add it to the clock's warnings or give the clock a ladder of its own",
+      "ladder[0].at: 0.6 is not a warning of clock final-response (clocks[2]) (its warnings: 0.5, 0.75, 0.9); add it to the clock's warnings or give the clock a ladder of its own",
     ]);
   });
 
