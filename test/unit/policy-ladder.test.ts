@@ -24,7 +24,7 @@ const errorsOf = (policy: unknown): string[] => {
 const shipped = loadPolicies({ overridePath: null });
 
 describe('the policy ladder field', () => {
-  it('is on every shipped policy, whose clocks it leaves exactly as they were', () => {
+  it('is on every shipped policy, naming who hears at each rung', () => {
     for (const policy of shipped) {
       expect({ id: policy.id, ladder: policy.ladder?.length }).toEqual({ id: policy.id, ladder: 5 });
     }
