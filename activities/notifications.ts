@@ -1,5 +1,6 @@
 import type { Customer } from '../domain/complaint';
 import { notificationKey } from '../domain/ids';
+import type { StaffRecipient } from '../domain/policy/ladder';
 import { renderTemplate, type NotificationKind } from './templates';
 
 export type { NotificationKind } from './templates';
@@ -12,8 +13,10 @@ export interface NotificationRequest {
   kind: NotificationKind;
   /** The regime whose wording applies (`fca-disp` adds the ombudsman paragraphs, …). */
   regime: string;
-  /** The customer, or undefined for a message to the supervisors. */
+  /** The customer, or undefined for a message to staff (`staff`, else the supervisors). */
   customer?: Customer;
+  /** A warning ladder's recipient (a role, or an assignee by id); never with `customer`. */
+  staff?: StaffRecipient;
   channel: string;
   /** Values the template fills in (deadline, question, apology text...). */
   vars: Record<string, string>;
@@ -28,7 +31,8 @@ export interface RenderedNotification {
   locale: string;
   recipient:
     | { type: 'customer'; customerId: string; name: string; email?: string; phone?: string }
-    | { type: 'supervisors'; assignee?: string };
+    | { type: 'supervisors'; assignee?: string }
+    | StaffRecipient;
   subject: string;
   body: string;
   /** The mailer sends a message once per key, however often it is delivered. */
@@ -52,7 +56,7 @@ export function renderNotification(req: NotificationRequest): RenderedNotificati
           ...(req.customer.email ? { email: req.customer.email } : {}),
           ...(req.customer.phone ? { phone: req.customer.phone } : {}),
         }
-      : { type: 'supervisors', ...(req.vars.assignee ? { assignee: req.vars.assignee } : {}) },
+      : (req.staff ?? { type: 'supervisors', ...(req.vars.assignee ? { assignee: req.vars.assignee } : {}) }),
     subject,
     body,
     idempotencyKey: notificationKey(req.complaintId, req.step),

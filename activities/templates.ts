@@ -21,6 +21,8 @@ export const NOTIFICATION_KINDS = [
   'decline',
   'survey',
   'supervisor-alert',
+  'deadline-warning',
+  'deadline-breached',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -88,6 +90,20 @@ const EN_GB: Record<NotificationKind, Template> = {
   'supervisor-alert': {
     subject: 'Complaint {{complaintId}} needs attention: {{reason}}',
     body: 'Complaint {{complaintId}}: {{reason}}\n\n{{detail}}',
+  },
+  // Staff notifications of a warning ladder: the complaint id and the clock, nothing of the customer's
+  // (staff read the rest in Redress, where their role decides what they may see).
+  'deadline-warning': {
+    subject: 'Complaint {{complaintId}}: {{clock}} at {{percent}} of its time',
+    body:
+      'Complaint {{complaintId}}: the {{clock}} clock is at {{percent}} of its time{{lateText}}. ' +
+      'It is due by {{deadline}}.\n\nOpen the complaint in Redress to act on it.',
+  },
+  'deadline-breached': {
+    subject: 'Complaint {{complaintId}}: {{clock}} deadline missed',
+    body:
+      'Complaint {{complaintId}}: the {{clock}} deadline ({{deadline}}) has passed.\n\n' +
+      'Open the complaint in Redress to act on it.',
   },
 };
 

@@ -47,7 +47,7 @@ const LetterData = z.object({
   kind: z.string(),
   channel: z.string(),
   locale: z.string(),
-  recipient: z.object({ type: z.enum(['customer', 'supervisors']) }),
+  recipient: z.object({ type: z.enum(['customer', 'supervisors', 'staff']) }),
   subject: z.string(),
   body: z.string(),
   idempotencyKey: z.string(),

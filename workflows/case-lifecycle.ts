@@ -3,6 +3,7 @@ import { dueEvents, markFired, nextDueEvent, toEpochMs, type ClockEvent } from '
 import { clockSpec, clocksStartingOn } from '../domain/policy/plan';
 import type { BreachAction } from '../domain/policy/vocabulary';
 import type { ComplaintCase } from './case';
+import { climbLadder } from './case-ladder';
 
 /**
  * A complaint's life over time: intake, the timers (clock warnings and breaches, the survey, the
@@ -111,6 +112,7 @@ export function fireClockEvent(complaint: ComplaintCase, now: number, event: Clo
       deadline,
       late: event.late,
     });
+    climbLadder(complaint, now, event, cycle, deadline);
     return;
   }
   if (kind === 'window') {
@@ -133,6 +135,7 @@ export function fireClockEvent(complaint: ComplaintCase, now: number, event: Clo
   if (actions.includes('escalate')) complaint.escalate(now, SYSTEM_ACTOR, `${event.clock} deadline breached`);
   if (actions.includes('notify-supervisor'))
     complaint.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
+  climbLadder(complaint, now, event, cycle, deadline);
 }
 
 export function sendSurvey(complaint: ComplaintCase, now: number): void {

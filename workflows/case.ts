@@ -18,6 +18,7 @@ import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view'
 import type { LifecycleEventType, OutboundEvent } from '../domain/events';
 import { notificationKey, publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
+import type { StaffRecipient } from '../domain/policy/ladder';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
@@ -52,6 +53,8 @@ export interface CaseOptions {
   timelineLimit?: number;
   /** Most event ids remembered for deduplication (oldest forgotten first); unbounded if absent. */
   seenLimit?: number;
+  /** Whether the policy's warning ladder notifies staff (the engine's `patched` gate); never if absent. */
+  warningLadder?: () => boolean;
 }
 
 export class ComplaintCase {
@@ -347,13 +350,17 @@ export class ComplaintCase {
     });
   }
 
-  /** Queues a notification for staff (channel `internal`, no customer): not part of the conversation. */
-  notifyStaff(kind: NotificationKind, step: string, vars: Record<string, string>): void {
+  /**
+   * Queues a notification for staff (channel `internal`, no customer): not part of the conversation.
+   * Without a recipient it goes to the supervisors (the mailer's default for staff).
+   */
+  notifyStaff(kind: NotificationKind, step: string, vars: Record<string, string>, staff?: StaffRecipient): void {
     this.outbox.notifications.push({
       complaintId: this.complaintId,
       step,
       kind,
       regime: this.policy.id,
+      ...(staff ? { staff } : {}),
       channel: 'internal',
       vars,
     });

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyLocalActivities,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -10,6 +11,7 @@ import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messa
 import { searchAttributeSync } from './attributes';
 import { ComplaintCase, type CaseOptions } from './case';
 import { Outbox } from './outbox';
+import { WARNING_LADDER_PATCH } from './case-ladder';
 import { registerHandlers } from './handlers';
 
 /**
@@ -28,8 +30,19 @@ const { assess, calendar } = proxyLocalActivities<ComplaintActivities>({
   },
 });
 
-/** What one run keeps in state; older timeline entries are in earlier runs (see `CarriedRun`). */
-const CASE_OPTIONS: CaseOptions = { ids: 'occurrence', timelineLimit: 500, seenLimit: 5_000 };
+/**
+ * What one run keeps in state (older timeline entries are in earlier runs, see `CarriedRun`). The
+ * warning ladder adds notifications to what a firing warning publishes, so it is asked for (and its
+ * marker recorded) when a rung first fires; a history recorded before has no marker there, replays
+ * with `patched` false and issues no staff notification. A complaint keeps the policy it recorded at
+ * intake, so one received before ladders shipped has none to climb anyway.
+ */
+const CASE_OPTIONS: CaseOptions = {
+  ids: 'occurrence',
+  timelineLimit: 500,
+  seenLimit: 5_000,
+  warningLadder: () => patched(WARNING_LADDER_PATCH),
+};
 /** Our own bound besides the server's suggestion: continue as new well before any history limit. */
 const HISTORY_EVENTS_LIMIT = 10_000;
 /** Ask for a wider calendar when the current one covers less than this ahead of now. */

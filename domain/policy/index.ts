@@ -6,6 +6,7 @@ export {
   BREACH_ACTIONS,
   CFPB_RESPONSE_TYPES,
   CLOCK_KINDS,
+  LADDER_ROLES,
   LIFECYCLE_EVENTS,
   RESPONSE_KINDS,
   RESPONSE_PARTS,
@@ -14,6 +15,7 @@ export type {
   BreachAction,
   CfpbResponseType,
   ClockKind,
+  LadderRole,
   LifecycleEvent,
   ResponseKind,
   ResponsePart,
@@ -22,11 +24,13 @@ export {
   ClockExtensionSchema,
   ClockSchema,
   DurationSchema,
+  LadderSchema,
+  LadderStepSchema,
   PolicySchema,
   ResponseRequirementSchema,
   SelectionRuleSchema,
 } from './schema';
-export type { Policy, PolicyClock, ResponseRequirement, SelectionRule } from './schema';
+export type { Ladder, LadderStep, Policy, PolicyClock, ResponseRequirement, SelectionRule } from './schema';
 export { PolicyValidationError, formatIssues, formatPath, parsePolicy, parsePolicyJson } from './parse';
 export type { PolicyParseResult } from './parse';
 export { PolicyNotFoundError, policyInForce, regimeIds, regionFor, selectPolicy } from './registry';
@@ -34,3 +38,5 @@ export type { SelectionFacts } from './registry';
 export { allowedResponseTypes, missingParts, needsSupervisorApproval, scoreReopens } from './content';
 export { afterCloseOfBusinessFor, clockSpec, clocksStartingOn, clocksStoppedBy, planDeadlines } from './plan';
 export type { PlannedClock } from './plan';
+export { ladderOf, rolesAt, staffRecipient } from './ladder';
+export type { StaffRecipient } from './ladder';

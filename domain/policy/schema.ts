@@ -5,6 +5,7 @@ import {
   BREACH_ACTIONS,
   CFPB_RESPONSE_TYPES,
   CLOCK_KINDS,
+  LADDER_ROLES,
   LIFECYCLE_EVENTS,
   RESPONSE_KINDS,
   RESPONSE_PARTS,
@@ -33,6 +34,41 @@ export const ClockExtensionSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/**
+ * One rung of a warning ladder: at a warning fraction of the clock (or at its breach), notify a role.
+ * Several rungs may share an instant (two roles hear of the same breach).
+ */
+export const LadderStepSchema = z.strictObject({
+  at: z.union([z.number().gt(0, 'must be above 0').lt(1, 'must be below 1, or "breach"'), z.literal('breach')], {
+    error: 'must be a warning fraction in (0, 1) or "breach"',
+  }),
+  notify: z.enum(LADDER_ROLES),
+});
+
+/**
+ * Who hears of a clock's warnings and breach, in order. The rungs only choose recipients: the instants
+ * stay the clock's `warnings`, so a ladder never moves a timer (checked against every clock it covers).
+ */
+export const LadderSchema = z.array(LadderStepSchema).superRefine((ladder, ctx) => {
+  const rank = (at: number | 'breach') => (at === 'breach' ? 1 : at);
+  const seen = new Set<string>();
+  ladder.forEach((step, i) => {
+    const previous = ladder[i - 1];
+    if (previous !== undefined && rank(step.at) < rank(previous.at)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'at'],
+        message: 'ladder steps must be in order of `at`, "breach" last',
+      });
+    }
+    const key = `${step.at}:${step.notify}`;
+    if (seen.has(key)) {
+      ctx.addIssue({ code: 'custom', path: [i], message: `${step.notify} is notified at ${step.at} twice` });
+    }
+    seen.add(key);
+  });
+});
+
 /** One clock of a policy. */
 export const ClockSchema = z
   .strictObject({
@@ -50,6 +86,8 @@ export const ClockSchema = z
     /** Overrides the policy's `calendar.afterCloseOfBusiness` for this clock. */
     afterCloseOfBusiness: z.enum(AFTER_CLOSE_OF_BUSINESS).optional(),
     extension: ClockExtensionSchema.optional(),
+    /** This clock's own warning ladder, instead of the policy's `ladder` (`[]`: nobody is notified). */
+    ladder: LadderSchema.optional(),
   })
   .superRefine((clock, ctx) => {
     clock.warnings.forEach((w, i) => {
@@ -182,6 +220,11 @@ export const PolicySchema = z
       .array(z.strictObject({ code: slug('a cause code'), label: z.string().min(1) }))
       .min(1)
       .optional(),
+    /**
+     * Who hears of each deadline clock's warnings and breaches (a clock's own `ladder` overrides it).
+     * Optional: a policy without one, or recorded in an older history, notifies nobody on a warning.
+     */
+    ladder: LadderSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Set<string>();
@@ -207,6 +250,7 @@ export const PolicySchema = z
         });
       }
     }
+    checkLadders(policy, ctx);
     const cfpb = policy.responses['cfpb-response'];
     if (cfpb && !cfpb.allowedTypes) {
       ctx.addIssue({
@@ -217,11 +261,62 @@ export const PolicySchema = z
     }
   });
 
+/**
+ * A ladder must fit each clock it covers: a fraction must be one of the clock's warnings (the ladder
+ * chooses who hears, the warnings stay the one declaration of when the workflow wakes, so adding a
+ * ladder never moves an instant); a window clock has no warnings or breach to climb; and the
+ * supervisor is not told of a breach twice when the clock's `notify-supervisor` already alerts them.
+ */
+function checkLadders(
+  policy: { clocks: readonly PolicyClock[]; ladder?: Ladder | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  policy.clocks.forEach((clock, c) => {
+    const own = clock.ladder !== undefined;
+    const ladder = clock.ladder ?? policy.ladder;
+    if (!ladder) return;
+    if (clock.kind === 'window') {
+      if (own && ladder.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clocks', c, 'ladder'],
+          message: 'a window clock neither warns nor breaches, so it has no ladder',
+        });
+      }
+      return;
+    }
+    ladder.forEach((step, i) => {
+      const path = own ? ['clocks', c, 'ladder', i] : ['ladder', i];
+      const where = own ? ' of this clock' : ` of clock ${clock.name} (clocks[${c}])`;
+      if (step.at !== 'breach' && !clock.warnings.includes(step.at)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'at'],
+          message:
+            `${step.at} is not a warning${where} (its warnings: ${clock.warnings.join(', ') || 'none'}); ` +
+            `add it to the clock's warnings${own ? '' : ' or give the clock a ladder of its own'}`,
+        });
+      }
+      if (step.at === 'breach' && step.notify === 'supervisor' && clock.breach.includes('notify-supervisor')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'notify'],
+          message: `the breach action notify-supervisor${where} already alerts the supervisor at breach; keep one of the two`,
+        });
+      }
+    });
+  });
+}
+
 /** A validated policy. */
 export type Policy = z.output<typeof PolicySchema>;
 /** A validated clock of a policy. */
 export type PolicyClock = z.output<typeof ClockSchema>;
 /** A selection rule. */
 export type SelectionRule = z.output<typeof SelectionRuleSchema>;
+/** A validated warning ladder. */
+export type Ladder = z.output<typeof LadderSchema>;
+/** One rung of a warning ladder. */
+export type LadderStep = z.output<typeof LadderStepSchema>;
 /** What a response kind must contain. */
 export type ResponseRequirement = z.output<typeof ResponseRequirementSchema>;

@@ -97,3 +97,13 @@ export const CFPB_RESPONSE_TYPES = [
 ] as const;
 /** See `CFPB_RESPONSE_TYPES`. */
 export type CfpbResponseType = (typeof CFPB_RESPONSE_TYPES)[number];
+
+/**
+ * Who a rung of a clock's warning ladder notifies, named by role because the people change while the
+ * complaint runs: resolved when the warning fires (`assignee` becomes the assignee's id, or the team
+ * queue while nobody owns the complaint). Redress knows no team structure, so `team-lead`,
+ * `supervisor` and `team-queue` stay roles for the mailer to route.
+ */
+export const LADDER_ROLES = ['assignee', 'team-lead', 'supervisor', 'team-queue'] as const;
+/** See `LADDER_ROLES`. */
+export type LadderRole = (typeof LADDER_ROLES)[number];

@@ -37,10 +37,25 @@ const SCENARIOS = [
   'withdrawal',
 ];
 
+/**
+ * Paths only the outbox engine has, recorded under its tag alone: the warning ladder (the legacy
+ * engine never climbs it). Their histories must hold the `redress-warning-ladder` patch marker, so
+ * the replay below covers the patched branch and not only the old one.
+ */
+const LADDER_PATCH = 'redress-warning-ladder';
+const OUTBOX_ONLY_SCENARIOS = ['warning-ladder', 'warning-ladder-unassigned'];
+
 describe('replaying the recorded history corpus', () => {
   it.each(['', `@${RECORDING_ENGINE}`])('has every lifecycle path recorded (engine tag "%s")', (tag) => {
     const missing = SCENARIOS.filter((s) => !files.includes(`${s}${tag}.json`));
     expect(missing).toEqual([]);
+  });
+
+  it.each(OUTBOX_ONLY_SCENARIOS)('has %s recorded under the outbox engine, through the ladder patch', (s) => {
+    const file = `${s}@${RECORDING_ENGINE}.json`;
+    expect(files).toContain(file);
+    const { file: meta } = decodeHistory(readFileSync(join(HISTORY_DIR, file), 'utf8'));
+    expect(Buffer.from(meta.history, 'base64').includes(LADDER_PATCH)).toBe(true);
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {

@@ -40,7 +40,13 @@ function newCase(jurisdiction: string, receivedAt: number): ComplaintCase {
     severity: 'medium',
     repeatOf: [],
   };
-  return new ComplaintCase(input, assessment, receivedAt, { ids: 'occurrence', timelineLimit: 500, seenLimit: 5000 });
+  // With the warning ladder on, so its staff notifications' ids are in the uniqueness check too.
+  return new ComplaintCase(input, assessment, receivedAt, {
+    ids: 'occurrence',
+    timelineLimit: 500,
+    seenLimit: 5000,
+    warningLadder: () => true,
+  });
 }
 
 /** One step a complaint can take; each is tried and, when the case refuses it, skipped. */

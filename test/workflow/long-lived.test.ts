@@ -3,6 +3,7 @@ import { temporal } from '@temporalio/proto';
 import * as m from '../../workflows/messages';
 import { customerIn, operator, withComplaint } from '../support/complaint-harness';
 import { DAY } from '../support/time';
+import { waitUntil } from '../support/wait';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 
 /**
@@ -64,7 +65,16 @@ describe('a complaint open for years', () => {
   it('takes in a complaint received three years ago: acknowledged, its passed deadlines breached at once', async () => {
     const receivedAt = new Date((await env.currentTimeMs()) - 3 * YEAR).toISOString();
     await withComplaint(env, 'received-three-years-ago', { ...DE, receivedAt }, async (h) => {
-      const s = await h.status();
+      // Intake answers first; the passed deadlines fire in the workflow task after it, so wait for them.
+      const s = await waitUntil(
+        'the passed deadlines breached',
+        async () => {
+          const now = await h.status();
+          return now.breaches.length >= 2 && now;
+        },
+        10_000,
+        50,
+      );
       expect(s.stage).toBe('acknowledged');
       expect(s.receivedAt).toBe(receivedAt);
       expect(s.breaches.map((b) => b.clock).sort()).toEqual(['final-response', 'first-response']);
