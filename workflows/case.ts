@@ -1,4 +1,4 @@
-import type { Assessment, PublishBatch, PublishFailure } from '../activities';
+import type { Assessment, PublishBatch } from '../activities';
 import type { NotificationKind, NotificationRequest } from '../activities/notifications';
 import type { Actor } from '../domain/actor';
 import { SYSTEM_ACTOR } from '../domain/actor';
@@ -14,7 +14,7 @@ import {
   type ClockState,
   type Duration,
 } from '../domain/clock';
-import { COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
+import type { ComplaintView } from '../domain/complaint-view';
 import type { LifecycleEventType, OutboundEvent } from '../domain/events';
 import { notificationKey, publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
@@ -23,7 +23,7 @@ import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
 import { respectFlags } from './respect-flags';
-import { ConversationLog } from './conversation-log';
+import { complaintEntry, ConversationLog, letterEntry } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
@@ -109,16 +109,7 @@ export class ComplaintCase {
     this.assessment = assessment;
     this.policy = assessment.policy;
     this.seen.add(input.openedBy.eventId);
-    const c = input.complaint;
-    this.conversation.add({
-      kind: 'complaint',
-      direction: 'in',
-      at: c.receivedAt,
-      author: this.customer,
-      summary: c.summary,
-      text: c.description,
-      ...(c.desiredOutcome !== undefined ? { desiredOutcome: c.desiredOutcome } : {}),
-    });
+    this.conversation.add(complaintEntry(input.complaint));
   }
 
   /** Whether a reply can complete listening: the account is out with the customer, unconfirmed. */
@@ -338,16 +329,7 @@ export class ComplaintCase {
       vars,
     };
     this.outbox.notifications.push(request);
-    this.conversation.add({
-      kind: 'letter',
-      direction: 'out',
-      at: iso(now),
-      author: SYSTEM_ACTOR,
-      letter: kind,
-      channel: request.channel,
-      idempotencyKey: notificationKey(this.complaintId, step),
-      parts: { ...vars },
-    });
+    this.conversation.add(letterEntry(now, kind, request.channel, notificationKey(this.complaintId, step), vars));
   }
 
   /**
@@ -401,7 +383,7 @@ export class ComplaintCase {
     return nextDeadlineOf(this);
   }
 
-  // ------------------------------------------------------------------ facts, publishing
+  // ------------------------------------------------------------------ facts (publishing: case-publishing.ts)
 
   /** True the first time an event id is seen: a repeated delivery changes nothing. */
   firstSeen(fact: { eventId: string }): boolean {
@@ -411,36 +393,6 @@ export class ComplaintCase {
     // A Set iterates in insertion order: the first id is the oldest.
     if (limit !== undefined && this.seen.size > limit) this.seen.delete(this.seen.values().next().value!);
     return true;
-  }
-
-  /**
-   * Queues `complaint.updated` with the complaint's record view when any of it changed since the last
-   * one (the store's complaint row), numbered so the newest wins however deliveries are ordered.
-   */
-  queueViewIfChanged(now: number): void {
-    const view = this.view();
-    const key = JSON.stringify(view);
-    if (key === this.lastView) return;
-    this.lastView = key;
-    this.viewRevision += 1;
-    this.lifecycle(now, COMPLAINT_UPDATED, `view:${this.viewRevision}`, { revision: this.viewRevision, ...view });
-  }
-
-  /**
-   * Messages the publisher could not publish after its retries (the broker refused them, or they could
-   * not be rendered): on the timeline and the status's flags, and a supervisor alert, so a letter that
-   * never left is seen by a person. The complaint goes on.
-   */
-  onPublishFailed(now: number, failures: readonly PublishFailure[]): void {
-    for (const f of failures) {
-      const text = `${f.kind} ${f.eventId} was not published: ${f.reason}`;
-      this.flags.push(text);
-      this.record(now, SYSTEM_ACTOR, 'publish-failed', text, [text]);
-      // An alert that itself could not be published is not alerted again (that could loop).
-      if (f.kind !== 'supervisor-alert') this.alertSupervisor('message not published', text);
-    }
-    const limit = this.options.timelineLimit;
-    if (limit !== undefined && this.flags.length > limit) this.flags.splice(0, this.flags.length - limit);
   }
 }
 

@@ -1,3 +1,5 @@
+import { SYSTEM_ACTOR } from '../domain/actor';
+import type { Complaint } from '../domain/complaint';
 import type { ConversationEntry, ConversationPage, NewConversationEntry } from '../domain/conversation';
 
 /**
@@ -36,7 +38,7 @@ export class ConversationLog {
   constructor(private readonly limits: ConversationLimits = DEFAULT_CONVERSATION_LIMITS) {}
 
   add(entry: NewConversationEntry): ConversationEntry {
-    const numbered = { ...entry, seq: this.nextSeq } as ConversationEntry;
+    const numbered: ConversationEntry = { ...entry, seq: this.nextSeq };
     this.nextSeq += 1;
     this.entries.push(numbered);
     this.chars += textOf(numbered);
@@ -95,4 +97,37 @@ export class ConversationLog {
       this.dropped += 1;
     }
   }
+}
+
+/** The conversation's first entry: the complaint in the customer's words, at receipt. */
+export function complaintEntry(c: Complaint): NewConversationEntry {
+  return {
+    kind: 'complaint',
+    direction: 'in',
+    at: c.receivedAt,
+    author: { id: c.customer.id, role: 'customer' },
+    summary: c.summary,
+    text: c.description,
+    ...(c.desiredOutcome !== undefined ? { desiredOutcome: c.desiredOutcome } : {}),
+  };
+}
+
+/** A letter Redress queued for the customer: the API joins it with the text the mailer was sent. */
+export function letterEntry(
+  now: number,
+  letter: string,
+  channel: string,
+  idempotencyKey: string,
+  parts: Record<string, string>,
+): NewConversationEntry {
+  return {
+    kind: 'letter',
+    direction: 'out',
+    at: new Date(now).toISOString(),
+    author: SYSTEM_ACTOR,
+    letter,
+    channel,
+    idempotencyKey,
+    parts: { ...parts },
+  };
 }

@@ -11,6 +11,7 @@ import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messa
 import { searchAttributeSync } from './attributes';
 import { ComplaintCase, type CaseOptions } from './case';
 import { Outbox } from './outbox';
+import { onPublishFailed, queueViewIfChanged } from './case-publishing';
 import { WARNING_LADDER_PATCH } from './case-ladder';
 import { registerHandlers } from './handlers';
 
@@ -72,7 +73,7 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
   /** After every change: search attributes, the record view, and what to publish into the outbox. */
   const commit = (complaint: ComplaintCase): void => {
     syncSearchAttributes(complaint);
-    complaint.queueViewIfChanged(Date.now());
+    queueViewIfChanged(complaint, Date.now());
     const batch = complaint.takeOutbox();
     if (batch) outbox.add(batch, new Date().toISOString());
   };
@@ -95,7 +96,7 @@ export async function runComplaint(input: ComplaintInput): Promise<ComplaintStat
   }
   commit(complaint);
   void outbox.drain((failures) => {
-    complaint.onPublishFailed(Date.now(), failures);
+    onPublishFailed(complaint, Date.now(), failures);
     commit(complaint);
   });
 

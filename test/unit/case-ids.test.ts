@@ -8,6 +8,7 @@ import type { ActionInput, ActionName } from '../../domain/actions';
 import { ComplaintCase } from '../../workflows/case';
 import { onCustomerReplied, onRemedyFailed, onRemedyFulfilled, onSurveyResponded } from '../../workflows/case-facts';
 import { ActionRefused, applyAction, admitAction, checkAction } from '../../workflows/rules';
+import { onPublishFailed, queueViewIfChanged } from '../../workflows/case-publishing';
 import type { ComplaintInput } from '../../workflows/messages';
 import { complaintFixture } from '../support/fixtures';
 import { DAY, HOUR } from '../support/time';
@@ -107,7 +108,7 @@ const STEPS: Record<string, Step> = {
     onCustomerReplied(k, now, { ...fact(n), data: { message: 'Still not fixed', sentiment: 'dissatisfied' } }),
   lowScore: (k, now, n) => onSurveyResponded(k, now, { ...fact(n), data: { score: 1, confirmed: true } }),
   publishFailed: (k, now, n) =>
-    k.onPublishFailed(now, [{ eventId: `e-${n}`, topic: 'notifications', kind: 'question', reason: 'too large' }]),
+    onPublishFailed(k, now, [{ eventId: `e-${n}`, topic: 'notifications', kind: 'question', reason: 'too large' }]),
   hoursPass: (k, now) => k.runDue(now),
   daysPass: (k, now) => k.runDue(now),
 };
@@ -130,7 +131,7 @@ describe('outbound ids over a complaint’s life', () => {
         k.open(now);
         const seen = new Map<string, string>();
         const collect = (step: string) => {
-          k.queueViewIfChanged(now);
+          queueViewIfChanged(k, now);
           for (const id of idsOf(k.takeOutbox() ?? {})) {
             if (seen.has(id)) throw new Error(`${id} published twice: by ${seen.get(id)} and by ${step}`);
             seen.set(id, step);
