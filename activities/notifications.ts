@@ -1,7 +1,7 @@
 import type { Customer } from '../domain/complaint';
 import { notificationKey } from '../domain/ids';
 import type { StaffRecipient } from '../domain/policy/ladder';
-import { renderTemplate, type NotificationKind } from './templates';
+import { renderCustomerLetter, type NotificationKind } from './templates';
 
 export type { NotificationKind } from './templates';
 
@@ -41,9 +41,7 @@ export interface RenderedNotification {
 
 /** Renders a notification; a missing template variable is an error, never a blank in a letter. */
 export function renderNotification(req: NotificationRequest): RenderedNotification {
-  const locale = req.customer?.locale ?? (req.regime === 'cfpb' ? 'en-US' : 'en-GB');
-  const vars = { ...req.vars, complaintId: req.complaintId, ...(req.customer ? { name: req.customer.name } : {}) };
-  const { subject, body } = renderTemplate(req.kind, req.regime, locale, vars);
+  const { subject, body, locale } = renderCustomerLetter({ ...req, ...(req.customer ? { customer: req.customer } : {}) });
   return {
     kind: req.kind,
     channel: req.channel,

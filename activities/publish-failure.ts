@@ -5,10 +5,8 @@
  * fail the same way for ever, and retrying it would hold up everything queued behind it.
  */
 
-/** A letter that cannot be rendered from its template (a missing variable or standard text). */
-export class TemplateError extends Error {
-  override readonly name = 'TemplateError';
-}
+/** A letter that cannot be rendered from its template: the templates' own error (domain/letters). */
+export { TemplateError } from '../domain/letters/templates';
 
 /** Kafka protocol errors that say the message itself is refused. */
 const REFUSED = new Set([

@@ -1,7 +1,9 @@
 import type { RemedyRequest } from '../activities';
 import type { Actor } from '../domain/actor';
+import { declineVars, resolutionVars } from '../domain/drafts/letters';
 import { needsSupervisorApproval } from '../domain/policy/content';
 import { REMEDY_DUE_CLOCK, DEFAULT_REMEDY_DAYS, type ComplaintCase } from './case';
+import { agentText } from './respect-flags';
 import type {
   ApologiseInput,
   AskQuestionInput,
@@ -129,7 +131,9 @@ export function doProposeRemedy(complaint: ComplaintCase, now: number, i: Propos
   complaint.remedyCount += 1;
   complaint.dueInDays = i.dueInDays;
   const remedyId = `${complaint.complaintId}:remedy:${complaint.remedyCount}`;
-  const flags = complaint.flagDisrespect(i.description);
+  // Alternatives and the explanation are read by the customer too (the decline letter, the final response).
+  const others = [...(i.alternatives ?? []), ...(i.explanation !== undefined ? [i.explanation] : [])];
+  const flags = complaint.flagDisrespect(agentText(i.description, others));
   const needsApproval =
     i.amount !== undefined &&
     i.currency !== undefined &&
@@ -160,10 +164,7 @@ export function doProposeRemedy(complaint: ComplaintCase, now: number, i: Propos
   complaint.lifecycle(now, 'complaint.remedy-proposed', `remedy-proposed:${remedyId}`, summary);
   if (i.kind === 'decline') {
     remedy.status = 'declined';
-    complaint.notify(now, 'decline', `decline:${remedyId}`, {
-      reasons: i.description,
-      alternatives: (i.alternatives ?? []).map((a) => `- ${a}`).join('\n'),
-    });
+    complaint.notify(now, 'decline', `decline:${remedyId}`, declineVars(i));
     complaint.lifecycle(now, 'complaint.remedy-declined', `remedy-declined:${remedyId}`, { remedyId });
     complaint.applyPolicyEvent(now, 'remedy-declined');
   } else if (i.kind === 'explanation') {
@@ -249,18 +250,8 @@ export function doWithdraw(complaint: ComplaintCase, now: number, actor: Actor, 
 }
 
 export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput): void {
-  const flags = complaint.flagDisrespect(i.reasons);
-  const parts = Object.fromEntries(Object.entries(i.parts ?? {}).map(([name, v]) => [`part:${name}`, v]));
-  const vars = {
-    outcome: i.outcome,
-    reasons: i.reasons,
-    ...(i.responseType ? { responseType: i.responseType } : {}),
-    ...(complaint.remedy && complaint.remedy.status !== 'declined' ? { remedy: complaint.remedy.description } : {}),
-    ...(complaint.remedy?.explanation !== undefined && complaint.remedy.status !== 'declined'
-      ? { remedyExplanation: complaint.remedy.explanation }
-      : {}),
-    ...parts,
-  };
+  const flags = complaint.flagDisrespect(agentText(i.reasons, Object.values(i.parts ?? {})));
+  const vars = resolutionVars(i, complaint.remedy);
   if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
     complaint.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);
     complaint.notify(

@@ -34,6 +34,21 @@ export function respectFlags(text: string): RespectFlags | undefined {
   };
 }
 
+/** The patch after which every agent-written field is flagged: resolution parts, decline alternatives, explanations. */
+export const RESPECT_ALL_FIELDS_PATCH = 'redress-respect-all-fields';
+
+/**
+ * The agent-written text of an action that the flags read. Before `redress-respect-all-fields` only the
+ * main field was checked (a decline's description, a resolution's reasons); more text flagged can mean
+ * more alerts (commands), so histories recorded without the marker keep reading the main field alone.
+ * Each field is its own paragraph, so a finding never spans two fields.
+ */
+export function agentText(main: string, others: readonly string[]): string {
+  if (others.length === 0) return main;
+  if (inWorkflowContext() && !patched(RESPECT_ALL_FIELDS_PATCH)) return main;
+  return [main, ...others].join('\n\n');
+}
+
 /** The first respect check, frozen: what complaints recorded without the marker did. */
 function firstCheck(text: string): RespectFlags | undefined {
   const hits = respectCheck(text);

@@ -3,7 +3,7 @@ import { ACTIONS, type ActionInput, type ActionName } from '../domain/actions';
 import { checkExpectedBy, holdingResponseLimit } from '../domain/instant-rules';
 import { allowedResponseTypes, missingParts } from '../domain/policy/content';
 import type { ResponseKind } from '../domain/policy/vocabulary';
-import { templateParts } from '../domain/response-parts';
+import { providedParts } from '../domain/drafts/letters';
 import { BEFORE_FINAL, type Stage } from '../domain/stages';
 import type { ComplaintCase } from './case';
 import {
@@ -222,11 +222,7 @@ function checkProposeRemedy(complaint: ComplaintCase, i: ProposeRemedyInput): vo
     );
   }
   if (i.kind === 'decline') {
-    const provided = [
-      'reasons',
-      ...((i.alternatives ?? []).length > 0 ? ['alternatives'] : []),
-      ...templateParts(complaint.policy.id, 'decline'),
-    ];
+    const provided = providedParts(complaint.policy.id, 'decline', { alternatives: (i.alternatives ?? []).length > 0 });
     const missing = missingParts(complaint.policy, 'decline', provided);
     if (missing.length > 0)
       throw new ActionRefused(`a decline under ${complaint.policy.id} must include: ${missing.join(', ')}`);
@@ -258,11 +254,7 @@ function checkExtend(complaint: ComplaintCase, i: ExtendInput, now: number): voi
   const limit = holdingResponseLimit(complaint.policy, complaint.receivedAt, complaint.assessment.snapshot);
   const late = checkExpectedBy('expectedBy', i.expectedBy, now, limit);
   if (late) throw new ActionRefused(`${late.field}: ${late.message}`);
-  const provided = [
-    'delay-reasons',
-    'expected-response-date',
-    ...templateParts(complaint.policy.id, 'holding-response'),
-  ];
+  const provided = providedParts(complaint.policy.id, 'holding-response', {});
   const missing = missingParts(complaint.policy, 'holding-response', provided);
   if (missing.length > 0)
     throw new ActionRefused(`a holding response under ${complaint.policy.id} must include: ${missing.join(', ')}`);
@@ -309,14 +301,11 @@ function checkResolve(complaint: ComplaintCase, i: ResolveInput): void {
       throw new ActionRefused(`responseType: must be one of ${allowed.join(', ')}`);
     }
   }
-  const provided = [
-    'outcome',
-    'reasons',
-    ...(i.responseType ? ['response-type'] : []),
-    ...(complaint.remedy ? ['remedy'] : []),
-    ...Object.keys(i.parts ?? {}),
-    ...templateParts(complaint.policy.id, kind),
-  ];
+  const provided = providedParts(complaint.policy.id, kind, {
+    agentParts: Object.keys(i.parts ?? {}),
+    responseType: i.responseType !== undefined,
+    remedy: complaint.remedy !== undefined,
+  });
   const missing = missingParts(complaint.policy, kind, provided);
   if (missing.length > 0)
     throw new ActionRefused(`the ${kind} under ${complaint.policy.id} lacks required parts: ${missing.join(', ')}`);

@@ -34,3 +34,11 @@ export function needsSupervisorApproval(policy: Policy, amount: number, currency
 export function scoreReopens(policy: Policy, score: number): boolean {
   return score <= policy.followUp.reopenAtOrBelow;
 }
+
+/** The reading ease a draft's agent-written text should reach when the policy sets none: plain English. */
+export const DEFAULT_READING_EASE_AT_LEAST = 50;
+
+/** The policy's readability threshold for drafts (`readingEaseAtLeast`), or the default. */
+export function readingEaseThreshold(policy: Policy): number {
+  return policy.readingEaseAtLeast ?? DEFAULT_READING_EASE_AT_LEAST;
+}

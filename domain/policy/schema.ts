@@ -213,6 +213,11 @@ export const PolicySchema = z
     /** How long after resolution a customer's reply reopens the complaint. */
     reopenWindow: DurationSchema,
     /**
+     * The lowest Flesch reading ease an agent-written field of a draft may score before the draft check
+     * reports it (higher is easier; 60–70 is plain English). Optional: default DEFAULT_READING_EASE_AT_LEAST.
+     */
+    readingEaseAtLeast: z.number().min(0).max(100).optional(),
+    /**
      * The root-cause taxonomy a final response records (`resolve`'s `cause`), for the reports. Optional,
      * so a policy recorded in an older history (without one) still reads.
      */
