@@ -2,6 +2,7 @@ import type { Assessment } from '../activities';
 import type { ClockState } from '../domain/clock';
 import type { ComplaintCase } from './case';
 import type { CarriedConversation } from './conversation-log';
+import type { CarriedDrafts } from './case-drafts';
 import type { ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
 
 /**
@@ -47,6 +48,8 @@ export interface CarriedCase {
     lastView: string;
     /** Absent when carried by a run from before the conversation was kept. */
     conversation?: CarriedConversation;
+    /** Absent when carried by a run from before drafts were held. */
+    drafts?: CarriedDrafts;
   };
 }
 
@@ -86,14 +89,16 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       viewRevision: complaint.viewRevision,
       lastView: complaint.lastView,
       conversation: complaint.conversation.carry(),
+      drafts: complaint.drafts.carry(),
     },
   };
 }
 
 /** Puts carried state back into a new case made from the same input and assessment. */
 export function restoreCase(complaint: ComplaintCase, carried: CarriedCase): void {
-  const { seen, timeline, conversation, ...state } = carried.state;
+  const { seen, timeline, conversation, drafts, ...state } = carried.state;
   Object.assign(complaint, state);
+  complaint.drafts.restore(drafts);
   if (conversation) complaint.conversation.restore(conversation);
   complaint.seen.clear();
   for (const id of seen) complaint.seen.add(id);

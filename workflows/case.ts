@@ -25,6 +25,7 @@ import { canMove } from '../domain/stages';
 import { respectFlags } from './respect-flags';
 import { complaintEntry, ConversationLog, letterEntry } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
+import { DraftBook } from './case-drafts';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
 import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
@@ -99,6 +100,7 @@ export class ComplaintCase {
   lastView = '';
   /** Every message in and out, personal text included: read by the `conversation` query only. */
   readonly conversation = new ConversationLog();
+  readonly drafts = new DraftBook();
 
   constructor(
     readonly input: ComplaintInput,

@@ -9,6 +9,7 @@ import {
   onRemedyFulfilled,
   onSurveyResponded,
 } from './case-facts';
+import { registerDraftHandler } from './draft-handler';
 import { intakeStatus } from './intake-status';
 import * as m from './messages';
 import type { ComplaintInput, ComplaintStatus } from './messages';
@@ -90,8 +91,8 @@ export function registerHandlers(o: HandlerOptions): void {
     const admit = (i: ActionInput<N>) => {
       if (seen()) return; // a repeat of an update already applied: answered with the status
       try {
-        admitAction(name, o.input, i);
         const complaint = current();
+        admitAction(name, o.input, i, complaint);
         if (complaint) checkAction(name, complaint, i, Date.now());
       } catch (err) {
         throw asFailure(err);
@@ -132,4 +133,5 @@ export function registerHandlers(o: HandlerOptions): void {
     );
   }
   for (const name of ACTION_NAMES) action(name);
+  registerDraftHandler(current);
 }

@@ -4,6 +4,7 @@ import { ACTION_NAMES, ACTIONS, type ActionInput, type ActionName } from '../dom
 import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
 import type { ConversationPage } from '../domain/conversation';
+import type { DraftReport, DraftRequest } from '../domain/drafts/check';
 import type { InboundData } from '../domain/events';
 import type { PublishBatch } from '../activities';
 import type { CarriedCase } from './case-carry';
@@ -150,6 +151,13 @@ export const statusQuery = defineQuery<ComplaintStatus>('status');
 export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
 /** Every message in and out, personal text included (domain/conversation.ts): for roles that may read it. */
 export const conversationQuery = defineQuery<ConversationPage>('conversation');
+
+/**
+ * Renders and checks a draft of a sending action, sending nothing (domain/drafts): a draft with a severe
+ * finding is held in the case for a supervisor's approval. Not an action of the registry: it answers with
+ * the draft, not the status, and changes nothing the customer or another system sees.
+ */
+export const draftUpdate = defineUpdate<DraftReport, [DraftRequest]>('draft');
 
 // ---------------------------------------------------------------- signals: facts from other systems
 

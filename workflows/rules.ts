@@ -6,6 +6,7 @@ import type { ResponseKind } from '../domain/policy/vocabulary';
 import { providedParts } from '../domain/drafts/letters';
 import { BEFORE_FINAL, type Stage } from '../domain/stages';
 import type { ComplaintCase } from './case';
+import { approvalRefusal, approveDraft, resendRefusal, sendAdmission, useApprovedDraft } from './case-drafts';
 import {
   doAddNote,
   doApologise,
@@ -65,7 +66,13 @@ const ACTING_ROLES: readonly string[] = ['operator', 'supervisor'];
  * again in the handler just before the effect (live and on every replay), since another update may have
  * changed the state in between.
  */
-export function admitAction<N extends ActionName>(name: N, complaint: ComplaintInput, i: ActionInput<N>): void {
+export function admitAction<N extends ActionName>(
+  name: N,
+  complaint: ComplaintInput,
+  i: ActionInput<N>,
+  /** The case as it is when the request arrives (undefined before intake): what approvals it holds. */
+  live?: ComplaintCase,
+): void {
   const spec = ACTIONS[name];
   checkActor(name, i);
   const { actor: _actor, ...body } = i as ActionInput<N> & Record<string, unknown>;
@@ -75,6 +82,8 @@ export function admitAction<N extends ActionName>(name: N, complaint: ComplaintI
     throw new ActionRefused(`${issue.path.join('.') || 'input'}: ${issue.message}`);
   }
   RULES[name].admit?.(complaint, i);
+  const unapproved = sendAdmission(name, body, live);
+  if (unapproved) throw new ActionRefused(unapproved);
 }
 
 /** Refuses the action unless the registry lets the actor's role take it. */
@@ -97,6 +106,8 @@ export function checkAction<N extends ActionName>(
   now: number,
 ): void {
   const spec = ACTIONS[name];
+  const resent = resendRefusal(name, complaint, i);
+  if (resent) throw new ActionRefused(resent);
   RULES[name].check?.(complaint, i, now);
   requireStage(complaint, spec.doing, spec.stages);
 }
@@ -108,6 +119,7 @@ export function applyAction<N extends ActionName>(
   i: ActionInput<N>,
   now: number,
 ): void {
+  useApprovedDraft(name, complaint, i);
   RULES[name].apply(complaint, now, i);
 }
 
@@ -164,6 +176,13 @@ const RULES: { [N in ActionName]: Rule<N> } = {
     apply: (complaint, now, i) => doConfirmAccount(complaint, now, i),
   },
   addNote: { apply: (complaint, now, i) => doAddNote(complaint, now, i) },
+  approveDraft: {
+    check: (complaint, i) => {
+      const why = approvalRefusal(complaint, i.draftId);
+      if (why) throw new ActionRefused(why);
+    },
+    apply: (complaint, now, i) => approveDraft(complaint, now, i.draftId, i.actor),
+  },
 };
 
 /** A reply confirms the account only if it came after the account was sent, while it waits for confirmation. */

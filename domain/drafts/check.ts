@@ -1,4 +1,5 @@
 import type { ActionBody } from '../actions';
+import type { Actor } from '../actor';
 import { renderCustomerLetter } from '../letters/templates';
 import { sha256Hex } from '../letters/sha256';
 import { missingParts, readingEaseThreshold } from '../policy/content';
@@ -31,6 +32,13 @@ export interface DraftReport {
   promises: Array<FieldFinding<PromiseFinding>>;
   /** Fields whose reading ease is below the policy's threshold. */
   readability: Array<{ field: string; readingEase: number; atLeast: number }>;
+}
+
+/** A draft to check: the sending action, its body as the action takes it, and who drafts it. */
+export interface DraftRequest {
+  action: DraftAction;
+  input: Record<string, unknown>;
+  actor: Actor;
 }
 
 /** What the check needs of the complaint. */
