@@ -79,12 +79,7 @@ export function confirmListening(complaint: ComplaintCase, now: number, actor: A
 
 /** An agent read a reply as the customer confirming the account (the reply had no `confirmsAccount`). */
 export function doConfirmAccount(complaint: ComplaintCase, now: number, i: ConfirmAccountInput): void {
-  confirmListening(
-    complaint,
-    now,
-    i.actor,
-    `the customer's reply ${i.replyId} confirms the account (read by ${i.actor.id})`,
-  );
+  confirmListening(complaint, now, i.actor, `the customer's reply ${i.replyId} confirms the account (read by ${i.actor.id})`);
 }
 
 /** An internal note: in the conversation for staff, never sent to the customer. */
@@ -236,10 +231,7 @@ function approveRemedy(
 export function doExtend(complaint: ComplaintCase, now: number, i: ExtendInput): void {
   complaint.extended = true;
   complaint.record(now, i.actor, 'holding-response-sent', i.reason, complaint.flagDisrespect(i.reason));
-  complaint.notify(now, 'holding-response', `holding:c${complaint.cycle}`, {
-    reason: i.reason,
-    expectedBy: i.expectedBy,
-  });
+  complaint.notify(now, 'holding-response', `holding:c${complaint.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
   complaint.firstResponse(now);
   complaint.applyPolicyEvent(now, 'holding-response-sent');
 }

@@ -61,16 +61,11 @@ export const ACTIONS = {
           ctx.addIssue({
             code: 'custom',
             path: ['confirmedHow'],
-            message:
-              'say how the customer confirmed the account (e.g. on a call), or send it to them with confirmed: false',
+            message: 'say how the customer confirmed the account (e.g. on a call), or send it to them with confirmed: false',
           });
         }
         if (!b.confirmed && b.confirmedHow !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['confirmed'],
-            message: 'confirmedHow is for an account confirmed: true',
-          });
+          ctx.addIssue({ code: 'custom', path: ['confirmed'], message: 'confirmedHow is for an account confirmed: true' });
         }
       }),
     roles: ACTING,
@@ -123,17 +118,9 @@ export const ACTIONS = {
     stages: OPEN_STAGES,
     doing: 'add a note',
     summary: 'Add an internal note',
-    description:
-      'A note in the conversation for colleagues; never sent to the customer. The timeline records that one was added.',
+    description: 'A note in the conversation for colleagues; never sent to the customer. The timeline records that one was added.',
     what: 'act on complaints',
-    cli: [
-      {
-        verb: 'note',
-        usage: 'note ID --text TEXT',
-        summary: 'add an internal note',
-        flags: { text: { field: 'text', required: true } },
-      },
-    ],
+    cli: [{ verb: 'note', usage: 'note ID --text TEXT', summary: 'add an internal note', flags: { text: { field: 'text', required: true } } }],
   }),
   askQuestion: defineAction({
     name: 'askQuestion',
@@ -221,9 +208,9 @@ export const ACTIONS = {
           description:
             'Whether this gives the customer what they asked for (their desiredOutcome, in the conversation); required when they said, except for a decline',
         }),
-        explanation: text(2_000).optional().meta({
-          description: 'Why the remedy differs from what the customer asked for: they read it in the final response',
-        }),
+        explanation: text(2_000)
+          .optional()
+          .meta({ description: 'Why the remedy differs from what the customer asked for: they read it in the final response' }),
       })
       .superRefine((b, ctx) => {
         // Any amount names its currency: the approval threshold is per currency, and a remedy of any
