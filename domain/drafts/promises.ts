@@ -95,7 +95,7 @@ export function findPromises(text: string, now: number): PromiseFinding[] {
       continue;
     }
     const due = dueOf(when, now);
-    out.push({ span, when: when[0], ...(due !== undefined ? { dueAt: iso(due) } : {}) });
+    out.push({ span, when: when[0].trim(), ...(due !== undefined ? { dueAt: iso(due) } : {}) });
   }
   return out;
 }
