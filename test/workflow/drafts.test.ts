@@ -52,7 +52,7 @@ describe('drafts', () => {
 
       // Sending it straight away is refused, with the finding named; nothing goes out.
       expect(await refusal(h.act(m.apologiseUpdate, { actor: operator, ...apology }))).toMatch(
-        /supervisor's approval.*blame "your own fault" in text/,
+        /supervisor's approval.*blame "this was your own fault" in text/,
       );
       expect(h.notifications('apology')).toHaveLength(0);
 
@@ -114,6 +114,8 @@ describe('drafts', () => {
         faultAdmitted: false,
       });
       expect(h.notifications('apology')).toHaveLength(1);
+      const apology = (await h.timeline()).find((e) => e.action === 'apology-sent');
+      expect(apology?.flags?.join(' ')).toContain('sarcasm "Obviously"');
       const alternative = 'Calm down and try the app.';
       const decline = {
         kind: 'decline',
@@ -125,7 +127,7 @@ describe('drafts', () => {
       await h.act(m.ACTION_UPDATES.approveDraft, { actor: supervisor, draftId: report.draftId });
       await h.act(m.proposeRemedyUpdate, { actor: operator, ...decline } as m.ProposeRemedyInput);
       const proposed = (await h.timeline()).find((e) => e.action === 'remedy-proposed');
-      expect(proposed?.flags?.join(' ')).toContain('dismissal "calm down"');
+      expect(proposed?.flags?.join(' ')).toContain('dismissal "Calm down"');
     });
   });
 });
