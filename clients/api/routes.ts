@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '../../config/api-keys';
 import { complaintRecord } from '../../store/queries';
 import { actionRoutes } from './action-routes';
+import { draftRoutes } from './draft-routes';
 import { ACCESS } from './auth';
 import { ApiError } from './errors';
 import { listComplaints, listFromStore } from './list';
@@ -144,6 +145,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
     }),
 
     ...actionRoutes(deps),
+    ...draftRoutes(deps),
 
     route({
       method: 'GET',

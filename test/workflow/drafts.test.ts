@@ -1,6 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { DraftReport } from '../../domain/drafts/check';
 import * as m from '../../workflows/messages';
 import { operator, supervisor, withComplaint, type ComplaintHarness } from '../support/complaint-harness';
 import { createTimeSkippingEnv } from '../support/workflow-env';
@@ -42,7 +41,7 @@ const draft = (
   h: ComplaintHarness,
   input: Record<string, unknown>,
   action: 'apologise' | 'proposeRemedy' = 'apologise',
-) => h.handle.executeUpdate(m.draftUpdate, { args: [{ action, input, actor: operator }] }) as Promise<DraftReport>;
+) => h.handle.executeUpdate(m.draftUpdate, { args: [{ action, input, actor: operator }] });
 
 describe('drafts', () => {
   it('refuses a severe draft, holds it, and sends it exactly once after a supervisor approved it', async () => {
@@ -90,9 +89,9 @@ describe('drafts', () => {
       await toApology(h);
       await h.act(m.apologiseUpdate, { actor: operator, text: 'We are sorry.', faultAdmitted: true });
       const question = { question: 'You should have read the terms. Which card did you use?' };
-      const report = (await h.handle.executeUpdate(m.draftUpdate, {
+      const report = await h.handle.executeUpdate(m.draftUpdate, {
         args: [{ action: 'askQuestion', input: question, actor: operator }],
-      })) as DraftReport;
+      });
       expect(report.severe).toBe(true);
       await h.act(m.ACTION_UPDATES.approveDraft, { actor: supervisor, draftId: report.draftId });
       await h.act(m.askQuestionUpdate, { actor: operator, ...question });
