@@ -30,12 +30,9 @@ export const DraftReportSchema = z
       .string()
       .meta({ description: 'SHA-256 of the action and its canonical body: what a supervisor approves' }),
     action: z.enum(DRAFTABLE),
-    letter: z
-      .object({ kind: z.string(), locale: z.string(), subject: z.string(), body: z.string() })
-      .optional()
-      .meta({
-        description: 'As the customer would get it; absent for a remedy other than a decline (no letter of its own)',
-      }),
+    letter: z.object({ kind: z.string(), locale: z.string(), subject: z.string(), body: z.string() }).optional().meta({
+      description: 'As the customer would get it; absent for a remedy other than a decline (no letter of its own)',
+    }),
     respect: z.array(
       z.object({
         field: z.string(),
