@@ -24,35 +24,29 @@ const DraftBodySchema = z.strictObject({
 
 const SpanSchema = z.object({ start: z.int(), end: z.int(), text: z.string() });
 
-export const DraftReportSchema = z
-  .object({
-    draftId: z
-      .string()
-      .meta({ description: 'SHA-256 of the action and its canonical body: what a supervisor approves' }),
-    action: z.enum(DRAFTABLE),
-    letter: z.object({ kind: z.string(), locale: z.string(), subject: z.string(), body: z.string() }).optional().meta({
-      description: 'As the customer would get it; absent for a remedy other than a decline (no letter of its own)',
+export const DraftReportSchema = z.object({
+  draftId: z.string().meta({ description: 'SHA-256 of the action and its canonical body: what a supervisor approves' }),
+  action: z.enum(DRAFTABLE),
+  letter: z.object({ kind: z.string(), locale: z.string(), subject: z.string(), body: z.string() }).optional().meta({
+    description: 'As the customer would get it; absent for a remedy other than a decline (no letter of its own)',
+  }),
+  respect: z.array(
+    z.object({
+      field: z.string(),
+      category: z.enum(RESPECT_CATEGORIES),
+      severity: z.enum(SEVERITIES),
+      span: SpanSchema,
+      why: z.string(),
+      suggestion: z.string(),
     }),
-    respect: z.array(
-      z.object({
-        field: z.string(),
-        category: z.enum(RESPECT_CATEGORIES),
-        severity: z.enum(SEVERITIES),
-        span: SpanSchema,
-        why: z.string(),
-        suggestion: z.string(),
-      }),
-    ),
-    severe: z.boolean().meta({ description: 'Sending it needs a supervisor to approve this draftId first' }),
-    missingParts: z
-      .array(z.string())
-      .meta({ description: 'Regulated parts the policy requires that the letter lacks' }),
-    promises: z.array(
-      z.object({ field: z.string(), span: SpanSchema, when: z.string().optional(), dueAt: z.string().optional() }),
-    ),
-    readability: z.array(z.object({ field: z.string(), readingEase: z.number(), atLeast: z.number() })),
-  })
-  .meta({ id: 'DraftReport' });
+  ),
+  severe: z.boolean().meta({ description: 'Sending it needs a supervisor to approve this draftId first' }),
+  missingParts: z.array(z.string()).meta({ description: 'Regulated parts the policy requires that the letter lacks' }),
+  promises: z.array(
+    z.object({ field: z.string(), span: SpanSchema, when: z.string().optional(), dueAt: z.string().optional() }),
+  ),
+  readability: z.array(z.object({ field: z.string(), readingEase: z.number(), atLeast: z.number() })),
+});
 
 export function draftRoutes(deps: RouteDeps): RouteSpec[] {
   return [
