@@ -52,6 +52,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
       { summary: line(`${name} ID [options]`, summary), load: () => Promise.resolve(command(name)) },
     ]),
   ),
+  draft: {
+    summary: line('draft VERB ID [options]', 'check the letter VERB would send, sending nothing (draft --help)'),
+    load: async () => (await import('./draft')).run,
+  },
   'api-key create': {
     summary: line('api-key create --id NAME --role R', 'make an API key: shown once, with its hashed entry'),
     load: async () => (await import('./api-key')).run,

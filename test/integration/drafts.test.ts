@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { main } from '../../clients/cli/main';
+import type { ApiRole } from '../../config/api-keys';
 import type { DraftReport } from '../../domain/drafts/check';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
@@ -116,3 +118,31 @@ it('renders and checks a draft, refuses the severe text until a supervisor appro
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   expect(apologies(id)).toHaveLength(1);
 }, 120_000);
+
+/** Runs `redress ...` as `role` in-process, capturing what it prints. */
+async function redress(role: ApiRole, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env = { REDRESS_API_URL: h.base, REDRESS_API_KEY: h.keys[role] };
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), env });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+it('drafts with the CLI (the verb and its own options) and approves as a supervisor', async () => {
+  const id = `draft-cli-${run}`;
+  const base = complaintFixture();
+  const customer = { ...base.customer, id: `cust-cli-${run}`, jurisdiction: 'DE' };
+  expect((await h.call('operator', 'POST', '/complaints', { complaintId: id, ...base, customer })).status).toBe(201);
+  const text = 'Calm down, we will refund you by Friday.';
+  const drafted = await redress('operator', 'draft', 'ask', id, '--question', text);
+  expect(drafted).toMatchObject({ code: 0, err: '' });
+  expect(drafted.out).toContain(`Dear ${base.customer.name}`);
+  expect(drafted.out).toContain('severe dismissal in question: "Calm down"');
+  expect(drafted.out).toMatch(/promise in question: "we will refund you by Friday" \(due \d{4}-/);
+  const draftId = /^draft ([0-9a-f]{64})/.exec(drafted.out)?.[1] ?? '';
+  expect(draftId).toHaveLength(64);
+  expect((await redress('operator', 'ask', id, '--question', text)).code).toBe(1);
+  expect((await redress('supervisor', 'approve-draft', id, '--draft', draftId)).code).toBe(0);
+  expect((await redress('operator', 'ask', id, '--question', text)).code).toBe(0);
+  expect((await redress('operator', 'draft', 'escalate', id, '--reason', 'x')).code).toBe(2);
+}, 60_000);
