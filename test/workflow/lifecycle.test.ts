@@ -554,6 +554,11 @@ describe('repeated and rejected messages', () => {
     await withComplaint(env, 'respect-check', DE, async (h) => {
       await h.act(m.recordAccountUpdate, { actor: operator, account: 'Late delivery', confirmed: true, confirmedHow: 'on a call' });
       const text = 'As already explained, this was not our fault, but we are sorry.';
+      // Severe text is sent only once a supervisor approved that draft (test/workflow/drafts.test.ts).
+      const draft = await h.handle.executeUpdate(m.draftUpdate, {
+        args: [{ action: 'apologise', input: { text, faultAdmitted: false }, actor: operator }],
+      });
+      await h.act(m.ACTION_UPDATES.approveDraft, { actor: supervisor, draftId: draft.draftId });
       const s = await h.act(m.apologiseUpdate, { actor: operator, text, faultAdmitted: false });
       // The respect check v2 (patch redress-respect-v2): category, the words as written, then a suggestion.
       expect(s.flags.join(' ')).toMatch(/respect check: argument "As already explained" — Acknowledge/);
