@@ -214,3 +214,5 @@ export const extendUpdate = ACTION_UPDATES.extend;
 export const escalateUpdate = ACTION_UPDATES.escalate;
 export const withdrawUpdate = ACTION_UPDATES.withdraw;
 export const resolveUpdate = ACTION_UPDATES.resolve;
+export const confirmAccountUpdate = ACTION_UPDATES.confirmAccount;
+export const addNoteUpdate = ACTION_UPDATES.addNote;
