@@ -23,6 +23,7 @@ export const NOTIFICATION_KINDS = [
   'supervisor-alert',
   'deadline-warning',
   'deadline-breached',
+  'commitment-apology',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -104,6 +105,13 @@ const EN_GB: Record<NotificationKind, Template> = {
     body:
       'Complaint {{complaintId}}: the {{clock}} deadline ({{deadline}}) has passed.\n\n' +
       'Open the complaint in Redress to act on it.',
+  },
+  // A promise we did not keep: say so plainly, apologise, and give the new date (no excuses).
+  'commitment-apology': {
+    subject: 'We did not keep our promise to you ({{complaintId}})',
+    body:
+      'Dear {{name}},\n\nWe told you: "{{words}}", by {{dueAt}}. We did not do it, and we are sorry.\n\n' +
+      'We will now do it by {{newDueAt}}.',
   },
 };
 

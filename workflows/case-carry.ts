@@ -1,6 +1,7 @@
 import type { Assessment } from '../activities';
 import type { ClockState } from '../domain/clock';
 import type { ComplaintCase } from './case';
+import type { Commitment } from './case-commitments';
 import type { CarriedConversation } from './conversation-log';
 import type { ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
 
@@ -47,6 +48,8 @@ export interface CarriedCase {
     lastView: string;
     /** Absent when carried by a run from before the conversation was kept. */
     conversation?: CarriedConversation;
+    /** Absent when carried by a run from before commitments existed. */
+    commitments?: Commitment[];
   };
 }
 
@@ -86,6 +89,7 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       viewRevision: complaint.viewRevision,
       lastView: complaint.lastView,
       conversation: complaint.conversation.carry(),
+      commitments: complaint.commitments,
     },
   };
 }

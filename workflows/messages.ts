@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ACTION_NAMES, ACTIONS, type ActionInput, type ActionName } from '../domain/actions';
 import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
+import type { CommitmentStatus } from '../domain/commitments';
 import type { ConversationPage } from '../domain/conversation';
 import type { InboundData } from '../domain/events';
 import type { PublishBatch } from '../activities';
@@ -117,6 +118,8 @@ export interface ComplaintStatus {
   nextDeadline?: string;
   waitingOnCustomer: boolean;
   remedy?: Remedy;
+  /** Every promise made to the customer, with its due instant and whether it was kept (domain/commitments.ts). */
+  commitments: CommitmentStatus[];
   outcome?: Outcome;
   csat?: number;
   reopenCount: number;
@@ -196,6 +199,8 @@ export type WithdrawInput = ActionInput<'withdraw'>;
 export type ResolveInput = ActionInput<'resolve'>;
 export type ConfirmAccountInput = ActionInput<'confirmAccount'>;
 export type AddNoteInput = ActionInput<'addNote'>;
+export type AddCommitmentInput = ActionInput<'addCommitment'>;
+export type KeepCommitmentInput = ActionInput<'keepCommitment'>;
 
 /** The workflow update of each action, named as in the registry. */
 export type ActionUpdates = { [N in ActionName]: UpdateDefinition<ComplaintStatus, [ActionInput<N>]> };
@@ -216,3 +221,5 @@ export const withdrawUpdate = ACTION_UPDATES.withdraw;
 export const resolveUpdate = ACTION_UPDATES.resolve;
 export const confirmAccountUpdate = ACTION_UPDATES.confirmAccount;
 export const addNoteUpdate = ACTION_UPDATES.addNote;
+export const addCommitmentUpdate = ACTION_UPDATES.addCommitment;
+export const keepCommitmentUpdate = ACTION_UPDATES.keepCommitment;
