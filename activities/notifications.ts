@@ -1,5 +1,6 @@
 import type { Customer } from '../domain/complaint';
 import { notificationKey } from '../domain/ids';
+import { withDatesInWords } from './date-words';
 import type { StaffRecipient } from '../domain/policy/ladder';
 import { renderTemplate, type NotificationKind } from './templates';
 
@@ -20,6 +21,11 @@ export interface NotificationRequest {
   channel: string;
   /** Values the template fills in (deadline, question, apology text...). */
   vars: Record<string, string>;
+  /**
+   * The IANA zone of the complaint's business calendar: instants in the letter are written in words in
+   * it. Absent on requests queued before it was carried, then UTC.
+   */
+  timeZone?: string;
   /** When the workflow decided to send it (the outbox stamps it; the batch's instant otherwise). */
   occurredAt?: string;
 }
@@ -42,7 +48,9 @@ export interface RenderedNotification {
 /** Renders a notification; a missing template variable is an error, never a blank in a letter. */
 export function renderNotification(req: NotificationRequest): RenderedNotification {
   const locale = req.customer?.locale ?? (req.regime === 'cfpb' ? 'en-US' : 'en-GB');
-  const vars = { ...req.vars, complaintId: req.complaintId, ...(req.customer ? { name: req.customer.name } : {}) };
+  // Customers read dates in words; staff notices keep exact instants (they act on them, in Redress).
+  const given = req.customer ? withDatesInWords(req.vars, locale, req.timeZone ?? 'UTC') : req.vars;
+  const vars = { ...given, complaintId: req.complaintId, ...(req.customer ? { name: req.customer.name } : {}) };
   const { subject, body } = renderTemplate(req.kind, req.regime, locale, vars);
   return {
     kind: req.kind,

@@ -330,6 +330,7 @@ export class ComplaintCase {
       customer: details.customer,
       channel: details.customer.preferredChannel ?? details.channel,
       vars,
+      timeZone: this.assessment.snapshot.zone,
     };
     this.outbox.notifications.push(request);
     this.conversation.add(letterEntry(now, kind, request.channel, notificationKey(this.complaintId, step), vars));

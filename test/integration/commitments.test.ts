@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { instantInWords } from '../../activities/date-words';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
 import { waitUntil } from '../support/wait';
@@ -56,5 +57,5 @@ it('misses a commitment at its instant: escalated, published, and apologised for
   expect(status.json.escalated).toBe(true);
   const next = status.json.commitments.find((c) => c.rescheduledFrom === commitmentId)!;
   expect(next.status).toBe('open');
-  expect(String(apology!.data.body)).toContain(next.dueAt);
+  expect(String(apology!.data.body)).toContain(instantInWords(next.dueAt, 'en-GB', 'Europe/London'));
 });

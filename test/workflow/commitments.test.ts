@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { instantInWords } from '../../activities/date-words';
 import * as m from '../../workflows/messages';
 import { customerIn, operator, withComplaint } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';
@@ -62,7 +63,7 @@ it('misses a call-back: escalates, apologises with a new date once, and escalate
     const apologies = h.notifications('commitment-apology');
     expect(apologies).toHaveLength(1);
     expect(String(apologies[0]!.body)).toContain('We will call you on Tuesday at 10.');
-    expect(String(apologies[0]!.body)).toContain(next.dueAt);
+    expect(String(apologies[0]!.body)).toContain(instantInWords(next.dueAt, 'en-GB', 'Europe/Berlin'));
     expect(h.lifecycle()).toEqual(expect.arrayContaining(['complaint.commitment-made', 'complaint.commitment-missed']));
     expect(h.notifications('supervisor-alert').some((n) => String(n.subject).includes('commitment missed'))).toBe(true);
 
