@@ -20,6 +20,11 @@ export interface NotificationRequest {
   channel: string;
   /** Values the template fills in (deadline, question, apology text...). */
   vars: Record<string, string>;
+  /**
+   * The IANA zone of the complaint's business calendar: instants in the letter are written in words in
+   * it. Absent on requests queued before it was carried, then UTC.
+   */
+  timeZone?: string;
   /** When the workflow decided to send it (the outbox stamps it; the batch's instant otherwise). */
   occurredAt?: string;
 }
@@ -41,7 +46,11 @@ export interface RenderedNotification {
 
 /** Renders a notification; a missing template variable is an error, never a blank in a letter. */
 export function renderNotification(req: NotificationRequest): RenderedNotification {
-  const { subject, body, locale } = renderCustomerLetter({ ...req, ...(req.customer ? { customer: req.customer } : {}) });
+  const { subject, body, locale } = renderCustomerLetter({
+    ...req,
+    ...(req.customer ? { customer: req.customer } : {}),
+    ...(req.timeZone !== undefined ? { timeZone: req.timeZone } : {}),
+  });
   return {
     kind: req.kind,
     channel: req.channel,

@@ -105,6 +105,10 @@ export const LIFECYCLE_EVENT_TYPES = [
   'complaint.reopened',
   'complaint.closed',
   'complaint.withdrawn',
+  /** A promise to the customer became a clock, was kept, or was missed (workflows/case-commitments.ts). */
+  'complaint.commitment-made',
+  'complaint.commitment-kept',
+  'complaint.commitment-missed',
   /** The record view changed (domain/complaint-view.ts): what the store's complaint row is made of. */
   'complaint.updated',
 ] as const;

@@ -185,6 +185,28 @@ export async function getComplaint(db: Queryable, complaintId: string): Promise<
   return rows[0] === undefined ? undefined : fromRow<ComplaintRecord>(rows[0]);
 }
 
+/** A letter as the mailer was sent it, for the conversation (customer letters only). */
+export interface SentLetter {
+  idempotencyKey: string;
+  kind: string;
+  channel: string;
+  locale: string;
+  subject: string;
+  body: string;
+  bodySha256: string;
+  occurredAt: string;
+}
+
+/** The letters a complaint's customer was sent, oldest first (staff notifications left out). */
+export async function customerLetters(db: Queryable, complaintId: string): Promise<SentLetter[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT idempotency_key, kind, channel, locale, subject, body, body_sha256, occurred_at
+     FROM complaint_letters WHERE complaint_id = $1 AND recipient_type = 'customer' ORDER BY occurred_at, event_id`,
+    [complaintId],
+  );
+  return rows.map((r) => fromRow<SentLetter>(r));
+}
+
 /** A complaint's whole record: the row, its clocks, events, letters, remedies and breaches, oldest first. */
 export async function complaintRecord(db: Queryable, complaintId: string) {
   const complaint = await getComplaint(db, complaintId);

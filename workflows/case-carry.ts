@@ -1,6 +1,7 @@
 import type { Assessment } from '../activities';
 import type { ClockState } from '../domain/clock';
 import type { ComplaintCase } from './case';
+import type { Commitment } from './case-commitments';
 import type { CarriedConversation } from './conversation-log';
 import type { CarriedDrafts } from './case-drafts';
 import type { ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
@@ -50,6 +51,8 @@ export interface CarriedCase {
     conversation?: CarriedConversation;
     /** Absent when carried by a run from before drafts were held. */
     drafts?: CarriedDrafts;
+    /** Absent when carried by a run from before commitments existed. */
+    commitments?: Commitment[];
   };
 }
 
@@ -90,6 +93,7 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       lastView: complaint.lastView,
       conversation: complaint.conversation.carry(),
       drafts: complaint.drafts.carry(),
+      commitments: complaint.commitments,
     },
   };
 }

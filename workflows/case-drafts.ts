@@ -1,6 +1,6 @@
 import { ACTIONS, type ActionBody, type ActionInput, type ActionName } from '../domain/actions';
 import type { Actor } from '../domain/actor';
-import { checkDraft, draftId, severeFindings, type DraftReport } from '../domain/drafts/check';
+import { checkDraft, draftId, severeFindings, type DraftCheck } from '../domain/drafts/check';
 import { isDraftable, type DraftAction } from '../domain/drafts/letters';
 import type { ComplaintCase } from './case';
 
@@ -72,11 +72,12 @@ export function draftOnCase(
   action: DraftAction,
   body: ActionBody<DraftAction>,
   actor: Actor,
-): DraftReport {
+): DraftCheck {
   const report = checkDraft(action, body, {
     complaintId: complaint.complaintId,
     policy: complaint.policy,
     customer: complaint.input.complaint.customer,
+    timeZone: complaint.assessment.snapshot.zone,
     ...(complaint.remedy ? { remedy: complaint.remedy } : {}),
     now,
   });

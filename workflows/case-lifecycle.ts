@@ -1,3 +1,4 @@
+import { runDueCommitments } from './case-commitments';
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor';
 import { dueEvents, markFired, nextDueEvent, toEpochMs, type ClockEvent } from '../domain/clock';
 import { clockSpec, clocksStartingOn } from '../domain/policy/plan';
@@ -56,6 +57,7 @@ export function nextWakeAt(complaint: ComplaintCase): number | undefined {
   const times = [
     ...Object.values(complaint.clocks).map((s) => nextDueEvent(s)?.at),
     ...Object.values(complaint.scheduled).map((t) => (t === undefined ? undefined : iso(t))),
+    ...complaint.commitments.filter((c) => c.status === 'open').map((c) => c.dueAt),
   ]
     .filter((t): t is string => t !== undefined)
     .map((t) => toEpochMs(t));
@@ -70,6 +72,7 @@ export function runDue(complaint: ComplaintCase, now: number): void {
       fireClockEvent(complaint, now, event);
     }
   }
+  runDueCommitments(complaint, now);
   const s = complaint.scheduled;
   if (s.surveyAt !== undefined && s.surveyAt <= now) sendSurvey(complaint, now);
   if (s.surveyWindowEndsAt !== undefined && s.surveyWindowEndsAt <= now) {

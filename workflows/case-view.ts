@@ -1,3 +1,4 @@
+import { commitmentsOf } from './case-commitments';
 import { timeLeft, toEpochMs } from '../domain/clock';
 import type { ComplaintView } from '../domain/complaint-view';
 import type { ComplaintCase } from './case';
@@ -45,6 +46,7 @@ export function statusOf(complaint: ComplaintCase, now: number): ComplaintStatus
     ...(next !== undefined ? { nextDeadline: iso(next) } : {}),
     waitingOnCustomer: complaint.waitingOnCustomer,
     ...(complaint.remedy ? { remedy: { ...complaint.remedy } } : {}),
+    commitments: commitmentsOf(complaint),
     ...(complaint.outcome ? { outcome: complaint.outcome } : {}),
     ...(complaint.csat !== undefined ? { csat: complaint.csat } : {}),
     reopenCount: complaint.reopenCount,

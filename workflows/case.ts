@@ -23,6 +23,7 @@ import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
 import { respectFlags } from './respect-flags';
+import type { Commitment } from './case-commitments';
 import { complaintEntry, ConversationLog, letterEntry } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
 import { DraftBook } from './case-drafts';
@@ -98,6 +99,8 @@ export class ComplaintCase {
   occurrences: Record<string, number> = {};
   viewRevision = 0;
   lastView = '';
+  /** Promises made by actions (case-commitments.ts): each a due instant the workflow wakes for. */
+  commitments: Commitment[] = [];
   /** Every message in and out, personal text included: read by the `conversation` query only. */
   readonly conversation = new ConversationLog();
   readonly drafts = new DraftBook();
@@ -329,6 +332,7 @@ export class ComplaintCase {
       customer: details.customer,
       channel: details.customer.preferredChannel ?? details.channel,
       vars,
+      timeZone: this.assessment.snapshot.zone,
     };
     this.outbox.notifications.push(request);
     this.conversation.add(letterEntry(now, kind, request.channel, notificationKey(this.complaintId, step), vars));

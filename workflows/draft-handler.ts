@@ -1,6 +1,6 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { ACTIONS, type ActionBody } from '../domain/actions';
-import type { DraftReport, DraftRequest } from '../domain/drafts/check';
+import type { DraftCheck, DraftRequest } from '../domain/drafts/check';
 import { DRAFTABLE, isDraftable, type DraftAction } from '../domain/drafts/letters';
 import type { ComplaintCase } from './case';
 import { draftOnCase } from './case-drafts';
@@ -32,7 +32,7 @@ function parsed(r: DraftRequest): ActionBody<DraftAction> {
 export function registerDraftHandler(current: () => ComplaintCase | undefined): void {
   setHandler(
     draftUpdate,
-    async (r: DraftRequest): Promise<DraftReport> => {
+    async (r: DraftRequest): Promise<DraftCheck> => {
       await condition(() => current() !== undefined); // the policy decides the parts and the threshold
       try {
         return draftOnCase(current()!, Date.now(), r.action, parsed(r), r.actor);

@@ -21,6 +21,7 @@ export function intakeStatus(input: ComplaintInput, receivedAt: number): Complai
     breached: false,
     breaches: [],
     clocks: [],
+    commitments: [],
     waitingOnCustomer: false,
     reopenCount: 0,
     repeatOf: [],

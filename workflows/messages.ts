@@ -3,8 +3,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ACTION_NAMES, ACTIONS, type ActionInput, type ActionName } from '../domain/actions';
 import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
+import type { CommitmentStatus } from '../domain/commitments';
 import type { ConversationPage } from '../domain/conversation';
-import type { DraftReport, DraftRequest } from '../domain/drafts/check';
+import type { DraftCheck, DraftRequest } from '../domain/drafts/check';
 import type { InboundData } from '../domain/events';
 import type { PublishBatch } from '../activities';
 import type { CarriedCase } from './case-carry';
@@ -118,6 +119,8 @@ export interface ComplaintStatus {
   nextDeadline?: string;
   waitingOnCustomer: boolean;
   remedy?: Remedy;
+  /** Every promise made to the customer, with its due instant and whether it was kept (domain/commitments.ts). */
+  commitments: CommitmentStatus[];
   outcome?: Outcome;
   csat?: number;
   reopenCount: number;
@@ -153,11 +156,11 @@ export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
 export const conversationQuery = defineQuery<ConversationPage>('conversation');
 
 /**
- * Renders and checks a draft of a sending action, sending nothing (domain/drafts): a draft with a severe
+ * Checks a draft of a sending action, sending nothing (domain/drafts; the API renders its letter): one with a severe
  * finding is held in the case for a supervisor's approval. Not an action of the registry: it answers with
  * the draft, not the status, and changes nothing the customer or another system sees.
  */
-export const draftUpdate = defineUpdate<DraftReport, [DraftRequest]>('draft');
+export const draftUpdate = defineUpdate<DraftCheck, [DraftRequest]>('draft');
 
 // ---------------------------------------------------------------- signals: facts from other systems
 
@@ -204,6 +207,8 @@ export type WithdrawInput = ActionInput<'withdraw'>;
 export type ResolveInput = ActionInput<'resolve'>;
 export type ConfirmAccountInput = ActionInput<'confirmAccount'>;
 export type AddNoteInput = ActionInput<'addNote'>;
+export type AddCommitmentInput = ActionInput<'addCommitment'>;
+export type KeepCommitmentInput = ActionInput<'keepCommitment'>;
 
 /** The workflow update of each action, named as in the registry. */
 export type ActionUpdates = { [N in ActionName]: UpdateDefinition<ComplaintStatus, [ActionInput<N>]> };
@@ -224,3 +229,5 @@ export const withdrawUpdate = ACTION_UPDATES.withdraw;
 export const resolveUpdate = ACTION_UPDATES.resolve;
 export const confirmAccountUpdate = ACTION_UPDATES.confirmAccount;
 export const addNoteUpdate = ACTION_UPDATES.addNote;
+export const addCommitmentUpdate = ACTION_UPDATES.addCommitment;
+export const keepCommitmentUpdate = ACTION_UPDATES.keepCommitment;

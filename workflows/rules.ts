@@ -22,6 +22,7 @@ import {
   doSkipApology,
   doWithdraw,
 } from './case-effects';
+import { doAddCommitment, doKeepCommitment, openCommitment } from './case-commitments';
 import { REFUSAL, type RefusalType } from './contract';
 import type {
   AssignInput,
@@ -183,7 +184,26 @@ const RULES: { [N in ActionName]: Rule<N> } = {
     },
     apply: (complaint, now, i) => approveDraft(complaint, now, i.draftId, i.actor),
   },
+  addCommitment: {
+    check: (_complaint, i, now) => checkCommitmentDue(i.dueAt, now),
+    apply: (complaint, now, i) => doAddCommitment(complaint, now, i),
+  },
+  keepCommitment: {
+    check: (complaint, i) => {
+      if (!openCommitment(complaint, i.commitmentId)) {
+        throw new ActionRefused(`no open commitment ${i.commitmentId} (kept or missed already, or never made)`);
+      }
+    },
+    apply: (complaint, now, i) => doKeepCommitment(complaint, now, i),
+  },
 };
+
+/** A commitment is a promise about the future: due after now, and within a year (a typo otherwise). */
+function checkCommitmentDue(dueAt: string, now: number): void {
+  const due = Date.parse(dueAt);
+  if (!(due > now)) throw new ActionRefused(`dueAt ${dueAt} has passed: a commitment is due in the future`);
+  if (due > now + 366 * 24 * 3_600_000) throw new ActionRefused(`dueAt ${dueAt} is more than a year away`);
+}
 
 /** A reply confirms the account only if it came after the account was sent, while it waits for confirmation. */
 function checkConfirmAccount(complaint: ComplaintCase, i: ConfirmAccountInput): void {

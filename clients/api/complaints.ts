@@ -1,3 +1,4 @@
+import type { ConversationPage } from '../../domain/conversation';
 import type { SearchIndex } from '../../platform/search-index';
 import {
   isGrpcDeadlineError,
@@ -19,6 +20,7 @@ import {
   COMPLAINT_WORKFLOW,
   statusQuery,
   timelineQuery,
+  conversationQuery,
   type ActionBase,
   type ComplaintInput,
   type ComplaintStatus,
@@ -117,6 +119,11 @@ export class Complaints {
 
   async timeline(complaintId: string): Promise<TimelineEntry[]> {
     return this.read(complaintId, () => this.handle(complaintId).query(timelineQuery));
+  }
+
+  /** Every message in and out, as the workflow keeps it (personal text: the route decides who reads it). */
+  async conversation(complaintId: string): Promise<ConversationPage> {
+    return this.read(complaintId, () => this.handle(complaintId).query(conversationQuery));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
+import { withLetter, type DraftCheck } from '../../domain/drafts/check';
 import { DRAFTABLE } from '../../domain/drafts/letters';
 import { RESPECT_CATEGORIES, SEVERITIES } from '../../domain/respect/categories';
 import * as m from '../../workflows/messages';
@@ -10,9 +11,10 @@ import { ComplaintIdParamsSchema } from './schemas';
 /**
  * `POST /complaints/:id/drafts`: a letter an agent is about to send, rendered as the customer would get it
  * and checked, sending nothing (issue 13 §3). The check runs in the complaint's workflow (the `draft`
- * update), which has the customer's name and locale, the policy and the remedy on file, so the API never
- * reads or holds the customer's details for it; a draft with a severe finding stays held there until a
- * supervisor approves it (`POST …/drafts/approval`).
+ * update), which has the customer's name and locale, the policy and the remedy on file, and answers with
+ * what the letter is made from; the API renders it (dates in words need the host's time-zone data, which
+ * workflow code must not use), answers, and keeps nothing. A draft with a severe finding stays held in the
+ * workflow until a supervisor approves it (`POST …/drafts/approval`).
  */
 
 const DraftBodySchema = z.strictObject({
@@ -75,7 +77,8 @@ export function draftRoutes(deps: RouteDeps): RouteSpec[] {
           id: principal.id,
           role: principal.role,
         });
-        return { body: report };
+        // Rendered here, not in the workflow: dates in words use the host's time-zone data.
+        return { body: withLetter(report as unknown as DraftCheck) };
       },
     }),
   ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '../../config/api-keys';
 import { complaintRecord } from '../../store/queries';
 import { actionRoutes } from './action-routes';
+import { conversationRoutes } from './conversation-routes';
 import { draftRoutes } from './draft-routes';
 import { ACCESS } from './auth';
 import { ApiError } from './errors';
@@ -144,6 +145,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       }),
     }),
 
+    ...conversationRoutes(deps),
     ...actionRoutes(deps),
     ...draftRoutes(deps),
 

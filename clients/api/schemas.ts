@@ -1,3 +1,4 @@
+import { CommitmentStatusSchema } from '../../domain/commitments';
 import { z } from 'zod';
 import { ROLES } from '../../domain/actor';
 import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES } from '../../domain/complaint';
@@ -105,6 +106,9 @@ export const ComplaintStatusSchema = z.object({
   nextDeadline: z.string().optional().meta({ description: 'The earliest deadline of a running clock' }),
   waitingOnCustomer: z.boolean(),
   remedy: RemedySchema.optional(),
+  commitments: z.array(CommitmentStatusSchema).meta({
+    description: 'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
+  }),
   outcome: z.enum(OUTCOMES).optional(),
   csat: z.number().optional(),
   reopenCount: z.number(),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Conversation } from '../api/conversation-routes';
 import {
   ListQuerySchema,
   type ComplaintDetail,
@@ -145,6 +146,56 @@ export function timeline(argv: string[], io: ApiCliIo): Promise<number> {
   });
 }
 
+const CONVERSATION_USAGE = 'conversation ID [--json] [--api URL]';
+/** What one conversation entry says, in a line or a few (a letter: its subject, then its body as sent). */
+function conversationText(e: Conversation['entries'][number]): string {
+  switch (e.kind) {
+    case 'complaint':
+      return [e.summary, e.text, e.desiredOutcome ? `wants: ${e.desiredOutcome}` : ''].filter(Boolean).join('\n');
+    case 'reply': {
+      const confirms =
+        e.confirmsAccount === undefined ? '' : e.confirmsAccount ? '(confirms the account)' : '(corrects the account)';
+      return [e.text, confirms, `[${e.eventId}]`].filter(Boolean).join(' ');
+    }
+    case 'survey':
+      return `score ${e.score}${e.text ? `: ${e.text}` : ''}`;
+    case 'letter':
+      return e.sent ? `${e.sent.subject}\n${e.sent.body}` : `${e.letter} via ${e.channel} (not yet in the store)`;
+    case 'note':
+      return e.text;
+  }
+}
+
+/** `redress conversation ID`: every message in and out, oldest first (every page). */
+export function conversation(argv: string[], io: ApiCliIo): Promise<number> {
+  return runCommand('conversation', CONVERSATION_USAGE, io, async () => {
+    const { values, positionals } = parseCommand(argv, {});
+    if (values.help) return io.out(`usage: redress ${CONVERSATION_USAGE}`);
+    const id = oneId(positionals);
+    const api = apiClient(env(io), values.api);
+    const entries: Conversation['entries'] = [];
+    let after: number | undefined;
+    let first: Conversation | undefined;
+    do {
+      const query = `limit=200${after === undefined ? '' : `&after=${after}`}`;
+      const { body } = await api.request<Conversation>('GET', `${path(id)}/conversation?${query}`);
+      first ??= body;
+      entries.push(...body.entries);
+      after = body.nextAfter;
+    } while (after !== undefined);
+    if (values.json) return io.out(JSON.stringify({ ...first, entries, nextAfter: undefined }, null, 2));
+    if (first?.partial) {
+      const why =
+        first.source === 'store' ? 'only the letters the store keeps' : `${first.dropped} older entries let go`;
+      io.out(`(partial: ${why})`);
+    }
+    for (const e of entries) {
+      const who = 'author' in e ? `${e.author.id} (${e.author.role})` : 'redress';
+      io.out(`#${e.seq} ${e.at} ${e.direction} ${e.kind} — ${who}\n${conversationText(e).replace(/^/gm, '  ')}\n`);
+    }
+  });
+}
+
 const kebab = (camelName: string) => camelName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const camel = (kebabName: string) => kebabName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -246,6 +297,7 @@ export const USAGES = {
   submit: SUBMIT_USAGE,
   status: STATUS_USAGE,
   timeline: TIMELINE_USAGE,
+  conversation: CONVERSATION_USAGE,
   list: LIST_USAGE,
   atRisk: AT_RISK_USAGE,
 };

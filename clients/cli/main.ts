@@ -11,7 +11,7 @@ import type { CliIo } from './deadlines';
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 /** A read or submit command of ./complaints, loaded when used. */
-const complaints = (name: 'submit' | 'status' | 'timeline' | 'list' | 'atRisk') => async (): Promise<Command> =>
+const complaints = (name: 'submit' | 'status' | 'timeline' | 'conversation' | 'list' | 'atRisk') => async (): Promise<Command> =>
   (await import('./complaints'))[name];
 
 /** A usage line: the command and its options, then what it does, in a column. */
@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   submit: { summary: line('submit FILE [--json]', 'submit a complaint from a JSON file'), load: complaints('submit') },
   status: { summary: line('status ID [--json]', 'stage, owner, remedy, clocks'), load: complaints('status') },
   timeline: { summary: line('timeline ID [--json]', 'who did what, when, why'), load: complaints('timeline') },
+  conversation: {
+    summary: line('conversation ID [--json]', 'every message in and out, with internal notes'),
+    load: complaints('conversation'),
+  },
   list: {
     summary: line('list [filters] [--all] [--json]', 'complaints by next deadline (filters: list --help)'),
     load: complaints('list'),

@@ -46,6 +46,8 @@ export interface DraftContext {
   complaintId: string;
   policy: Policy;
   customer: { name: string; locale?: string };
+  /** The zone of the complaint's business calendar: where the letter's dates are written in words. */
+  timeZone?: string;
   remedy?: RemedyOnFile;
   /** The instant promises are dated from (epoch ms). */
   now: number;
@@ -108,8 +110,25 @@ function missingOf(action: DraftAction, body: ActionBody<DraftAction>, ctx: Draf
   return [];
 }
 
-/** Renders and checks a draft of `action` with `body` (already parsed by the action's schema). */
-export function checkDraft(action: DraftAction, body: ActionBody<DraftAction>, ctx: DraftContext): DraftReport {
+/** What a letter is rendered from: everything `renderCustomerLetter` takes. */
+export type LetterSource = Parameters<typeof renderCustomerLetter>[0];
+
+/**
+ * A draft checked, its letter not yet rendered: what workflow code computes (rendering writes dates in
+ * words with the host's time-zone data, which workflow code must not use; see domain/letters/date-words.ts).
+ */
+export type DraftCheck = Omit<DraftReport, 'letter'> & { source?: LetterSource };
+
+/** The checked draft with its letter rendered as the customer would get it (outside workflow code). */
+export function withLetter(check: DraftCheck): DraftReport {
+  const { source, ...rest } = check;
+  if (!source) return rest;
+  const { subject, body, locale } = renderCustomerLetter(source);
+  return { ...rest, letter: { kind: source.kind, locale, subject, body } };
+}
+
+/** Checks a draft of `action` with `body` (already parsed by the action's schema); see `withLetter`. */
+export function checkDraft(action: DraftAction, body: ActionBody<DraftAction>, ctx: DraftContext): DraftCheck {
   const fields = agentFields(action, body);
   const atLeast = readingEaseThreshold(ctx.policy);
   const respect: DraftReport['respect'] = [];
@@ -124,13 +143,17 @@ export function checkDraft(action: DraftAction, body: ActionBody<DraftAction>, c
     }
   }
   const letter = letterOf(action, body, ctx.remedy);
-  const rendered = letter
-    ? renderCustomerLetter({ complaintId: ctx.complaintId, regime: ctx.policy.id, customer: ctx.customer, ...letter })
-    : undefined;
+  const source: LetterSource | undefined = letter && {
+    complaintId: ctx.complaintId,
+    regime: ctx.policy.id,
+    customer: ctx.customer,
+    ...(ctx.timeZone !== undefined ? { timeZone: ctx.timeZone } : {}),
+    ...letter,
+  };
   return {
     draftId: draftId(action, body),
     action,
-    ...(rendered && letter ? { letter: { kind: letter.kind, ...rendered } } : {}),
+    ...(source ? { source } : {}),
     respect,
     severe: respect.some((f) => f.severity === 'severe'),
     missingParts: missingOf(action, body, ctx),

@@ -1,5 +1,6 @@
 import type { ResponseKind } from '../policy/vocabulary';
 import { templateParts } from '../response-parts';
+import { withDatesInWords } from './date-words';
 
 /** A letter that cannot be rendered from its template (a missing variable or standard text). */
 export class TemplateError extends Error {
@@ -28,6 +29,7 @@ export const NOTIFICATION_KINDS = [
   'supervisor-alert',
   'deadline-warning',
   'deadline-breached',
+  'commitment-apology',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -109,6 +111,13 @@ const EN_GB: Record<NotificationKind, Template> = {
     body:
       'Complaint {{complaintId}}: the {{clock}} deadline ({{deadline}}) has passed.\n\n' +
       'Open the complaint in Redress to act on it.',
+  },
+  // A promise we did not keep: say so plainly, apologise, and give the new date (no excuses).
+  'commitment-apology': {
+    subject: 'We did not keep our promise to you ({{complaintId}})',
+    body:
+      'Dear {{name}},\n\nWe told you: "{{words}}", by {{dueAt}}. We did not do it, and we are sorry.\n\n' +
+      'We will now do it by {{newDueAt}}.',
   },
 };
 
@@ -193,15 +202,19 @@ export function letterLocale(customer: { locale?: string } | undefined, regime: 
   return customer?.locale ?? (regime === 'cfpb' ? 'en-US' : 'en-GB');
 }
 
-/** A customer's letter as they get it: their name and locale, the complaint's reference. */
+/** A customer's letter as they get it: their name and locale, dates in words in the complaint's zone. */
 export function renderCustomerLetter(l: {
   complaintId: string;
   kind: NotificationKind;
   regime: string;
   customer?: { name: string; locale?: string };
   vars: Record<string, string>;
+  /** The IANA zone of the complaint's business calendar; UTC when absent. */
+  timeZone?: string;
 }): Template & { locale: string } {
   const locale = letterLocale(l.customer, l.regime);
-  const vars = { ...l.vars, complaintId: l.complaintId, ...(l.customer ? { name: l.customer.name } : {}) };
+  // Customers read dates in words; staff notices keep exact instants (they act on them, in Redress).
+  const given = l.customer ? withDatesInWords(l.vars, locale, l.timeZone ?? 'UTC') : l.vars;
+  const vars = { ...given, complaintId: l.complaintId, ...(l.customer ? { name: l.customer.name } : {}) };
   return { ...renderTemplate(l.kind, l.regime, locale, vars), locale };
 }

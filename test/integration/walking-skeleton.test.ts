@@ -1,3 +1,4 @@
+import { instantInWords } from '../../activities/date-words';
 import type { WorkflowHandle } from '@temporalio/client';
 import { complaintWorkflowId } from '../../domain/ids';
 import { complaintStartOptions } from '../../workflows/contract';
@@ -35,7 +36,9 @@ describe('walking skeleton on the real Temporal server and Kafka broker', () => 
     const [ack] = await stack.collector.waitFor<Event>(topics.notifications, (e) => e.complaintId === 'c-intake-1');
     const deadline = (lifecycle[1]!.data.deadlines as Record<string, string>)['first-response']!;
     expect(ack!.data).toMatchObject({ kind: 'acknowledgement', idempotencyKey: 'c-intake-1:acknowledgement' });
-    expect(ack!.data.body).toContain(deadline);
+    // The deadline in words, in the calendar's zone (England): never a raw instant.
+    expect(ack!.data.body).toContain(instantInWords(deadline, 'en-GB', 'Europe/London'));
+    expect(ack!.data.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
     // The deadline is 24 hours after receipt.
     const received = await stack.client.workflow
       .getHandle(complaintWorkflowId('c-intake-1'))

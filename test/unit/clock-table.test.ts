@@ -59,6 +59,22 @@ describe('business days around Christmas and New Year', () => {
   });
 });
 
+describe('payment services: 15 business days after the day of receipt, in hours or out (DISP 1.6.2AR)', () => {
+  // DISP 1.5.3G's concession (a complaint after close of business counts as received the next business
+  // day) is for DISP 1.5 only; DISP 1.6.2AR counts from the day it was received, whatever the hour.
+  it('received Tue 3 Mar 2026 at 18:00 (after hours): due Tue 24 Mar, not Wed 25 Mar', () => {
+    // Wed 4–Fri 6 Mar (1–3), 9–13 (4–8), 16–20 (9–13), Mon 23 (14), Tue 24 (15) → 17:00 GMT.
+    expect(deadlineOf(policy('fca-payments'), 'final-response', '2026-03-03T18:00:00Z', 'GB-ENG')).toBe(
+      '2026-03-24T17:00:00.000Z',
+    );
+  });
+  it('received the same Tuesday at 10:00: due the same Tue 24 Mar', () => {
+    expect(deadlineOf(policy('fca-payments'), 'final-response', '2026-03-03T10:00:00Z', 'GB-ENG')).toBe(
+      '2026-03-24T17:00:00.000Z',
+    );
+  });
+});
+
 describe('Easter 2026 (Good Friday 3 April; Easter Monday 6 April in England, not in Scotland)', () => {
   // Received Wed 1 Apr 2026 10:00 BST (09:00 UTC).
   const received = '2026-04-01T09:00:00Z';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkDraft, draftId, type DraftContext } from '../../domain/drafts/check';
+import { checkDraft, draftId, withLetter, type DraftContext } from '../../domain/drafts/check';
 import { findPromises } from '../../domain/drafts/promises';
 import { sha256Hex } from '../../domain/letters/sha256';
 import { parsePolicy, policyInForce, type Policy } from '../../domain/policy';
@@ -75,7 +75,7 @@ describe('checkDraft', () => {
       { text: 'This was your fault. We will call you on Tuesday at 10.', faultAdmitted: false },
       ctx(dflt),
     );
-    expect(r.letter).toEqual({
+    expect(withLetter(r).letter).toEqual({
       kind: 'apology',
       locale: 'en-GB',
       subject: 'We are sorry (c-1)',
@@ -94,6 +94,16 @@ describe('checkDraft', () => {
     expect(r.missingParts).toEqual([]);
   });
 
+  it("writes a holding response's date in words in the complaint's zone, as the mailer's letter will", () => {
+    const check = checkDraft(
+      'extend',
+      { reason: 'We are waiting for the courier.', expectedBy: '2026-12-07T17:00:00.000Z' },
+      ctx(fca, { timeZone: 'Europe/London' }),
+    );
+    expect(check.source?.vars.expectedBy).toBe('2026-12-07T17:00:00.000Z'); // what the workflow computes
+    expect(withLetter(check).letter?.body).toContain('by 5:00 pm GMT on Monday 7 December 2026');
+  });
+
   it('checks every agent-written field: decline alternatives and resolution parts', () => {
     const decline = checkDraft(
       'proposeRemedy',
@@ -105,7 +115,7 @@ describe('checkDraft', () => {
       ctx(fca),
     );
     expect(decline.respect.map((f) => [f.field, f.category])).toEqual([['alternatives.1', 'dismissal']]);
-    expect(decline.letter?.body).toContain('- Calm down and pay it.');
+    expect(withLetter(decline).letter?.body).toContain('- Calm down and pay it.');
     const resolve = checkDraft(
       'resolve',
       {
@@ -134,7 +144,7 @@ describe('checkDraft', () => {
       ctx(fca),
     );
     expect(final.missingParts).toEqual([]);
-    expect(final.letter?.body).toContain('Financial Ombudsman Service');
+    expect(withLetter(final).letter?.body).toContain('Financial Ombudsman Service');
   });
 
   it("reports readability below the policy's threshold (the default when the policy sets none)", () => {

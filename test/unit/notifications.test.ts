@@ -11,7 +11,8 @@ describe('renderNotification', () => {
       kind: 'acknowledgement',
       vars: { firstResponseDeadline: '2026-11-23T10:00:00.000Z', finalResponseDeadline: '2026-12-07T17:00:00.000Z' },
     });
-    expect(n.body).toContain('2026-11-23T10:00:00.000Z');
+    // No zone on the request (queued before it was carried): UTC, in words.
+    expect(n.body).toContain('10:00 am UTC on Monday 23 November 2026');
     expect(n.subject).toContain('c-9');
     expect(n.idempotencyKey).toBe('c-9:acknowledgement');
     expect(n.recipient).toEqual({

@@ -6,6 +6,7 @@ import { measure } from '../../domain/clock';
 import { customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
+import { instantInWords } from '../../activities/date-words';
 import { complaintFixture } from '../support/fixtures';
 
 /**
@@ -38,7 +39,9 @@ describe('the happy path', () => {
       expect(s).toMatchObject({ stage: 'acknowledged', regime: 'default', region: 'DE', severity: 'medium' });
       const ack = h.notifications('acknowledgement')[0]!;
       const firstDeadline = s.clocks.find((c) => c.clock === 'first-response')!.deadline;
-      expect(ack.body).toContain(firstDeadline);
+      // In words, in the calendar's zone (Germany: Europe/Berlin): never a raw instant.
+      expect(ack.body).toContain(instantInWords(firstDeadline, 'en-GB', 'Europe/Berlin'));
+      expect(ack.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
       expect(s.clocks.find((c) => c.clock === 'acknowledgement')).toMatchObject({ status: 'stopped', met: true });
       expect((await h.timeline())[0]).toMatchObject({
         action: 'received',
@@ -46,7 +49,12 @@ describe('the happy path', () => {
       });
 
       await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice in October.', confirmed: true, confirmedHow: 'on a call' });
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Charged twice in October.',
+        confirmed: true,
+        confirmedHow: 'on a call',
+      });
       await h.act(m.apologiseUpdate, {
         actor: operator,
         text: 'We are sorry: we charged you twice.',
@@ -133,7 +141,12 @@ describe('the happy path', () => {
 describe('remedies', () => {
   it('needs a supervisor to approve a remedy above the threshold', async () => {
     await withComplaint(env, 'remedy-approval', DE, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Lost parcel', confirmed: true, confirmedHow: 'on a call' });
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Lost parcel',
+        confirmed: true,
+        confirmedHow: 'on a call',
+      });
       await h.act(m.skipApologyUpdate, {
         actor: operator,
         reason: 'The customer asked us to get straight to the refund.',
@@ -201,7 +214,12 @@ describe('remedies', () => {
 
   it('returns a failed remedy to the agent, who can propose another; its due date is a clock', async () => {
     await withComplaint(env, 'remedy-failure', DE, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Broken kettle', confirmed: true, confirmedHow: 'on a call' });
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Broken kettle',
+        confirmed: true,
+        confirmedHow: 'on a call',
+      });
       await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Apologised on the phone already.' });
       let s = await h.act(m.proposeRemedyUpdate, {
         actor: operator,
@@ -238,7 +256,12 @@ describe('remedies', () => {
 
 describe('follow-up and reopening', () => {
   const toFollowUp = async (h: Parameters<Parameters<typeof withComplaint>[3]>[0]) => {
-    await h.act(m.recordAccountUpdate, { actor: operator, account: 'Wrong item sent', confirmed: true, confirmedHow: 'on a call' });
+    await h.act(m.recordAccountUpdate, {
+      actor: operator,
+      account: 'Wrong item sent',
+      confirmed: true,
+      confirmedHow: 'on a call',
+    });
     await h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry we sent the wrong item.', faultAdmitted: true });
     await h.act(m.proposeRemedyUpdate, {
       actor: operator,
@@ -410,7 +433,12 @@ describe('regulatory regimes', () => {
 
   it('CFPB: an in-progress response stops the 15-day clock; the closing needs one of the fixed response types', async () => {
     await withComplaint(env, 'cfpb', { customer: customerIn('US') }, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Fee charged in error', confirmed: true, confirmedHow: 'on a call' });
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Fee charged in error',
+        confirmed: true,
+        confirmedHow: 'on a call',
+      });
       let s = await h.act(m.resolveUpdate, {
         actor: operator,
         response: 'cfpb-response',
@@ -462,7 +490,12 @@ describe('pauses', () => {
     await env.sleep(ahead);
     await withComplaint(env, 'weekend-pause', DE, async (h) => {
       await h.sleep(friday - (await h.time()));
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Overcharged', confirmed: true, confirmedHow: 'on a call' });
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Overcharged',
+        confirmed: true,
+        confirmedHow: 'on a call',
+      });
       const before = (await h.status()).clocks.find((c) => c.clock === 'final-response')!;
       expect(before.deadline.slice(0, 19)).toBe('2040-03-12T16:00:00');
       await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Already apologised on the phone' });
@@ -552,7 +585,12 @@ describe('repeated and rejected messages', () => {
 
   it('flags blaming or defensive phrasing to the timeline and the supervisor, never rewriting it', async () => {
     await withComplaint(env, 'respect-check', DE, async (h) => {
-      await h.act(m.recordAccountUpdate, { actor: operator, account: 'Late delivery', confirmed: true, confirmedHow: 'on a call' });
+      await h.act(m.recordAccountUpdate, {
+        actor: operator,
+        account: 'Late delivery',
+        confirmed: true,
+        confirmedHow: 'on a call',
+      });
       const text = 'As already explained, this was not our fault, but we are sorry.';
       // Severe text is sent only once a supervisor approved that draft (test/workflow/drafts.test.ts).
       const draft = await h.handle.executeUpdate(m.draftUpdate, {

@@ -1,0 +1,136 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ConversationEntry } from '../../domain/conversation';
+import * as m from '../../workflows/messages';
+import { customerIn, operator, withComplaint, type ComplaintHarness } from '../support/complaint-harness';
+import { createTimeSkippingEnv } from '../support/workflow-env';
+
+/**
+ * The conversation and listening (issue 13 parts 1 and 2), on the time-skipping server with the real
+ * workflow: every message in and out kept in order, listening completed by the customer's reply, and a
+ * remedy answered against what the customer asked for.
+ */
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const refused = async (p: Promise<unknown>, reason: RegExp) => {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
+};
+
+const conversation = (h: ComplaintHarness) => h.handle.query(m.conversationQuery);
+const shape = (e: ConversationEntry) => `${e.direction} ${e.kind}${e.kind === 'letter' ? `:${e.letter}` : ''}`;
+const DE = { customer: customerIn('DE'), desiredOutcome: 'A refund of the second charge' };
+
+it('keeps every message in order, completes listening on the customer’s reply, and weighs the remedy against what they asked for', async () => {
+  await withComplaint(env, 'conversation', DE, async (h) => {
+    await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
+    // Listening is the customer's to confirm: an agent's say-so needs the how.
+    await refused(
+      h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice', confirmed: true }),
+      /confirmedHow/,
+    );
+    await h.act(m.recordAccountUpdate, {
+      actor: operator,
+      account: 'You were charged twice in October.',
+      confirmed: false,
+    });
+    expect((await h.status()).stage).toBe('listening');
+    const letter = h.notifications('account-confirmation')[0]!;
+    expect(String(letter.body)).toMatch(/Please reply to tell us whether this is right/);
+
+    await h.fact(m.customerRepliedSignal, 'reply-1', { message: 'Yes, that is right.', confirmsAccount: true });
+    let s = await h.status();
+    expect(s.stage).toBe('apology');
+    expect((await h.timeline()).map((e) => e.action)).toContain('account-confirmed');
+
+    await h.act(m.addNoteUpdate, { actor: operator, text: 'Called the bank: the second charge is ours.' });
+    await h.act(m.apologiseUpdate, {
+      actor: operator,
+      text: 'We are sorry we charged you twice.',
+      faultAdmitted: true,
+    });
+    // The customer asked for a refund: the remedy must say whether it gives that, and why not if not.
+    const credit = {
+      actor: operator,
+      kind: 'credit' as const,
+      description: 'A credit of 30 GBP',
+      amount: 30,
+      currency: 'GBP',
+    };
+    await refused(h.act(m.proposeRemedyUpdate, credit), /meetsDesiredOutcome/);
+    await refused(h.act(m.proposeRemedyUpdate, { ...credit, meetsDesiredOutcome: false }), /explanation/);
+    s = await h.act(m.proposeRemedyUpdate, {
+      ...credit,
+      meetsDesiredOutcome: false,
+      explanation: 'The charge was already reversed by your bank, so we add a credit for the trouble.',
+    });
+    expect(s.remedy).toMatchObject({ meetsDesiredOutcome: false, explanation: expect.stringContaining('reversed') as string });
+
+    const { entries, dropped } = await conversation(h);
+    expect(dropped).toBe(0);
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    expect(entries.map(shape)).toEqual([
+      'in complaint',
+      'out letter:acknowledgement',
+      'out letter:account-confirmation',
+      'in reply',
+      'internal note',
+      'out letter:apology',
+    ]);
+    expect(entries[0]).toMatchObject({
+      text: expect.stringContaining('charged twice') as string,
+      desiredOutcome: DE.desiredOutcome,
+    });
+    expect(entries[3]).toMatchObject({ eventId: 'reply-1', text: 'Yes, that is right.', confirmsAccount: true });
+    expect(entries[4]).toMatchObject({
+      author: { id: 'agent-7', role: 'operator' },
+      text: expect.stringContaining('bank') as string,
+    });
+    // The note never left: nothing was sent with its words, and the timeline says only that one exists.
+    expect(JSON.stringify(h.notifications())).not.toContain('Called the bank');
+    expect(JSON.stringify(await h.timeline())).not.toContain('Called the bank');
+  });
+});
+
+it('lets an agent read a reply as the confirmation, but only a reply that came after the account was sent', async () => {
+  await withComplaint(env, 'conversation-confirm', { customer: customerIn('DE') }, async (h) => {
+    await h.fact(m.customerRepliedSignal, 'early-reply', { message: 'I was charged twice.' });
+    await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged twice in October.', confirmed: false });
+    await refused(
+      h.act(m.confirmAccountUpdate, { actor: operator, replyId: 'early-reply' }),
+      /came before the account/,
+    );
+    await refused(
+      h.act(m.confirmAccountUpdate, { actor: operator, replyId: 'no-such-reply' }),
+      /no reply no-such-reply/,
+    );
+    await h.fact(m.customerRepliedSignal, 'answer', { message: 'Yes, that is what happened.' });
+    expect((await h.status()).stage).toBe('listening');
+    const s = await h.act(m.confirmAccountUpdate, { actor: operator, replyId: 'answer' });
+    expect(s.stage).toBe('apology');
+    expect((await h.timeline()).find((e) => e.action === 'account-confirmed')?.detail).toMatch(
+      /answer confirms the account/,
+    );
+  });
+});
+
+it('keeps a correction in listening, for the account to be recorded again', async () => {
+  await withComplaint(env, 'conversation-correct', { customer: customerIn('DE') }, async (h) => {
+    await h.act(m.recordAccountUpdate, { actor: operator, account: 'Charged once.', confirmed: false });
+    await h.fact(m.customerRepliedSignal, 'no', { message: 'No: twice, not once.', confirmsAccount: false });
+    const s = await h.status();
+    expect(s.stage).toBe('listening');
+    expect(s.waitingOnCustomer).toBe(false);
+    expect((await h.timeline()).map((e) => e.action)).toContain('account-corrected');
+  });
+});
