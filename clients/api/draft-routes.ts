@@ -1,10 +1,13 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
+import { ACTIONS } from '../../domain/actions';
+import { COMMITMENT_KINDS } from '../../domain/commitments';
 import { withLetter, type DraftCheck } from '../../domain/drafts/check';
 import { DRAFTABLE } from '../../domain/drafts/letters';
 import { RESPECT_CATEGORIES, SEVERITIES } from '../../domain/respect/categories';
 import * as m from '../../workflows/messages';
 import type { ComplaintStatus } from '../../workflows/messages';
+import { badRequest } from './errors';
 import { route, type RouteDeps, type RouteSpec } from './route';
 import { ComplaintIdParamsSchema } from './schemas';
 
@@ -45,7 +48,13 @@ export const DraftReportSchema = z.object({
   severe: z.boolean().meta({ description: 'Sending it needs a supervisor to approve this draftId first' }),
   missingParts: z.array(z.string()).meta({ description: 'Regulated parts the policy requires that the letter lacks' }),
   promises: z.array(
-    z.object({ field: z.string(), span: SpanSchema, when: z.string().optional(), dueAt: z.string().optional() }),
+    z.object({
+      field: z.string(),
+      span: SpanSchema,
+      kind: z.enum(COMMITMENT_KINDS),
+      when: z.string().optional(),
+      dueAt: z.string().optional(),
+    }),
   ),
   readability: z.array(z.object({ field: z.string(), readingEase: z.number(), atLeast: z.number() })),
 });
@@ -68,6 +77,14 @@ export function draftRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 200: { description: 'The rendered draft and its findings', schema: DraftReportSchema } },
       handler: async (ctx) => {
         const principal = ctx.principal!;
+        // The action's own schema, here too, so a bad body is a 400 naming the field (the workflow holds it too).
+        const parsed = ACTIONS[ctx.body.action].input.safeParse(ctx.body.input);
+        if (!parsed.success) {
+          throw badRequest(
+            'invalid draft input',
+            parsed.error.issues.map((i) => ({ field: ['input', ...i.path].join('.'), message: i.message })),
+          );
+        }
         // The draft update answers with the report, not the status: the client's act() is typed for actions.
         const update = m.draftUpdate as unknown as UpdateDefinition<
           ComplaintStatus,

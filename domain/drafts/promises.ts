@@ -1,4 +1,7 @@
+import type { COMMITMENT_KINDS } from '../commitments';
 import type { Span } from '../respect';
+
+type CommitmentKind = (typeof COMMITMENT_KINDS)[number];
 
 /**
  * Promises in agent-written text ("we will call you on Tuesday at 10", "we will refund you by Friday",
@@ -8,8 +11,10 @@ import type { Span } from '../respect';
  */
 
 export interface PromiseFinding {
-  /** The promise as written: from its subject to the end of its sentence. */
+  /** The promise as written: from its subject to the end of its sentence (a commitment's `words`). */
   span: Span;
+  /** The commitment it would be (`POST …/commitments` `kind`): a call-back, a reply, or another promise. */
+  kind: CommitmentKind;
   /** The words that say when ("on Tuesday at 10", "within 5 days"); absent when the promise names no time. */
   when?: string;
   /**
@@ -83,19 +88,25 @@ function dueOf(m: RegExpExecArray, now: number): number | undefined {
   return endOf(startOfDay + toSunday * MS_DAY);
 }
 
+const CALL = /\b(?:call|phone|ring)\b/i;
+const REPLY = /\b(?:reply|respond|get back to|hear from us|hear back|email|e-mail|write|update)\b/i;
+const kindOf = (written: string): CommitmentKind =>
+  CALL.test(written) ? 'call-back' : REPLY.test(written) ? 'reply' : 'other';
+
 /** The promises in a text, in order, each with when it is due where that can be read (`now`: epoch ms). */
 export function findPromises(text: string, now: number): PromiseFinding[] {
   const out: PromiseFinding[] = [];
   for (const m of text.matchAll(PROMISE)) {
     const written = m[0].trimEnd();
     const span = { start: m.index, end: m.index + written.length, text: written };
+    const kind = kindOf(written);
     const when = WHEN.exec(written);
     if (!when) {
-      out.push({ span });
+      out.push({ span, kind });
       continue;
     }
     const due = dueOf(when, now);
-    out.push({ span, when: when[0].trim(), ...(due !== undefined ? { dueAt: iso(due) } : {}) });
+    out.push({ span, kind, when: when[0].trim(), ...(due !== undefined ? { dueAt: iso(due) } : {}) });
   }
   return out;
 }

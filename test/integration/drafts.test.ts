@@ -67,7 +67,7 @@ it('renders and checks a draft, refuses the severe text until a supervisor appro
     'blame',
     'you should have',
   ]);
-  expect(report.promises.map((p) => p.when)).toEqual(['on Tuesday at 10']);
+  expect(report.promises.map((p) => [p.kind, p.when])).toEqual([['call-back', 'on Tuesday at 10']]);
   expect(report.draftId).toMatch(/^[0-9a-f]{64}$/);
   // A service key may not draft; a bad body is a 400 from the action's own schema.
   expect(
@@ -77,7 +77,8 @@ it('renders and checks a draft, refuses the severe text until a supervisor appro
     action: 'apologise',
     input: { text: '' },
   });
-  expect(bad.status).toBe(409);
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(bad.json)).toContain('input.text');
 
   // Sending it is refused with the finding named, and nothing reached the mailer.
   const refused = await h.call<Answer>('operator', 'POST', `/complaints/${id}/apology`, apology);

@@ -35,16 +35,19 @@ describe('findPromises', () => {
     expect(rest).toEqual([]);
     expect(p!.span.text).toBe('We will call you on Tuesday at 10 to talk it through');
     expect(p!.when).toBe('on Tuesday at 10');
+    expect(p!.kind).toBe('call-back');
     expect(p!.dueAt).toBe('2026-12-08T10:00:00.000Z');
   });
 
   it('reads "by Friday" as the end of the coming Friday, and "within 5 days" as five days on', () => {
     expect(findPromises('We will refund you by Friday.', NOW)[0]).toMatchObject({
+      kind: 'other',
       when: 'by Friday',
       dueAt: '2026-12-04T23:59:59.999Z',
     });
     expect(findPromises('You will hear from us within 5 days.', NOW)[0]).toMatchObject({
       span: { start: 0, text: 'You will hear from us within 5 days' },
+      kind: 'reply',
       when: 'within 5 days',
       dueAt: '2026-12-07T09:00:00.000Z',
     });
@@ -55,11 +58,12 @@ describe('findPromises', () => {
     expect(findPromises('We will send the refund within 3 working days.', NOW)).toEqual([
       {
         span: { start: 0, end: 45, text: 'We will send the refund within 3 working days' },
+        kind: 'other',
         when: 'within 3 working days',
       },
     ]);
     expect(findPromises('We will contact the courier.', NOW)).toEqual([
-      { span: { start: 0, end: 27, text: 'We will contact the courier' } },
+      { span: { start: 0, end: 27, text: 'We will contact the courier' }, kind: 'other' },
     ]);
   });
 
