@@ -157,7 +157,11 @@ describe('the lifecycle through the action routes, as the caller', () => {
     const waiting = await act('operator', id, 'account', { account: 'Charged twice in October.', confirmed: false });
     expect(waiting.json.waitingOnCustomer).toBe(true);
     expect((await act('operator', id, 'questions', { question: 'Which card was it?' })).status).toBe(200);
-    const listened = await act('operator', id, 'account', { account: 'Charged twice on my Visa.', confirmed: true, confirmedHow: 'on a call' });
+    const listened = await act('operator', id, 'account', {
+      account: 'Charged twice on my Visa.',
+      confirmed: true,
+      confirmedHow: 'on a call',
+    });
     expect(listened.json.stage).toBe('apology');
     const apologised = await act('operator', id, 'apology', { text: 'We are sorry.', faultAdmitted: true });
     expect(apologised.json.stage).toBe('remedy');
@@ -270,6 +274,12 @@ describe('roles: every route, allowed and refused', () => {
         url: `/complaints/${closed}/timeline`,
         allowed: ['operator', 'supervisor', 'auditor'],
       },
+      {
+        method: 'GET',
+        path: '/complaints/{id}/conversation',
+        url: `/complaints/${closed}/conversation`,
+        allowed: ['operator', 'supervisor', 'auditor'],
+      },
       ...(
         [
           ['assignment', { assignee: 'agent-1' }],
@@ -281,6 +291,18 @@ describe('roles: every route, allowed and refused', () => {
           ['escalation', { reason: 'R' }],
           ['withdrawal', { reason: 'R' }],
           ['resolution', { response: 'final-response', outcome: 'upheld', reasons: 'R' }],
+          ['account/confirmation', { replyId: 'reply-1' }],
+          [
+            'commitments',
+            {
+              kind: 'call-back',
+              dueAt: new Date(Date.now() + 24 * HOUR).toISOString(),
+              words: 'W',
+              visibleToCustomer: true,
+            },
+          ],
+          ['commitments/kept', { commitmentId: 'c:commitment:1' }],
+          ['notes', { text: 'N' }],
         ] as const
       ).map(([path, body]) => ({
         method: 'POST',
