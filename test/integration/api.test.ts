@@ -303,6 +303,7 @@ describe('roles: every route, allowed and refused', () => {
           ],
           ['commitments/kept', { commitmentId: 'c:commitment:1' }],
           ['notes', { text: 'N' }],
+          ['drafts', { action: 'askQuestion', input: { question: 'Q' } }],
         ] as const
       ).map(([path, body]) => ({
         method: 'POST',
@@ -316,6 +317,13 @@ describe('roles: every route, allowed and refused', () => {
         path: '/complaints/{id}/remedy/decision',
         url: `/complaints/${closed}/remedy/decision`,
         body: { approve: true, reason: 'R' },
+        allowed: ['supervisor'],
+      },
+      {
+        method: 'POST',
+        path: '/complaints/{id}/drafts/approval',
+        url: `/complaints/${closed}/drafts/approval`,
+        body: { draftId: 'a'.repeat(64) },
         allowed: ['supervisor'],
       },
       {
