@@ -31,17 +31,24 @@ const because = (why) => `{{from.type}}/ may not import '{{dependency.source}}' 
  * each layer is a `disallow` followed, where needed, by the `allow` that narrows it.
  */
 const POLICIES = [
-  // domain/ is pure and deterministic: zod, syllable and itself, nothing else (no SDK, no Node, no I/O,
+  // domain/ is pure and deterministic: zod, syllable, @noble/hashes and itself, nothing else (no SDK, no Node, no I/O,
   // no other folder of the project), so workflow code can use all of it.
   {
     from: layer('domain'),
     disallow: [{ to: { module: { origin: 'core' } } }, { to: { module: { origin: 'external' } } }, { to: local('*') }],
     message: because(
-      'domain/ is pure (zod, syllable and itself only); Node-only code goes in platform/, SDK code in workflows/',
+      'domain/ is pure (zod, syllable, @noble/hashes and itself only); Node-only code goes in platform/, SDK code in workflows/',
     ),
   },
-  // `syllable` (the respect check's syllable counter) is pure: no Node built-ins, no I/O, deterministic.
-  { from: layer('domain'), allow: [{ to: { module: { source: ['zod', 'syllable'] } } }, { to: local('domain') }] },
+  // `syllable` (the respect check's syllable counter) and `@noble/hashes` (a draft's id, hashed in workflow
+  // code too) are pure: no Node built-ins, no I/O, deterministic.
+  {
+    from: layer('domain'),
+    allow: [
+      { to: { module: { source: ['zod', 'syllable', '@noble/hashes'] } } },
+      { to: local('domain') },
+    ],
+  },
   // Workflow code runs in Temporal's deterministic sandbox: domain/, itself and the SDK's workflow
   // packages; activities only as types (for proxyActivities), never as values.
   {

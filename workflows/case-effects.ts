@@ -1,3 +1,4 @@
+import { flagDisrespect } from './respect-flags';
 import type { RemedyRequest } from '../activities';
 import type { Actor } from '../domain/actor';
 import { declineVars, resolutionVars } from '../domain/drafts/letters';
@@ -96,7 +97,7 @@ export function doAddNote(complaint: ComplaintCase, now: number, i: AddNoteInput
 }
 
 export function doAskQuestion(complaint: ComplaintCase, now: number, i: AskQuestionInput): void {
-  complaint.record(now, i.actor, 'question-asked', undefined, complaint.flagDisrespect(i.question));
+  complaint.record(now, i.actor, 'question-asked', undefined, flagDisrespect(complaint, i.question));
   complaint.notify(
     now,
     'question',
@@ -111,7 +112,7 @@ export function doAskQuestion(complaint: ComplaintCase, now: number, i: AskQuest
 }
 
 export function doApologise(complaint: ComplaintCase, now: number, i: ApologiseInput): void {
-  const flags = complaint.flagDisrespect(i.text);
+  const flags = flagDisrespect(complaint, i.text);
   complaint.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
   complaint.notify(now, 'apology', `apology:c${complaint.cycle}`, { text: i.text });
   complaint.firstResponse(now);
@@ -133,7 +134,7 @@ export function doProposeRemedy(complaint: ComplaintCase, now: number, i: Propos
   const remedyId = `${complaint.complaintId}:remedy:${complaint.remedyCount}`;
   // Alternatives and the explanation are read by the customer too (the decline letter, the final response).
   const others = [...(i.alternatives ?? []), ...(i.explanation !== undefined ? [i.explanation] : [])];
-  const flags = complaint.flagDisrespect(agentText(i.description, others));
+  const flags = flagDisrespect(complaint, agentText(i.description, others));
   const needsApproval =
     i.amount !== undefined &&
     i.currency !== undefined &&
@@ -230,7 +231,7 @@ function approveRemedy(
 
 export function doExtend(complaint: ComplaintCase, now: number, i: ExtendInput): void {
   complaint.extended = true;
-  complaint.record(now, i.actor, 'holding-response-sent', i.reason, complaint.flagDisrespect(i.reason));
+  complaint.record(now, i.actor, 'holding-response-sent', i.reason, flagDisrespect(complaint, i.reason));
   complaint.notify(now, 'holding-response', `holding:c${complaint.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
   complaint.firstResponse(now);
   complaint.applyPolicyEvent(now, 'holding-response-sent');
@@ -250,7 +251,7 @@ export function doWithdraw(complaint: ComplaintCase, now: number, actor: Actor, 
 }
 
 export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput): void {
-  const flags = complaint.flagDisrespect(agentText(i.reasons, Object.values(i.parts ?? {})));
+  const flags = flagDisrespect(complaint, agentText(i.reasons, Object.values(i.parts ?? {})));
   const vars = resolutionVars(i, complaint.remedy);
   if (i.response === 'cfpb-response' && i.responseType === 'in-progress') {
     complaint.record(now, i.actor, 'in-progress-response-sent', i.reasons, flags);

@@ -22,7 +22,6 @@ import type { StaffRecipient } from '../domain/policy/ladder';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
-import { respectFlags } from './respect-flags';
 import type { Commitment } from './case-commitments';
 import { complaintEntry, ConversationLog, letterEntry } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
@@ -256,18 +255,6 @@ export class ComplaintCase {
       to,
       by: actor.id,
     });
-  }
-
-  /**
-   * Runs the respect check on agent-written text (workflows/respect-flags.ts): its findings go to the
-   * flags (returned for the timeline), and a finding worth it alerts the supervisor.
-   */
-  flagDisrespect(text: string): string[] | undefined {
-    const found = respectFlags(text);
-    if (!found) return undefined;
-    this.flags.push(...found.flags);
-    if (found.alert !== undefined) this.alertSupervisor('respect check', found.alert);
-    return found.flags;
   }
 
   /** Counts one more occurrence of `kind`; returns its number (1 for the first). */

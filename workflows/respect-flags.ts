@@ -1,6 +1,7 @@
 import { inWorkflowContext, patched } from '@temporalio/workflow';
 import { respectCheck } from '../domain/respect-check';
 import { checkRespect } from '../domain/respect';
+import type { ComplaintCase } from './case';
 
 /**
  * Which respect check a complaint's agent-written text meets, and what it makes of the findings: the
@@ -55,4 +56,16 @@ function firstCheck(text: string): RespectFlags | undefined {
   if (hits.length === 0) return undefined;
   const flags = hits.map((h) => `respect check: "${h.phrase}" (${h.why})`);
   return { flags, alert: flags.join('; ') };
+}
+
+/**
+ * Runs the respect check on agent-written text: its findings go to the complaint's flags (returned for
+ * the timeline), and a finding worth it alerts the supervisor.
+ */
+export function flagDisrespect(complaint: ComplaintCase, text: string): string[] | undefined {
+  const found = respectFlags(text);
+  if (!found) return undefined;
+  complaint.flags.push(...found.flags);
+  if (found.alert !== undefined) complaint.alertSupervisor('respect check', found.alert);
+  return found.flags;
 }

@@ -49,6 +49,11 @@ export interface ActionSpec<S extends z.ZodType = z.ZodType> {
   readonly cli: readonly CliVerb[];
 }
 
+/** Who may take most actions: the people who work complaints. */
+export const ACTING: readonly Role[] = ['operator', 'supervisor'];
+/** Who may take a supervisor's actions (approvals, extensions). */
+export const SUPERVISOR: readonly Role[] = ['supervisor'];
+
 /** Declares an action, keeping its input schema's type. */
 export function defineAction<S extends z.ZodType>(spec: ActionSpec<S>): ActionSpec<S> {
   return spec;

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import type { Role } from '../actor';
 import { OPEN_STAGES } from '../stages';
-import { defineAction } from './define';
+import { defineAction, SUPERVISOR } from './define';
 
 /**
  * The actions about drafts (issue 13 §3), part of the registry (`registry.ts` spreads them in): the API's
  * route, the OpenAPI document and the CLI verb come from here like every other action's.
  */
 
-const SUPERVISOR: readonly Role[] = ['supervisor'];
 
 export const DRAFT_ACTIONS = {
   approveDraft: defineAction({

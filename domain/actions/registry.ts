@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Actor, Role } from '../actor';
+import type { Actor } from '../actor';
 import { InstantSchema } from '../complaint';
 import { REMEDY_DUE_DAYS } from '../instant-rules';
-import { CommitmentKindSchema } from '../commitments';
 import { BEFORE_FINAL, OPEN_STAGES } from '../stages';
-import { defineAction, text } from './define';
+import { ACTING, defineAction, SUPERVISOR, text } from './define';
+import { COMMITMENT_ACTIONS } from './commitment-actions';
 import { DRAFT_ACTIONS } from './draft-actions';
 import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
 
@@ -16,8 +16,6 @@ import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } fr
  * (`workflows/rules.ts`). Adding an action is an entry here and a rule there.
  */
 
-const ACTING: readonly Role[] = ['operator', 'supervisor'];
-const SUPERVISOR: readonly Role[] = ['supervisor'];
 const REASON_FLAG = { reason: { field: 'reason', required: true } } as const;
 /** The most parts one resolution may carry (every collection in a body has a bound). */
 export const MAX_PARTS = 20;
@@ -108,60 +106,6 @@ export const ACTIONS = {
         usage: 'confirm-account ID --reply EVENT_ID',
         summary: "record that the customer's reply confirms the account",
         flags: { reply: { field: 'replyId', required: true } },
-      },
-    ],
-  }),
-  addCommitment: defineAction({
-    name: 'addCommitment',
-    path: 'commitments',
-    input: z.strictObject({
-      kind: CommitmentKindSchema.meta({ description: 'call-back, reply (we will reply by…), other' }),
-      dueAt: InstantSchema.meta({ description: 'When it is due: in the future, within a year' }),
-      words: text(500).meta({ description: 'What the customer was told, in the words they were given' }),
-      owner: text(100).optional().meta({ description: 'Who keeps it (default: the assignee, else whoever makes it)' }),
-      visibleToCustomer: z.boolean().meta({ description: 'Whether the customer was told (then a miss is apologised for)' }),
-    }),
-    roles: ACTING,
-    stages: OPEN_STAGES,
-    doing: 'make a commitment',
-    summary: 'Make a commitment (a promise as a clock)',
-    description:
-      'A promise made to the customer (a call-back, "we will reply by…"), due at an instant. Missed, it escalates the complaint, alerts the supervisor and, when the customer was told, sends them an apology with a new date one business day on.',
-    what: 'act on complaints',
-    cli: [
-      {
-        verb: 'commit',
-        usage: 'commit ID --kind call-back|reply|other --due ISO-8601 --words TEXT [--owner STAFF] [--told]',
-        summary: 'make a commitment: a promise with a due instant',
-        flags: {
-          kind: { field: 'kind', required: true },
-          due: { field: 'dueAt', required: true },
-          words: { field: 'words', required: true },
-          owner: { field: 'owner' },
-          told: { field: 'visibleToCustomer', type: 'boolean' },
-        },
-      },
-    ],
-  }),
-  keepCommitment: defineAction({
-    name: 'keepCommitment',
-    path: 'commitments/kept',
-    input: z.strictObject({
-      commitmentId: text(300),
-      note: text(2_000).optional().meta({ description: 'How it was kept' }),
-    }),
-    roles: ACTING,
-    stages: OPEN_STAGES,
-    doing: 'keep a commitment',
-    summary: 'Mark a commitment kept',
-    description: 'The promise was kept (before its instant: after it, it was already missed).',
-    what: 'act on complaints',
-    cli: [
-      {
-        verb: 'kept',
-        usage: 'kept ID --commitment COMMITMENT_ID [--note TEXT]',
-        summary: 'mark a commitment kept',
-        flags: { commitment: { field: 'commitmentId', required: true }, note: { field: 'note' } },
       },
     ],
   }),
@@ -389,6 +333,7 @@ export const ACTIONS = {
       },
     ],
   }),
+  ...COMMITMENT_ACTIONS,
   ...DRAFT_ACTIONS,
   resolve: defineAction({
     name: 'resolve',
