@@ -57,13 +57,14 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return this.current.id;
   }
 
+  // Synchronous work in a promise's executor, so a refusal is a rejection, as callers of a codec expect.
   encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((p) => this.encrypt(p)));
+    return new Promise((resolve) => resolve(payloads.map((p) => this.encrypt(p))));
   }
 
   /** Clear payloads (recorded before encryption, or written by a process without the codec) pass through. */
   decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((p) => (isEncrypted(p) ? this.decrypt(p) : p)));
+    return new Promise((resolve) => resolve(payloads.map((p) => (isEncrypted(p) ? this.decrypt(p) : p))));
   }
 
   private encrypt(payload: Payload): Payload {
