@@ -26,10 +26,13 @@ const ID = /^[A-Za-z0-9._-]{1,40}$/;
 
 /** Parses `id:base64` entries (comma- or newline-separated, `#` comments); throws naming the bad entry. */
 export function parseKeyRing(value: string, source: string, size: SecretSize): RingKey[] {
+  // Comment lines go before the split on commas, so a comment may hold a comma.
   const entries = value
-    .split(/[,\n]/)
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
     .map((e) => e.trim())
-    .filter((e) => e !== '' && !e.startsWith('#'));
+    .filter((e) => e !== '');
   const keys = entries.map((entry, i) => {
     const at = entry.indexOf(':');
     const id = entry.slice(0, at);
