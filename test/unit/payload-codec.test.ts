@@ -5,7 +5,8 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { parseKeyRing, type RingKey } from '../../platform/key-ring';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../platform/payload-codec';
 import { devPayloadKeyFile, loadPayloadKeys } from '../../platform/payload-keys';
-import { payloadDataConverter } from '../../platform/data-converter';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter } from '../../platform/data-converter';
+import { failureConverter } from '../../platform/failure-converter';
 import { randomPayloadKeyRing } from '../support/payload-keys';
 
 const ring = (...ids: string[]): RingKey[] =>
@@ -67,9 +68,7 @@ describe('the payload codec', () => {
   it('makes a data converter that encodes failure messages, and carries the codec only when encryption is on', () => {
     const on = payloadDataConverter({ encryption: 'on', keys: ring('k1'), source: 'REDRESS_PAYLOAD_KEYS' });
     expect(on.payloadCodecs).toHaveLength(1);
-    const { failureConverter } = require(on.failureConverterPath!) as {
-      failureConverter: { options: { encodeCommonAttributes: boolean } };
-    };
+    expect(on.failureConverterPath).toBe(FAILURE_CONVERTER_PATH);
     expect(failureConverter.options.encodeCommonAttributes).toBe(true);
     const off = payloadDataConverter({ encryption: 'off', source: 'REDRESS_PAYLOAD_ENCRYPTION=off' });
     expect(off.payloadCodecs).toBeUndefined();
