@@ -95,6 +95,8 @@ export async function startTestRun(name: string, env: NodeJS.ProcessEnv = {}): P
 export interface TestStack {
   config: Config;
   client: Client;
+  /** The run's data converter (the payload codec under the run's ring), as every process of the run has it. */
+  dataConverter: DataConverter;
   worker: ComplaintWorkerHandle;
   bridge?: Bridge;
   producer: Producer;
@@ -129,6 +131,7 @@ export async function startTestStack(
   return {
     config,
     client,
+    dataConverter,
     worker,
     ...(bridge ? { bridge } : {}),
     producer,
