@@ -13,7 +13,7 @@ import { loadPayloadKeys, type PayloadKeys } from './payload-keys';
 /** The failure converter module, by path: the worker bundles it into the workflow sandbox as well. */
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
-/** The data converter for a ring (`undefined`: unencrypted, when a deployment said so explicitly). */
+/** The data converter for a ring, or without a codec when a deployment said `REDRESS_PAYLOAD_ENCRYPTION=off`. */
 export function payloadDataConverter(keys: PayloadKeys): DataConverter {
   return {
     failureConverterPath: FAILURE_CONVERTER_PATH,

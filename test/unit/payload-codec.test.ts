@@ -59,6 +59,14 @@ describe('the payload codec', () => {
     await expect(codec.decode([relabelled])).rejects.toThrow(/failed authentication/);
   });
 
+  it('reads a ring file whose comments hold commas (the committed replay test key has one)', () => {
+    const keys = parseKeyRing(`# a comment, with a comma\n${randomPayloadKeyRing('k1')}`, 'X', {
+      min: 32,
+      exact: true,
+    });
+    expect(keys.map((k) => k.id)).toEqual(['k1']);
+  });
+
   it('takes 32-byte keys only', () => {
     expect(() => parseKeyRing(`k:${Buffer.alloc(48).toString('base64')}`, 'X', { min: 32, exact: true })).toThrow(
       /X: key 1 \(k\) must be exactly 32 bytes/,
