@@ -1,9 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config';
 
-/** A Temporal client for the configured server and namespace, with its connection to close. */
-export async function connectClient(config: Config): Promise<{ client: Client; close: () => Promise<void> }> {
+/**
+ * A Temporal client for the configured server and namespace, with its connection to close. The data
+ * converter (platform/data-converter.ts) is required, so no client of Redress talks to Temporal in clear
+ * by forgetting it.
+ */
+export async function connectClient(
+  config: Config,
+  dataConverter: DataConverter,
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   return { client, close: () => connection.close() };
 }

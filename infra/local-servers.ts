@@ -27,6 +27,8 @@ export interface LocalServersOptions {
   namespace: string;
   topics: Topics;
   env?: NodeJS.ProcessEnv;
+  /** The UI's remote codec endpoint (the API's `/codec`): see startTemporalServer. */
+  codecEndpoint?: string;
 }
 
 export interface LocalServers {
@@ -70,6 +72,7 @@ export async function startLocalServers(o: LocalServersOptions): Promise<LocalSe
           ...(o.persistTemporal ? { dataDir: join(o.dataDir, 'temporal') } : {}),
           namespace: o.namespace,
           logFile: join(o.logDir, 'temporal.log'),
+          ...(o.codecEndpoint ? { codecEndpoint: o.codecEndpoint } : {}),
         }),
     o.existingKafka
       ? Promise.resolve(undefined)

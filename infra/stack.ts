@@ -24,12 +24,16 @@ async function main(): Promise<void> {
   const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
   await stopLeftovers(dataDir, logger);
+  const uiPort = num('TEMPORAL_UI_PORT', 8233);
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
   const servers = await startLocalServers({
     ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
     ...(env.KAFKA_BROKERS ? { existingKafka: env.KAFKA_BROKERS } : {}),
     host,
     temporalPort: num('TEMPORAL_PORT', 7233),
-    uiPort: num('TEMPORAL_UI_PORT', 8233),
+    uiPort,
+    // The UI decodes payloads through the API (clients/api/codec-routes.ts), which allows its origin.
+    codecEndpoint: `${apiUrl}/codec`,
     kafkaPort: num('KAFKA_PORT', 9092),
     kafkaControllerPort: num('KAFKA_CONTROLLER_PORT', 9093),
     dataDir,
@@ -53,7 +57,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  const childEnv = { ...env, TEMPORAL_ADDRESS: servers.temporalAddress, KAFKA_BROKERS: servers.kafkaBrokers };
+  const childEnv = {
+    REDRESS_CODEC_CORS_ORIGIN: `http://${host}:${uiPort}`,
+    ...env,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    KAFKA_BROKERS: servers.kafkaBrokers,
+  };
   const dist = join(repoRoot(), 'dist');
   const logSays = (file: string, text: string) => () =>
     Promise.resolve(existsSync(file) && readFileSync(file, 'utf8').includes(text));
@@ -84,7 +93,6 @@ async function main(): Promise<void> {
       healthy: healthy(logFile),
     });
   };
-  const apiUrl = `http://${config.api.host}:${config.api.port}`;
   try {
     children.push(await node('worker', 'workers/worker-main.js', (f) => logSays(f, '"worker started"')));
     children.push(await node('bridge', 'workers/bridge-main.js', (f) => logSays(f, '"bridge consuming"')));

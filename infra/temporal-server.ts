@@ -15,6 +15,11 @@ export interface TemporalServerOptions {
   dataDir?: string;
   namespace: string;
   logFile: string;
+  /**
+   * The remote codec the web UI decodes payloads with (the API's `/codec`), so an engineer reads
+   * complaints decrypted in the local UI; without it the UI shows ciphertext.
+   */
+  codecEndpoint?: string;
   /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. a low continue-as-new suggestion. */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -27,6 +32,7 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Man
   const args = ['server', 'start-dev', '--ip', o.host, '--port', String(o.port), '--namespace', o.namespace];
   args.push('--log-level', 'warn', '--log-format', 'json');
   args.push(...(o.uiPort > 0 ? ['--ui-port', String(o.uiPort)] : ['--headless']));
+  if (o.uiPort > 0 && o.codecEndpoint) args.push('--ui-codec-endpoint', o.codecEndpoint);
   if (o.dataDir) {
     mkdirSync(o.dataDir, { recursive: true });
     // WAL and synchronous=normal: SQLite's defaults make the dev server several times slower.

@@ -7,6 +7,7 @@ import { createLogger } from '../config/logger';
 import { dataDir } from '../platform/data-dir';
 import { SearchIndex } from '../platform/search-index';
 import { loadSearchKeys } from '../platform/search-keys';
+import { describePayloadKeys, loadDataConverter } from '../platform/data-converter';
 import { startBridge, type Bridge } from './bridge/bridge';
 
 /** Serves the bridge's metrics (and the process's own) for Prometheus, and a liveness probe. */
@@ -58,8 +59,11 @@ async function main(): Promise<void> {
   // Validated before anything connects, so a bad variable fails fast with its name.
   const settings = loadBridgeSettings();
   const logger = createLogger('bridge', config.logLevel);
+  // Loaded before anything connects: in production a missing payload key ring stops the bridge here.
+  const { dataConverter, keys: payloadKeys } = loadDataConverter(process.env);
+  logger.info(describePayloadKeys(payloadKeys), 'payload encryption');
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const search = loadSearchKeys(process.env, dataDir());
   logger.info({ source: search.source, keyIds: search.keys.map((k) => k.id) }, 'search-index keys loaded');
   const bridge = await startBridge(config, client, logger, {

@@ -8,6 +8,8 @@ import { loadPoliciesAsync } from '../platform/policy-files';
 import { kafkaPublisher } from '../activities/publisher';
 import { workerMetricsAddress, type Config } from '../config';
 import { PinoTemporalLogger } from './temporal-logger';
+import { describePayloadKeys, loadDataConverter } from '../platform/data-converter';
+import type { DataConverter } from '@temporalio/common';
 
 /**
  * Installs the SDK runtime once per process, with its logs (core's included) going to pino.
@@ -63,19 +65,22 @@ export interface ComplaintWorkerHandle {
 
 /**
  * Creates the Temporal worker for complaints: one shared Kafka producer behind the activities.
- * `workflowBundle` lets tests bundle the workflow code once; otherwise it is bundled from source.
+ * `workflowBundle` lets tests bundle the workflow code once (with the failure converter: see
+ * platform/data-converter.ts); otherwise it is bundled from source. The data converter (payload
+ * encryption) is the process's, from the environment, unless given.
  */
 export async function createComplaintWorker(
   config: Config,
   logger: Logger,
-  overrides: Partial<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> = {},
+  overrides: Partial<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> & { dataConverter?: DataConverter } = {},
 ): Promise<ComplaintWorkerHandle> {
+  const dataConverter = overrides.dataConverter ?? loadLoggedDataConverter(logger);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const producer = await connectProducer(config, logger);
   // Policies are read once at start-up: a bad operator policy file stops the worker with the field named.
   const policies = await loadPoliciesAsync();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const activities = createActivities({
     publisher: kafkaPublisher(producer),
     topics: config.topics,
@@ -88,6 +93,7 @@ export async function createComplaintWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
+    dataConverter,
     ...(overrides.workflowBundle
       ? { workflowBundle: overrides.workflowBundle }
       : { workflowsPath: overrides.workflowsPath ?? require.resolve('../workflows') }),
@@ -102,4 +108,11 @@ export async function createComplaintWorker(
       await connection.close();
     },
   };
+}
+
+/** The process's data converter, its key ids and source logged (a production start without a ring throws). */
+function loadLoggedDataConverter(logger: Logger): DataConverter {
+  const { dataConverter, keys } = loadDataConverter(process.env);
+  logger.info(describePayloadKeys(keys), 'payload encryption');
+  return dataConverter;
 }

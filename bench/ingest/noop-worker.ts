@@ -1,3 +1,4 @@
+import { loadDataConverter } from '../../platform/data-converter';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
 
 /**
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue,
     workflowsPath: require.resolve('./noop-workflow'),
+    // The run's ring (REDRESS_PAYLOAD_KEYS from run.ts), as the complaint worker has it.
+    dataConverter: loadDataConverter(process.env).dataConverter,
   });
   process.stdout.write('bench worker started\n');
   await worker.run();

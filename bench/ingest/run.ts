@@ -1,3 +1,6 @@
+import { loadDataConverter } from '../../platform/data-converter';
+import { newRingEntry } from '../../platform/key-ring';
+import { PAYLOAD_KEY_BYTES } from '../../platform/payload-codec';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,8 +70,11 @@ async function main(): Promise<void> {
   const children: ManagedProcess[] = [];
   try {
     const loadBefore = loadavg();
+    // One payload ring for the run, inherited by every process it starts, so all encrypt as a deployment does.
+    env.REDRESS_PAYLOAD_KEYS ??= newRingEntry('bench-1', PAYLOAD_KEY_BYTES);
+    const { dataConverter } = loadDataConverter(env);
     const connection = await Connection.connect({ address: s.temporalAddress });
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default', dataConverter });
     const noopQueue = `${run}-noop`;
     children.push(
       await node(

@@ -8,6 +8,8 @@ import { loadSearchKeys } from '../../platform/search-keys';
 import { pgDb } from '../../store/db';
 import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';
+import { describePayloadKeys, loadDataConverter } from '../../platform/data-converter';
+import { codecCorsOrigin, registerCodecRoutes } from './codec-routes';
 import { buildApi } from './app';
 import { Complaints } from './complaints';
 import { ApiMetrics, startLifecycleMetrics } from './metrics';
@@ -31,7 +33,11 @@ async function main(): Promise<void> {
   } else {
     logger.info({ sources: keys.sources, count: keys.store.size }, 'API keys loaded');
   }
-  const { client, close } = await connectClient(config);
+  // Loaded before anything connects: in production a missing payload key ring stops the API here.
+  const { dataConverter, keys: payloadKeys } = loadDataConverter(process.env);
+  logger.info(describePayloadKeys(payloadKeys), 'payload encryption');
+  const corsOrigin = codecCorsOrigin(process.env);
+  const { client, close } = await connectClient(config, dataConverter);
   // The store is read, never migrated, here: the projector owns its schema. Without one, lists come
   // from Temporal visibility (and a complaint past Temporal's retention is a 404).
   const databaseUrl = process.env.DATABASE_URL?.trim();
@@ -89,6 +95,14 @@ async function main(): Promise<void> {
           }
         : {}),
     }),
+  });
+  registerCodecRoutes(app, {
+    codec: dataConverter.payloadCodecs?.[0],
+    keys: keys.store,
+    namespace: config.temporal.namespace,
+    corsOrigin,
+    // The dev server's UI has no login to pass a key from; development keys are refused in production.
+    anonymousDecodeFromUi: keys.files !== undefined,
   });
   await app.listen({ host: config.api.host, port: config.api.port });
   const shutdown = (signal: string) => {

@@ -51,6 +51,7 @@ describe('the bridge delivering to a probe workflow', () => {
       connection,
       taskQueue,
       workflowsPath: require.resolve('../support/bridge-probe-workflow'),
+      dataConverter: stack.dataConverter, // the bridge's client encrypts what it sends
     });
     running = worker.run();
     bridge = await startBridge(stack.config, stack.client, logger, { target, maxInFlight: 32 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import { startLocalServers, type LocalServers } from '../../infra/local-servers';
 import { startPostgresServer, type PostgresServer } from '../../infra/postgres-server';
+import { randomPayloadKeyRing } from '../support/payload-keys';
 
 /**
  * Starts the real Temporal dev server and the real Kafka broker once for all integration tests, on
@@ -13,6 +14,9 @@ import { startPostgresServer, type PostgresServer } from '../../infra/postgres-s
  */
 export default async function globalSetup(): Promise<void> {
   const env = process.env;
+  // One payload key ring for the run, inherited by every test file and every process a test spawns, so
+  // all of them encrypt and decrypt alike (and none makes a development ring in the real data directory).
+  env.REDRESS_PAYLOAD_KEYS ??= randomPayloadKeyRing();
   const dataDir = mkdtempSync(join(tmpdir(), 'redress-it-'));
   const servers = await startLocalServers({
     ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),

@@ -4,6 +4,10 @@ import { Worker } from '@temporalio/worker';
 import { decodeHistory } from '../support/history-file';
 import { HISTORY_DIR, RECORDING_ENGINE } from '../support/complaint-harness';
 import { workflowBundle } from '../support/stack';
+import { payloadDataConverter } from '../../platform/data-converter';
+import { AesGcmPayloadCodec, isEncrypted } from '../../platform/payload-codec';
+import { replayTestKeys } from '../support/payload-keys';
+import { historyPayloads } from '../support/history-payloads';
 
 /**
  * Determinism: every recorded history in the corpus must replay against today's workflow code. A change
@@ -43,6 +47,18 @@ const SCENARIOS = [
  * the replay below covers the patched branch and not only the old one.
  */
 const LADDER_PATCH = 'redress-warning-ladder';
+
+/**
+ * Histories recorded under the payload codec, with the committed replay TEST key
+ * (test/replay/test-payload-key; test/workflow/encrypted-history.test.ts records them).
+ */
+const ENCRYPTED_SCENARIOS = ['encrypted-lifecycle'];
+/** Every history replays as a worker runs today: with the codec, which must leave the clear ones alone. */
+const dataConverter = payloadDataConverter({
+  encryption: 'on',
+  keys: replayTestKeys(),
+  source: 'REDRESS_PAYLOAD_KEYS',
+});
 const OUTBOX_ONLY_SCENARIOS = ['warning-ladder', 'warning-ladder-unassigned'];
 
 describe('replaying the recorded history corpus', () => {
@@ -58,9 +74,40 @@ describe('replaying the recorded history corpus', () => {
     expect(Buffer.from(meta.history, 'base64').includes(LADDER_PATCH)).toBe(true);
   });
 
-  it.each(files)('%s replays without non-determinism', async (file) => {
+  it.each(ENCRYPTED_SCENARIOS)('has %s recorded encrypted, with nothing of the customer in clear', (s) => {
+    const file = `${s}@${RECORDING_ENGINE}.json`;
+    expect(files).toContain(file);
+    const { history } = decodeHistory(readFileSync(join(HISTORY_DIR, file), 'utf8'));
+    const { encoded } = historyPayloads(history);
+    expect(encoded.length).toBeGreaterThan(5);
+    expect(encoded.every(isEncrypted)).toBe(true);
+    const raw = Buffer.concat(encoded.map((p) => p.data!));
+    expect(raw.includes('Ada Lovelace')).toBe(false);
+    expect(raw.includes('ada@example.com')).toBe(false);
+  });
+
+  it.each(ENCRYPTED_SCENARIOS)('cannot replay %s without the key: the codec is what reads it', async (s) => {
+    const { history } = decodeHistory(readFileSync(join(HISTORY_DIR, `${s}@${RECORDING_ENGINE}.json`), 'utf8'));
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, s)).rejects.toThrow();
+  });
+
+  it('passes every payload of the clear histories through the codec untouched', async () => {
+    const codec = new AesGcmPayloadCodec(replayTestKeys());
+    const clear = files.filter((f) => !ENCRYPTED_SCENARIOS.some((s) => f.startsWith(`${s}@`)));
+    const payloads = clear.flatMap(
+      (f) => historyPayloads(decodeHistory(readFileSync(join(HISTORY_DIR, f), 'utf8')).history).encoded,
+    );
+    expect(payloads.length).toBeGreaterThan(100);
+    expect(payloads.some(isEncrypted)).toBe(false);
+    const decoded = await codec.decode(payloads);
+    expect(decoded).toHaveLength(payloads.length);
+    // The very objects back, so not a byte of a clear history changes on the way to the workflow.
+    expect(decoded.every((p, i) => p === payloads[i])).toBe(true);
+  });
+
+  it.each(files)('%s replays without non-determinism, through the payload codec', async (file) => {
     const { file: meta, history } = decodeHistory(readFileSync(join(HISTORY_DIR, file), 'utf8'));
     expect(history.events).toHaveLength(meta.events);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, meta.scenario);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter }, history, meta.scenario);
   });
 });

@@ -7,6 +7,7 @@ import { buildApi } from '../../clients/api/app';
 import { Complaints } from '../../clients/api/complaints';
 import { ApiMetrics, startLifecycleMetrics } from '../../clients/api/metrics';
 import { startTestStack, type TestStack } from './stack';
+import { DEFAULT_CODEC_CORS_ORIGIN, registerCodecRoutes } from '../../clients/api/codec-routes';
 
 /** A response read in full: status, headers, and the body as JSON (or text). */
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -79,6 +80,13 @@ export async function startApiHarness(
       temporal: await temporalAnswers(stack.client, stack.config.temporal.namespace),
       kafka: await kafkaProbe.check(),
     }),
+  });
+  // As the API process does (clients/api/main.ts), with the run's codec and no keyless local-UI decoding.
+  registerCodecRoutes(api, {
+    codec: stack.dataConverter.payloadCodecs?.[0],
+    keys: store,
+    namespace: stack.config.temporal.namespace,
+    corsOrigin: DEFAULT_CODEC_CORS_ORIGIN,
   });
   const base = await listenLocally(api);
   return {

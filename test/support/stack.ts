@@ -14,6 +14,8 @@ import { loadConfig, type Config } from '../../config';
 import { ensureTopics } from '../../infra/kafka-topics';
 import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
+import type { DataConverter } from '@temporalio/common';
+import { FAILURE_CONVERTER_PATH, loadDataConverter } from '../../platform/data-converter';
 import { TopicCollector, testKafka, testProducer } from './kafka';
 
 /**
@@ -42,7 +44,12 @@ export function quietTemporalRuntime(): void {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow code bundled once per test file (bundling takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows'), logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: join(__dirname, '../../workflows'),
+    // As the worker bundles it from its data converter: failures raised in the sandbox keep their text encoded.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: quietBundlerLogger,
+  });
   return bundle;
 }
 const quietBundlerLogger = {
@@ -60,6 +67,8 @@ export interface TestRun {
   logger: Logger;
   connection: Connection;
   client: Client;
+  /** The run's data converter: payloads encrypted under the ring global-setup chose (REDRESS_PAYLOAD_KEYS). */
+  dataConverter: DataConverter;
 }
 
 /**
@@ -68,9 +77,9 @@ export interface TestRun {
  */
 export async function startTestRun(name: string, env: NodeJS.ProcessEnv = {}): Promise<TestRun> {
   const run = `${name}-${randomUUID().slice(0, 8)}`;
+  const runEnv = { ...process.env, ...env };
   const config = loadConfig({
-    ...process.env,
-    ...env,
+    ...runEnv,
     REDRESS_TOPIC_PREFIX: `${run}.`,
     TEMPORAL_TASK_QUEUE: `tq-${run}`,
     REDRESS_BRIDGE_GROUP: `bridge-${run}`,
@@ -78,13 +87,16 @@ export async function startTestRun(name: string, env: NodeJS.ProcessEnv = {}): P
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   await ensureTopics(config.kafka.brokers, config.topics);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  return { config, logger, connection, client };
+  const { dataConverter } = loadDataConverter(runEnv);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  return { config, logger, connection, client, dataConverter };
 }
 
 export interface TestStack {
   config: Config;
   client: Client;
+  /** The run's data converter (the payload codec under the run's ring), as every process of the run has it. */
+  dataConverter: DataConverter;
   worker: ComplaintWorkerHandle;
   bridge?: Bridge;
   producer: Producer;
@@ -104,8 +116,8 @@ export async function startTestStack(
   opts: { bridge?: boolean; bridgeOptions?: BridgeOptions; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestStack> {
   quietTemporalRuntime();
-  const { config, logger, connection, client } = await startTestRun(name, opts.env);
-  const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle() });
+  const { config, logger, connection, client, dataConverter } = await startTestRun(name, opts.env);
+  const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle(), dataConverter });
   const running = worker.worker.run();
   const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger, opts.bridgeOptions);
   const kafka = testKafka(config.kafka.brokers.join(','));
@@ -119,6 +131,7 @@ export async function startTestStack(
   return {
     config,
     client,
+    dataConverter,
     worker,
     ...(bridge ? { bridge } : {}),
     producer,

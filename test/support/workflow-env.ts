@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -31,15 +32,20 @@ export class RecordingPublisher implements Publisher {
   }
 }
 
+const converters = new WeakMap<TestWorkflowEnvironment, DataConverter>();
+
 /**
  * Temporal's time-skipping test server (Java, from Maven Central via infra/obtain.sh): a timer of days
  * fires in milliseconds while the workflow under test waits on it.
  */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   quietTemporalRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: timeSkippingServer() } },
+    ...(dataConverter ? { client: { dataConverter } } : {}),
   });
+  // Its workers must encode as its client does: createTestWorker finds the converter here.
+  if (dataConverter) converters.set(env, dataConverter);
   // The workflow keeps its search attributes current, and the server refuses ones it does not know. The
   // test server cannot list them, but it can add them (to a fresh server, so none exists yet).
   await env.connection.operatorService.addSearchAttributes({
@@ -60,6 +66,7 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
+    ...(converters.has(env) ? { dataConverter: converters.get(env) } : {}),
     activities: createActivities({
       publisher,
       topics: { ...DEFAULT_TOPICS },

@@ -18,6 +18,7 @@ describe('docker-compose.yml', () => {
     REDRESS_STORE_PASSWORD: 'only-for-this-test-too',
     REDRESS_API_KEYS_FILE: '/dev/null',
     REDRESS_SEARCH_KEYS_FILE: '/dev/null',
+    REDRESS_PAYLOAD_KEYS_FILE: '/dev/null',
   };
 
   it('is valid for docker-compose', () => {
