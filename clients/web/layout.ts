@@ -82,8 +82,12 @@ export function formatInstant(iso: string, zone = 'UTC'): string {
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
       timeZone: zone,
-      dateStyle: 'medium',
-      timeStyle: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
       timeZoneName: 'short',
     });
     formats.set(zone, f);
