@@ -72,17 +72,21 @@ export async function queuePage(
   return rows.map((r) => fromRow<QueueRow>(r));
 }
 
-/** The dashboard's figures (DESIGN §7): each links to the queue behind it. */
-export interface Dashboard {
+/** The dashboard's figures of the moment (DESIGN §7): each links to the queue behind it. */
+export interface DashboardFigures {
   openByStageAndRegime: Array<{ stage: string; regime: string; open: number }>;
   dueWithin24h: number;
   breachesToday: number;
   breachesThisMonth: number;
   approvalsWaiting: QueueRow[];
   workload: Array<{ assignee: string | null; open: number; breached: number; dueWithin24h: number }>;
-  /** Month by month (UTC), oldest first: mean CSAT of complaints resolved that month. */
+}
+
+/** The dashboard's trends, month by month (UTC), oldest first. */
+export interface DashboardTrends {
+  /** Mean CSAT of complaints resolved that month. */
   csatByMonth: Array<{ month: string; answers: number; mean: number | null }>;
-  /** Month by month (UTC), oldest first: deadline clocks decided whose deadline fell that month, and how many were breached. */
+  /** Deadline clocks decided whose deadline fell that month, and how many were breached. */
   breachRateByMonth: Array<{ month: string; clocks: number; breached: number; rate: number | null }>;
 }
 
@@ -102,24 +106,31 @@ function monthsTo(now: number, months: number): string[] {
 }
 
 /**
- * The dashboard at `now`. Days and months are UTC (the store holds instants; a team spread over zones
- * has no one local midnight). Workload lists the `workloadLimit` busiest assignees; approvals the first
+ * The figures at `now`. Days and months are UTC (the store holds instants; a team spread over zones has
+ * no one local midnight). Workload lists the `workloadLimit` busiest assignees; approvals the first
  * `approvalsLimit` waiting, by next deadline.
  */
-export async function dashboard(
+export async function dashboardFigures(
   db: Queryable,
   now: number,
-  opts: { months?: number; workloadLimit?: number; approvalsLimit?: number } = {},
-): Promise<Dashboard> {
-  const months = opts.months ?? 6;
+  opts: { workloadLimit?: number; approvalsLimit?: number } = {},
+): Promise<DashboardFigures> {
   const in24h = new Date(now + 86_400_000).toISOString();
-  const from = startOfMonth(now, months - 1).toISOString();
-  const to = startOfMonth(now, -1).toISOString();
-  // One pass over the open complaints gives stage × regime with the due counts; workload is another.
-  const byStage = await db.query<{ stage: string; regime: string; open: number; due: number }>(
-    `SELECT stage, regime, count(*)::int AS open,
+  // One pass over the open complaints for both groupings (stage × regime, and assignee): this is the
+  // dashboard's one scan that grows with the number of open complaints.
+  const groups = await db.query<{
+    stage: string | null;
+    regime: string | null;
+    assignee: string | null;
+    by_assignee: number;
+    open: number;
+    breached: number;
+    due: number;
+  }>(
+    `SELECT stage, regime, assignee, (GROUPING(assignee) = 0)::int AS by_assignee,
+       count(*)::int AS open, count(*) FILTER (WHERE breached)::int AS breached,
        count(*) FILTER (WHERE next_deadline <= $1::timestamptz)::int AS due
-     FROM complaints WHERE ${OPEN} GROUP BY stage, regime ORDER BY stage, regime`,
+     FROM complaints WHERE ${OPEN} GROUP BY GROUPING SETS ((stage, regime), (assignee))`,
     [in24h],
   );
   const breaches = await db.query<{ today: number; month: number }>(
@@ -132,12 +143,27 @@ export async function dashboard(
      ORDER BY next_deadline ASC NULLS LAST, complaint_id LIMIT $1`,
     [opts.approvalsLimit ?? 20],
   );
-  const workload = await db.query<{ assignee: string | null; open: number; breached: number; due: number }>(
-    `SELECT assignee, count(*)::int AS open, count(*) FILTER (WHERE breached)::int AS breached,
-       count(*) FILTER (WHERE next_deadline <= $1::timestamptz)::int AS due
-     FROM complaints WHERE ${OPEN} GROUP BY assignee ORDER BY open DESC, assignee NULLS FIRST LIMIT $2`,
-    [in24h, opts.workloadLimit ?? 30],
-  );
+  const byStage = groups.rows.filter((r) => r.by_assignee === 0);
+  const workload = groups.rows
+    .filter((r) => r.by_assignee === 1)
+    .sort((a, b) => b.open - a.open || (a.assignee ?? '').localeCompare(b.assignee ?? ''))
+    .slice(0, opts.workloadLimit ?? 30);
+  return {
+    openByStageAndRegime: byStage
+      .map((r) => ({ stage: r.stage ?? '', regime: r.regime ?? '', open: r.open }))
+      .sort((a, b) => a.stage.localeCompare(b.stage) || a.regime.localeCompare(b.regime)),
+    dueWithin24h: byStage.reduce((n, r) => n + r.due, 0),
+    breachesToday: breaches.rows[0]?.today ?? 0,
+    breachesThisMonth: breaches.rows[0]?.month ?? 0,
+    approvalsWaiting: approvals.rows.map((r) => fromRow<QueueRow>(r)),
+    workload: workload.map((w) => ({ assignee: w.assignee, open: w.open, breached: w.breached, dueWithin24h: w.due })),
+  };
+}
+
+/** The last `months` months' CSAT and breach rate (the page keeps these a minute: they move by the month). */
+export async function dashboardTrends(db: Queryable, now: number, months = 6): Promise<DashboardTrends> {
+  const from = startOfMonth(now, months - 1).toISOString();
+  const to = startOfMonth(now, -1).toISOString();
   const csat = await db.query<{ month: string; answers: number; mean: number | null }>(
     `SELECT to_char(date_trunc('month', resolved_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
        count(csat)::int AS answers, avg(csat)::float8 AS mean
@@ -155,17 +181,6 @@ export async function dashboard(
   const csatOf = new Map(csat.rows.map((r) => [r.month, r]));
   const rateOf = new Map(rate.rows.map((r) => [r.month, r]));
   return {
-    openByStageAndRegime: byStage.rows.map(({ stage, regime, open }) => ({ stage, regime, open })),
-    dueWithin24h: byStage.rows.reduce((n, r) => n + r.due, 0),
-    breachesToday: breaches.rows[0]?.today ?? 0,
-    breachesThisMonth: breaches.rows[0]?.month ?? 0,
-    approvalsWaiting: approvals.rows.map((r) => fromRow<QueueRow>(r)),
-    workload: workload.rows.map(({ assignee, open, breached, due }) => ({
-      assignee,
-      open,
-      breached,
-      dueWithin24h: due,
-    })),
     csatByMonth: monthsTo(now, months).map((month) => {
       const r = csatOf.get(month);
       return { month, answers: r?.answers ?? 0, mean: r && r.answers > 0 ? r.mean : null };

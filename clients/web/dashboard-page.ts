@@ -1,6 +1,5 @@
 import { ACTIONS, type ActionSpec } from '../../domain/actions';
-import type { Queryable } from '../../store/db';
-import { dashboard, type Dashboard } from '../../store/workspace';
+import type { DashboardFigures, DashboardTrends } from '../../store/workspace';
 import { lineChart } from './charts';
 import { formNonce } from './complaint-page';
 import { actionForm } from './forms';
@@ -18,7 +17,7 @@ import type { Flash, Session } from './sessions';
 
 const month = (m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
 
-function stageRegimeTable(d: Dashboard): SafeHtml {
+function stageRegimeTable(d: DashboardFigures): SafeHtml {
   const regimes = [...new Set(d.openByStageAndRegime.map((r) => r.regime))].sort();
   const stages = [...new Set(d.openByStageAndRegime.map((r) => r.stage))];
   const count = new Map(d.openByStageAndRegime.map((r) => [`${r.stage} ${r.regime}`, r.open]));
@@ -49,12 +48,13 @@ function stageRegimeTable(d: Dashboard): SafeHtml {
 }
 
 export async function renderDashboard(
-  store: Queryable,
+  figures: () => Promise<DashboardFigures>,
+  trends: () => Promise<DashboardTrends>,
   session: Session,
   flash: Flash | undefined,
   now: number,
 ): Promise<SafeHtml> {
-  const d = await dashboard(store, now);
+  const d = { ...(await figures()), ...(await trends()) };
   const open = d.openByStageAndRegime.reduce((n, r) => n + r.open, 0);
   const decide = ACTIONS.decideRemedy as ActionSpec;
   const mayDecide = (decide.roles as readonly string[]).includes(session.principal.role);
