@@ -75,13 +75,22 @@ afterAll(async () => {
 });
 
 /** A fresh browser context (its own cookies) signed in as `role`, on the queue page. */
-async function signIn(role: Role): Promise<{ context: BrowserContext; page: Page }> {
+async function signIn(
+  role: Role,
+  by: 'mouse' | 'keyboard' = 'mouse',
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(`${base}/ui/queue`);
   expect(new URL(page.url()).pathname).toBe('/ui/sign-in');
-  await page.getByLabel('API key').fill(keys[role]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (by === 'keyboard') {
+    // The key field has the focus on arrival; Enter sends the form.
+    await page.keyboard.type(keys[role]);
+    await page.keyboard.press('Enter');
+  } else {
+    await page.getByLabel('API key').fill(keys[role]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
   await page.waitForURL(/\/ui\/queue$/);
   return { context, page };
 }
@@ -118,6 +127,7 @@ it('lets an operator work a complaint from the at-risk queue to a remedy awaitin
   await reloadUntil(page, `tr[data-complaint="${worked}"]`);
   const row = page.locator(`tr[data-complaint="${worked}"]`);
   await expect(row.locator('td').nth(2).textContent()).resolves.toBe('acknowledged');
+  await screenshots(page, 'queue');
   // The countdown is live: moved to 90 s from now, app.js rewrites its words within a second.
   const countdown = `tr[data-complaint="${worked}"] .countdown`;
   await expect(page.locator(countdown).textContent()).resolves.toMatch(/^\d+ h \d+ min$/);
@@ -134,7 +144,6 @@ it('lets an operator work a complaint from the at-risk queue to a remedy awaitin
     5_000,
     100,
   );
-  await screenshots(page, 'queue');
 
   await row.getByRole('link', { name: worked }).click();
   await page.waitForURL(new RegExp(`/ui/complaints/${worked}$`));
@@ -205,8 +214,13 @@ it('lets a supervisor approve the remedy from the dashboard', async () => {
 }, 60_000);
 
 it('shows an auditor the complaint and the dashboard without a single action', async () => {
-  const { context, page } = await signIn('auditor');
+  const { context, page } = await signIn('auditor', 'keyboard');
   await page.goto(`${base}/ui/complaints/${worked}`);
+  // The first Tab reaches the skip link, which moves the focus to the main content.
+  await page.keyboard.press('Tab');
+  expect(await page.locator('a.skip:focus').count()).toBe(1);
+  await page.keyboard.press('Enter');
+  expect(await page.locator('main:focus').count()).toBe(1);
   await expect(page.locator('main h1').textContent()).resolves.toBe(`Complaint ${worked}`);
   await expect(page.locator('main .words').first().textContent()).resolves.toMatch(/charged twice/);
   expect(await page.locator('main form').count()).toBe(0);

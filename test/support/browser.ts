@@ -39,6 +39,8 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   const files: string[] = [];
   for (const [label, size] of Object.entries(VIEWPORTS).reverse()) {
     await page.setViewportSize(size);
+    // From the top of the page, whatever anchor a redirect left it at.
+    await page.locator('main h1').scrollIntoViewIfNeeded();
     const path = join(SCREENSHOTS, `${name}-${label}-${size.width}x${size.height}.png`);
     await page.screenshot({ path, fullPage: false });
     files.push(path);
