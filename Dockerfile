@@ -26,6 +26,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/policies ./policies
 # The store's SQL migrations, read at the projector's start (store/migrate.ts finds them here).
 COPY --from=build /app/store/migrations ./store/migrations
+# The pages' style sheet and script, read by clients/web/pages.ts at start.
+COPY --from=build /app/clients/web/static ./clients/web/static
 COPY package.json ./
 USER node
 CMD ["node", "dist/workers/worker-main.js"]

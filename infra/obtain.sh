@@ -4,7 +4,8 @@
 #   - a Kafka broker (KRaft) and its logging backend, as jars from Maven Central;
 #   - Temporal's time-skipping test server (Java), from Maven Central, behind a small exec wrapper;
 #   - docker-compose (Debian), only to validate docker-compose.yml: no Docker engine runs here;
-#   - PostgreSQL (Debian's package), the server the store's tests run on besides embedded PGlite.
+#   - PostgreSQL (Debian's package), the server the store's tests run on besides embedded PGlite;
+#   - Chromium (Debian's package), the headless browser the web pages' tests drive (no browser download).
 # Each step is skipped when its result is already cached; an interrupted step leaves no half result,
 # because everything is built in a temporary directory and moved into place last.
 set -euo pipefail
@@ -78,6 +79,18 @@ obtain_postgres() {
   fi
 }
 
+# The people's pages are tested in a real browser, driven by playwright-core with executablePath
+# (test/support/browser.ts): Debian's build, since `playwright install` downloads and fails here.
+obtain_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian's chromium (the web pages' browser tests drive it headless)"
+    (apt-get install -y -qq chromium >/dev/null 2>&1) || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null; }
+  else
+    log "chromium is not installed and cannot be installed without root: the browser tests will fail"
+  fi
+}
+
 what="${1:-all}"
 case "$what" in
   temporal) obtain_temporal_cli ;;
@@ -85,12 +98,14 @@ case "$what" in
   test-server) obtain_test_server ;;
   docker-compose) obtain_docker_compose ;;
   postgres) obtain_postgres ;;
+  chromium) obtain_chromium ;;
   all)
     obtain_temporal_cli
     maven_jars "$here/maven/kafka/pom.xml" "$REDRESS_KAFKA_LIBS"
     obtain_test_server
     obtain_docker_compose
     obtain_postgres
+    obtain_chromium
     ;;
-  *) log "usage: obtain.sh [all|temporal|kafka|test-server|docker-compose|postgres]"; exit 2 ;;
+  *) log "usage: obtain.sh [all|temporal|kafka|test-server|docker-compose|postgres|chromium]"; exit 2 ;;
 esac

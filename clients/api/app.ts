@@ -20,6 +20,7 @@ import { openApiDocument, openApiPath } from './openapi';
 import { cachedFor, DEFAULT_OPERATIONS_CACHE_MS, DEFAULT_OPERATIONS_RATE_LIMIT } from './operations';
 import { RateLimiter } from './rate-limit';
 import { apiRoutes, type RouteSpec } from './routes';
+import { registerWebPages } from '../web/pages';
 
 /** The API's version, as the OpenAPI document states it. */
 export const API_VERSION = '1.0.0';
@@ -257,5 +258,6 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       },
     });
   }
+  registerWebPages(app, { complaints, keys, logger, store: deps.store, search: deps.search, policies: deps.policies });
   return app;
 }

@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import { ACTION_NAMES, ACTIONS, type ActionSpec } from '../../domain/actions';
+import type { ConversationEntry } from '../../domain/conversation';
+import type { Queryable } from '../../store/db';
+import { customerLetters, type SentLetter } from '../../store/queries';
+import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
+import type { Complaints } from '../api/complaints';
+import { actionForm } from './forms';
+import { html, type SafeHtml } from './html';
+import { countdown, flashBox, formatInstant, zoneOf } from './layout';
+import type { Flash, Session } from './sessions';
+
+/**
+ * The complaint page: what the customer said and wants, the conversation, the clocks in the complaint's
+ * calendar time zone with time left, the remedy, the timeline, and one form for every action the
+ * caller's role may take in the complaint's stage (from the action registry). Live from the workflow,
+ * as `GET /complaints/:id` is; the letters' text as sent from the store.
+ */
+
+/** The actions `role` may take on a complaint in `stage`, in the registry's order. */
+export function actionsFor(role: string, stage: string): ActionSpec[] {
+  return ACTION_NAMES.map((n) => ACTIONS[n] as ActionSpec).filter(
+    (a) => (a.roles as readonly string[]).includes(role) && (a.stages as readonly string[]).includes(stage),
+  );
+}
+
+/** A fresh value for a form's `_nonce`: its POST becomes one workflow update id, so a second click acts once. */
+export const formNonce = (): string => randomBytes(12).toString('base64url');
+
+export interface ComplaintPageData {
+  status: ComplaintStatus;
+  timeline: TimelineEntry[];
+  conversation: ConversationEntry[];
+  letters: Map<string, SentLetter>;
+}
+
+/** Reads everything the page shows; throws the Complaints class's ApiError (404, 503) as the API would. */
+export async function readComplaintPage(
+  complaints: Complaints,
+  store: Queryable | undefined,
+  id: string,
+): Promise<ComplaintPageData> {
+  // One query after the other: while a workflow task is pending Temporal buffers one query per workflow.
+  const status = await complaints.status(id);
+  const timeline = await complaints.timeline(id);
+  const conversation = (await complaints.conversation(id)).entries;
+  const letters = new Map((store ? await customerLetters(store, id) : []).map((l) => [l.idempotencyKey, l]));
+  return { status, timeline, conversation, letters };
+}
+
+function entryBody(e: ConversationEntry, letters: Map<string, SentLetter>): SafeHtml {
+  switch (e.kind) {
+    case 'complaint':
+      return html`<p class="words">${e.text}</p>`;
+    case 'letter': {
+      const sent = letters.get(e.idempotencyKey);
+      return sent
+        ? html`<p><strong>${sent.subject}</strong></p>
+            <p class="words">${sent.body}</p>`
+        : html`<p class="hint">The ${e.letter} letter (${e.channel}); its text arrives from the mailer's record.</p>`;
+    }
+    case 'survey':
+      return html`<p>Score ${e.score}${e.text ? html`: <span class="words">${e.text}</span>` : ''}</p>`;
+    default:
+      return html`<p class="words">${e.text}</p>`;
+  }
+}
+
+const who = (a: { id: string; role: string }) => `${a.id} (${a.role})`;
+
+export function renderComplaint(
+  data: ComplaintPageData,
+  session: Session,
+  flash: Flash | undefined,
+  now: number,
+): SafeHtml {
+  const { status: s, timeline, conversation, letters } = data;
+  const { zone, known } = zoneOf(s.region);
+  const at = (iso: string) => formatInstant(iso, zone);
+  const complaint = conversation.find((e) => e.kind === 'complaint');
+  const actions = actionsFor(session.principal.role, s.stage);
+  const remedy = s.remedy;
+  return html` <p class="hint">
+      Times in ${zone}${known ? ` (the ${s.region} calendar)` : ' (no calendar time zone known for this complaint)'}.
+    </p>
+    <dl class="facts">
+      <dt>Stage</dt>
+      <dd>${s.stage}</dd>
+      <dt>Regime</dt>
+      <dd>${s.regime} (policy v${s.policyVersion})</dd>
+      <dt>Severity</dt>
+      <dd>${s.severity}</dd>
+      <dt>Category</dt>
+      <dd>${s.category}</dd>
+      <dt>Channel</dt>
+      <dd>${s.channel}</dd>
+      <dt>Assignee</dt>
+      <dd>${s.assignee ?? 'unassigned'}</dd>
+      <dt>Received</dt>
+      <dd>${at(s.receivedAt)}</dd>
+      <dt>Flags</dt>
+      <dd>
+        ${[
+          s.breached ? html`<span class="flag bad">breached</span>` : '',
+          s.escalated ? html`<span class="flag bad">escalated</span>` : '',
+          s.repeatOf.length > 0 ? html`<span class="flag warn">repeat of ${s.repeatOf.join(', ')}</span>` : '',
+          s.waitingOnCustomer ? html`<span class="flag">waiting on customer</span>` : '',
+          s.flags.map((f) => html`<span class="flag warn">${f}</span>`),
+        ]}
+      </dd>
+    </dl>
+    <section aria-labelledby="h-words">
+      <h2 id="h-words">The customer's words</h2>
+      ${
+        complaint && complaint.kind === 'complaint'
+          ? html`<p><strong class="summary">${complaint.summary}</strong></p>
+              <p class="words">${complaint.text}</p>
+              <h3>What they want</h3>
+              <p class="words">${complaint.desiredOutcome ?? 'They did not say.'}</p>`
+          : html`<p>The complaint's own text is no longer held.</p>`
+      }
+    </section>
+    <section aria-labelledby="h-clocks">
+      <h2 id="h-clocks">Clocks</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Clock</th>
+              <th scope="col">Status</th>
+              <th scope="col">Deadline</th>
+              <th scope="col">Time left</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${s.clocks.map(
+              (c) =>
+                html`<tr>
+                  <th scope="row">${c.clock}${c.kind === 'window' ? ' (window)' : ''}</th>
+                  <td>${c.status}</td>
+                  <td>${at(c.deadline)}</td>
+                  <td>${c.status === 'running' ? countdown(c.deadline, now) : c.status}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+      ${s.breaches.length > 0 ? html`<p>Breached: ${s.breaches.map((b) => `${b.clock} at ${at(b.at)}`).join('; ')}</p>` : ''}
+    </section>
+    <section aria-labelledby="h-remedy">
+      <h2 id="h-remedy">Remedy</h2>
+      ${
+        remedy
+          ? html`<dl class="facts">
+              <dt>Kind</dt>
+              <dd>${remedy.kind}</dd>
+              <dt>Status</dt>
+              <dd class="remedy-status">${remedy.status}</dd>
+              <dt>What</dt>
+              <dd>${remedy.description}</dd>
+              ${
+                remedy.amount !== undefined
+                  ? html`<dt>Amount</dt>
+                      <dd>${remedy.amount} ${remedy.currency ?? ''}</dd>`
+                  : ''
+              }
+              ${
+                remedy.dueBy
+                  ? html`<dt>Due by</dt>
+                      <dd>${at(remedy.dueBy)}</dd>`
+                  : ''
+              }
+              <dt>Proposed by</dt>
+              <dd>${remedy.proposedBy}</dd>
+              ${
+                remedy.approvedBy
+                  ? html`<dt>Approved by</dt>
+                      <dd>${remedy.approvedBy}</dd>`
+                  : ''
+              }
+              ${
+                remedy.explanation
+                  ? html`<dt>Why it differs</dt>
+                      <dd>${remedy.explanation}</dd>`
+                  : ''
+              }
+              ${
+                remedy.failureReason
+                  ? html`<dt>Failed</dt>
+                      <dd>${remedy.failureReason}</dd>`
+                  : ''
+              }
+            </dl>`
+          : html`<p>None proposed yet.</p>`
+      }
+    </section>
+    ${
+      actions.length > 0
+        ? html`<section aria-labelledby="h-actions">
+            <h2 id="h-actions">Actions</h2>
+            ${flashBox(flash)}
+            ${actions.map((a) => {
+              const mine = flash?.action === a.name;
+              return html`<details class="action-box" id="action-${a.name}" ${mine ? html` open` : ''}>
+                <summary>${a.summary}</summary>
+                <p class="hint">${a.description}</p>
+                ${actionForm(a, s.complaintId, session.csrf, mine ? { ...(flash.values ? { values: flash.values } : {}), ...(flash.fieldErrors ? { errors: flash.fieldErrors } : {}) } : {}, { nonce: formNonce() })}
+              </details>`;
+            })}
+          </section>`
+        : flashBox(flash)
+    }
+    <section aria-labelledby="h-conversation">
+      <h2 id="h-conversation">Conversation</h2>
+      <ol class="conversation">
+        ${conversation.map(
+          (e) =>
+            html`<li>
+              <p>
+                <strong>${e.kind}</strong>
+                ${e.direction === 'in' ? 'from' : e.direction === 'out' ? 'to the customer, by' : 'by'}
+                ${who(e.author)}, ${at(e.at)}
+              </p>
+              ${entryBody(e, letters)}
+            </li>`,
+        )}
+      </ol>
+    </section>
+    <section aria-labelledby="h-timeline">
+      <h2 id="h-timeline">Timeline</h2>
+      <div class="scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${timeline.map(
+              (t) =>
+                html`<tr>
+                  <td>${at(t.at)}</td>
+                  <td>${who(t.actor)}</td>
+                  <td>${t.action}</td>
+                  <td>${t.detail ?? ''}${(t.flags ?? []).map((f) => html` <span class="flag warn">${f}</span>`)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>`;
+}

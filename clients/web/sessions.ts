@@ -1,0 +1,128 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Principal } from '../../config/api-keys';
+
+/**
+ * Sessions of the people's pages, kept in this process's memory: the cookie carries a random id (32
+ * bytes) and nothing else, so there is nothing to sign and a stolen cookie dies with its expiry or a
+ * sign-out. A restart signs everyone out, which is acceptable for a workspace behind an API key; a
+ * deployment with several API processes needs sticky routing or a shared store (README).
+ *
+ * Each session holds its CSRF token (a synchronizer token: every form carries it and every POST is
+ * checked against it) and a one-shot flash: what the last action's POST had to say, shown once by the
+ * page it redirected to (post/redirect/get).
+ */
+
+/** What an action's POST leaves for the page it redirects to. */
+export interface Flash {
+  /** The page it is for (the complaint or the dashboard the form was on): shown there only. */
+  path: string;
+  /** The workflow's refusal, or a sentence of success. */
+  message: string;
+  kind: 'ok' | 'refused';
+  /** The action whose form it concerns, so its form shows the errors and keeps what was typed. */
+  action?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+export interface Session {
+  id: string;
+  principal: Principal;
+  csrf: string;
+  /** Epoch ms after which the session is gone, however busy it is. */
+  expiresAt: number;
+  /** Epoch ms after which an idle session is gone; every request moves it on. */
+  idleUntil: number;
+  flash?: Flash;
+}
+
+export interface SessionLimits {
+  /** The most a session lives (default 12 hours: a working day). */
+  maxAgeMs: number;
+  /** How long a session may sit unused (default 1 hour). */
+  idleMs: number;
+  /** The most sessions held at once; the oldest goes first (default 10,000). */
+  maxSessions: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  maxAgeMs: 12 * 3_600_000,
+  idleMs: 3_600_000,
+  maxSessions: 10_000,
+};
+
+const token = () => randomBytes(32).toString('base64url');
+
+/** Whether two tokens are equal, in time that does not depend on where they differ. */
+export function sameToken(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class SessionStore {
+  // A Map keeps insertion order: its first entry is the oldest session.
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A new session for `principal` (a sign-in); its id goes in the cookie. */
+  create(principal: Principal): Session {
+    const t = this.now();
+    while (this.sessions.size >= this.limits.maxSessions) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest === undefined) break;
+      this.sessions.delete(oldest);
+    }
+    const session: Session = {
+      id: token(),
+      principal,
+      csrf: token(),
+      expiresAt: t + this.limits.maxAgeMs,
+      idleUntil: t + this.limits.idleMs,
+    };
+    this.sessions.set(session.id, session);
+    return session;
+  }
+
+  /** The live session with this id (its idle time restarted), or undefined. */
+  get(id: string | undefined): Session | undefined {
+    if (id === undefined) return undefined;
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    const t = this.now();
+    if (t >= session.expiresAt || t >= session.idleUntil) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    session.idleUntil = Math.min(session.expiresAt, t + this.limits.idleMs);
+    return session;
+  }
+
+  /** Ends a session (sign-out). */
+  destroy(id: string | undefined): void {
+    if (id !== undefined) this.sessions.delete(id);
+  }
+
+  /** The flash left for the page at `path`, taken: it is shown once, and only there. */
+  takeFlash(session: Session, path: string): Flash | undefined {
+    const flash = session.flash;
+    if (flash?.path !== path) return undefined;
+    delete session.flash;
+    return flash;
+  }
+
+  /** Drops every expired session (called now and then, so abandoned ones do not pile up until the cap). */
+  sweep(): void {
+    const t = this.now();
+    for (const [id, s] of this.sessions) if (t >= s.expiresAt || t >= s.idleUntil) this.sessions.delete(id);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+}

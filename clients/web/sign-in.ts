@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ApiKeyStore, ApiRole } from '../../config/api-keys';
+import type { FormBody } from './forms';
+import { html, type SafeHtml } from './html';
+import { page } from './layout';
+import { sameToken, type SessionStore } from './sessions';
+
+/**
+ * Signing in with an API key (a form POST) for a session cookie. The key is checked as the API checks
+ * a Bearer key (ApiKeyStore.verify) and then forgotten: the session holds who and which role, never the
+ * key. The sign-in form has no session to tie a CSRF token to, so it uses a double-submit token: a
+ * random value in a short-lived cookie of its own and in the form, which another site can neither read
+ * nor set (SameSite=Strict), so it cannot sign a browser in under the attacker's key.
+ */
+
+export const SIGN_IN_COOKIE = 'redress_sign_in';
+const SIGN_IN_TTL_S = 15 * 60;
+
+export function renderSignIn(token: string, error?: string): SafeHtml {
+  return page({
+    title: 'Sign in',
+    body: html`${error ? html`<p class="flash refused" role="alert">${error}</p>` : ''}
+      <form method="post" action="/ui/sign-in" aria-label="Sign in">
+        <input type="hidden" name="_csrf" value="${token}" />
+        <div class="field">
+          <label for="key">API key</label>
+          <span class="hint" id="key-hint"
+            >Your key for the operator, supervisor or auditor role (e.g. from dev-api-keys.env locally).</span
+          >
+          <input
+            type="password"
+            id="key"
+            name="key"
+            required
+            autocomplete="current-password"
+            aria-describedby="key-hint"
+            autofocus
+          />
+        </div>
+        <button type="submit">Sign in</button>
+      </form>`,
+  });
+}
+
+export function signInRoutes(
+  scope: FastifyInstance,
+  deps: {
+    keys: ApiKeyStore;
+    sessions: SessionStore;
+    secure: (req: { protocol: string }) => boolean;
+    sessionCookie: string;
+    /** Whether a role may use the pages at all (the service role submits only). */
+    mayUse: (role: ApiRole) => boolean;
+  },
+): void {
+  const fresh = (reply: FastifyReply, req: { protocol: string }, status: number, error?: string) => {
+    const token = randomBytes(24).toString('base64url');
+    void reply.setCookie(SIGN_IN_COOKIE, token, {
+      path: '/ui/sign-in',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secure(req),
+      maxAge: SIGN_IN_TTL_S,
+    });
+    return reply.status(status).type('text/html; charset=utf-8').send(renderSignIn(token, error).value);
+  };
+
+  scope.get('/ui/sign-in', async (req, reply) => fresh(reply, req, 200));
+
+  scope.post<{ Body: FormBody }>('/ui/sign-in', async (req, reply) => {
+    const body = req.body ?? {};
+    const token = typeof body._csrf === 'string' ? body._csrf : undefined;
+    const expected = req.cookies[SIGN_IN_COOKIE];
+    if (expected === undefined || !sameToken(token, expected)) {
+      return fresh(reply, req, 403, 'This sign-in form has expired or did not come from this site: try again.');
+    }
+    const key = typeof body.key === 'string' ? body.key.trim() : '';
+    const principal = key ? deps.keys.verify(key) : undefined;
+    if (!principal) return fresh(reply, req, 401, 'That key is not valid.');
+    if (!deps.mayUse(principal.role)) {
+      return fresh(reply, req, 403, `The ${principal.role} role cannot read complaints, so it cannot use these pages.`);
+    }
+    // A new session id at every sign-in: an id planted before it (session fixation) is never promoted.
+    deps.sessions.destroy(req.cookies[deps.sessionCookie]);
+    const session = deps.sessions.create(principal);
+    void reply.clearCookie(SIGN_IN_COOKIE, { path: '/ui/sign-in' });
+    void reply.setCookie(deps.sessionCookie, session.id, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secure(req),
+      maxAge: Math.floor((session.expiresAt - Date.now()) / 1000),
+    });
+    return reply.redirect('/ui/queue', 303);
+  });
+}

@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildApi } from '../../clients/api/app';
+import { CONTENT_SECURITY_POLICY } from '../../clients/web/pages';
+import { ApiKeyStore, generateApiKey, hashApiKey } from '../../config/api-keys';
+import { pgliteDb, type Db } from '../../store/db';
+import { migrate } from '../../store/migrate';
+import { getComplaint } from '../../store/queries';
+import { startProjector, type Projector } from '../../workers/projector/projector';
+import { listenLocally } from '../support/api-harness';
+import { launchChromium, screenshots } from '../support/browser';
+import { complaintFixture } from '../support/fixtures';
+import { testKafka } from '../support/kafka';
+import { startTestStack, type TestStack } from '../support/stack';
+import { waitUntil } from '../support/wait';
+
+/**
+ * The people's pages in a real browser (Debian's Chromium, headless), against the real API, worker,
+ * Temporal dev server, Kafka and the store fed by the projector: an operator works a complaint from the
+ * at-risk queue to a remedy waiting for approval, a supervisor approves it from the dashboard, an
+ * auditor sees no buttons, a summary made of markup renders as text, and a form without its CSRF token
+ * is refused. Screenshots of each page at 1280×800 and 390×844 go to test-output/web.
+ */
+const ROLES = ['operator', 'supervisor', 'auditor'] as const;
+type Role = (typeof ROLES)[number];
+const keys = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Record<Role, string>;
+const run = randomUUID().slice(0, 8);
+const worked = `web-${run}`;
+const hostile = `web-x-${run}`;
+const HOSTILE_SUMMARY = '<script>alert(1)</script>';
+let stack: TestStack;
+let db: Db;
+let projector: Projector;
+let api: FastifyInstance;
+let base: string;
+let browser: Browser;
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+async function submit(complaintId: string, summary: string): Promise<void> {
+  const res = await fetch(`${base}/complaints`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ complaintId, ...complaintFixture({ summary }) }),
+  });
+  expect(res.status).toBe(201);
+}
+
+beforeAll(async () => {
+  stack = await startTestStack('web', { bridge: false });
+  ({ db } = await pgliteDb(undefined));
+  await migrate(db);
+  projector = await startProjector(stack.config, testKafka(stack.config.kafka.brokers.join(',')), db, logger, {
+    groupId: `p-${stack.config.topics.lifecycle}`,
+  });
+  const apiKeys = new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
+  api = buildApi({ config: stack.config, client: stack.client, logger, keys: apiKeys, store: db });
+  base = await listenLocally(api);
+  browser = await launchChromium();
+  await submit(worked, 'Charged twice for October');
+  await submit(hostile, HOSTILE_SUMMARY);
+  await waitUntil('the store has both complaints', async () =>
+    Boolean((await getComplaint(db, worked)) && (await getComplaint(db, hostile))),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await projector?.stop();
+  await stack?.stop();
+  await db?.close();
+});
+
+/** A fresh browser context (its own cookies) signed in as `role`, on the queue page. */
+async function signIn(
+  role: Role,
+  by: 'mouse' | 'keyboard' = 'mouse',
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/ui/queue`);
+  expect(new URL(page.url()).pathname).toBe('/ui/sign-in');
+  if (by === 'keyboard') {
+    // The key field has the focus on arrival; Enter sends the form.
+    await page.keyboard.type(keys[role]);
+    await page.keyboard.press('Enter');
+  } else {
+    await page.getByLabel('API key').fill(keys[role]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.waitForURL(/\/ui\/queue$/);
+  return { context, page };
+}
+
+/** Reloads until `selector` is on the page: the store is a moment behind the workflow. */
+async function reloadUntil(page: Page, selector: string): Promise<void> {
+  await waitUntil(
+    `${selector} on ${page.url()}`,
+    async () => {
+      if ((await page.locator(selector).count()) > 0) return true;
+      await page.reload();
+      return false;
+    },
+    30_000,
+    300,
+  );
+}
+
+/** Opens an action's box on the complaint page and returns its form. */
+async function openAction(page: Page, action: string) {
+  await page.locator(`#action-${action} > summary`).click();
+  return page.locator(`#action-${action} form`);
+}
+
+const flash = (page: Page) => page.locator('main .flash').first();
+
+it('lets an operator work a complaint from the at-risk queue to a remedy awaiting approval', async () => {
+  const { context, page } = await signIn('operator');
+  const cookie = (await context.cookies()).find((c) => c.name === 'redress_session');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+
+  // The default queue is "at risk": a new complaint's first-response clock runs out within 48 hours.
+  await expect(page.locator('.tabs a[aria-current="page"]').textContent()).resolves.toBe('At risk');
+  await reloadUntil(page, `tr[data-complaint="${worked}"]`);
+  const row = page.locator(`tr[data-complaint="${worked}"]`);
+  await expect(row.locator('td').nth(2).textContent()).resolves.toBe('acknowledged');
+  await screenshots(page, 'queue');
+  // The countdown is live: moved to 90 s from now, app.js rewrites its words within a second.
+  const countdown = `tr[data-complaint="${worked}"] .countdown`;
+  await expect(page.locator(countdown).textContent()).resolves.toMatch(/^\d+ h \d+ min$/);
+  // By a function, not a string: the page's policy forbids evaluating strings, the test's included.
+  await page
+    .locator(countdown)
+    .evaluate(
+      (el: { setAttribute(name: string, value: string): void }, at: string) => el.setAttribute('data-deadline', at),
+      new Date(Date.now() + 90_000).toISOString(),
+    );
+  await waitUntil(
+    'app.js to rewrite the countdown',
+    async () => /^1 min \d+ s$/.test((await page.locator(countdown).textContent()) ?? ''),
+    5_000,
+    100,
+  );
+
+  await row.getByRole('link', { name: worked }).click();
+  await page.waitForURL(new RegExp(`/ui/complaints/${worked}$`));
+
+  // A workflow refusal is shown beside its form: reassigning needs a supervisor.
+  let form = await openAction(page, 'assign');
+  await form.getByLabel('Assignee').fill('agent-7');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/^Done: assign/);
+  form = await openAction(page, 'assign');
+  await form.getByLabel('Assignee').fill('agent-8');
+  await form.getByRole('button').click();
+  await expect(page.locator('main .flash.refused').textContent()).resolves.toMatch(/supervisor/);
+  await expect(page.locator('#action-assign').getAttribute('open')).resolves.not.toBeNull();
+
+  form = await openAction(page, 'recordAccount');
+  await form.getByLabel('Account').fill('I was charged twice for my October bill.');
+  await form.getByLabel('Confirmed', { exact: true }).selectOption('true');
+  await form.getByLabel(/Confirmed how/).fill('read back on a call');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/now in apology/);
+
+  form = await openAction(page, 'apologise');
+  await form.getByLabel('Text').fill('We are sorry: we charged you twice.');
+  await form.getByLabel('Fault admitted').selectOption('true');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/now in remedy/);
+
+  // The registry's schema refuses a refund without an amount: the field says so, the text typed stays.
+  form = await openAction(page, 'proposeRemedy');
+  await form.getByLabel('Kind').selectOption('refund');
+  await form.getByLabel('Description').fill('Refund of the second charge');
+  await form.getByRole('button').click();
+  await expect(page.locator('#action-proposeRemedy .field-error').first().textContent()).resolves.toMatch(/amount/);
+  form = page.locator('#action-proposeRemedy form');
+  await expect(form.getByLabel('Description').inputValue()).resolves.toBe('Refund of the second charge');
+  await form.getByLabel(/^Amount/).fill('300');
+  await form.getByLabel(/^Currency/).fill('GBP');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/remedy awaiting-approval/);
+  await expect(page.locator('.remedy-status').textContent()).resolves.toBe('awaiting-approval');
+  await screenshots(page, 'complaint');
+  await context.close();
+}, 90_000);
+
+it('lets a supervisor approve the remedy from the dashboard', async () => {
+  const { context, page } = await signIn('supervisor');
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.waitForURL(/\/ui\/dashboard$/);
+  const row = `#main tr[data-complaint="${worked}"]`;
+  await reloadUntil(page, row);
+  await screenshots(page, 'dashboard');
+  const form = page.locator(row).getByRole('form', { name: `Approve the remedy of ${worked}` });
+  await form.getByLabel('Reason').fill('Our billing error');
+  await form.getByRole('button').click();
+  await page.waitForURL(/\/ui\/dashboard/);
+  await expect(flash(page).textContent()).resolves.toMatch(/remedy requested/);
+  const status = await fetch(`${base}/complaints/${worked}`, { headers: { authorization: `Bearer ${keys.auditor}` } });
+  await expect(status.json()).resolves.toMatchObject({ remedy: { status: 'requested', approvedBy: 'it-supervisor' } });
+
+  await page.getByRole('link', { name: 'Reports' }).click();
+  await screenshots(page, 'reports');
+  const csv = await context.request.get(`${base}/ui/reports/breaches.csv`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+  expect((await csv.text()).split(/\r?\n/)[0]).toBe('regime,clock,clocks,breached,breach_rate');
+  await context.close();
+}, 60_000);
+
+it('shows an auditor the complaint and the dashboard without a single action', async () => {
+  const { context, page } = await signIn('auditor', 'keyboard');
+  await page.goto(`${base}/ui/complaints/${worked}`);
+  // The first Tab reaches the skip link, which moves the focus to the main content.
+  await page.keyboard.press('Tab');
+  expect(await page.locator('a.skip:focus').count()).toBe(1);
+  await page.keyboard.press('Enter');
+  expect(await page.locator('main:focus').count()).toBe(1);
+  await expect(page.locator('main h1').textContent()).resolves.toBe(`Complaint ${worked}`);
+  await expect(page.locator('main .words').first().textContent()).resolves.toMatch(/charged twice/);
+  expect(await page.locator('main form').count()).toBe(0);
+  expect(await page.locator('main button').count()).toBe(0);
+  await page.goto(`${base}/ui/dashboard`);
+  expect(await page.locator('main form').count()).toBe(0);
+  // The action route itself refuses the role, whatever a page shows.
+  const csrf = await page.locator('header input[name="_csrf"]').inputValue();
+  const refused = await context.request.post(`${base}/ui/complaints/${worked}/actions/addNote`, {
+    form: { _csrf: csrf, text: 'an auditor writing' },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(403);
+  await context.close();
+});
+
+it('renders a summary made of markup as text, under a policy that forbids inline script', async () => {
+  const { context, page } = await signIn('operator');
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const res = await page.goto(`${base}/ui/complaints/${hostile}`);
+  expect(res?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  await expect(page.locator('main .summary').textContent()).resolves.toBe(HOSTILE_SUMMARY);
+  // The only script element is the app's own file.
+  expect(await page.locator('script').count()).toBe(1);
+  await expect(page.locator('script').getAttribute('src')).resolves.toBe('/ui/static/app.js');
+  expect(dialogs).toEqual([]);
+  await context.close();
+});
+
+it('refuses a form without its CSRF token, and accepts the same form with it', async () => {
+  const { context, page } = await signIn('operator');
+  const url = `${base}/ui/complaints/${worked}/actions/addNote`;
+  const without = await context.request.post(url, { form: { text: 'a note' }, maxRedirects: 0 });
+  expect(without.status()).toBe(403);
+  const wrong = await context.request.post(url, { form: { _csrf: 'not-the-token', text: 'a note' }, maxRedirects: 0 });
+  expect(wrong.status()).toBe(403);
+  await page.goto(`${base}/ui/complaints/${worked}`);
+  const csrf = await page.locator('#action-addNote input[name="_csrf"]').inputValue();
+  const withToken = await context.request.post(url, { form: { _csrf: csrf, text: 'a note' }, maxRedirects: 0 });
+  expect(withToken.status()).toBe(303);
+
+  // Signed out, the session is gone: its cookie no longer opens a page.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/ui\/sign-in$/);
+  await page.goto(`${base}/ui/queue`);
+  expect(new URL(page.url()).pathname).toBe('/ui/sign-in');
+  await context.close();
+});
+
+it('wrote a screenshot of every page at both sizes', () => {
+  for (const name of ['queue', 'complaint', 'dashboard', 'reports']) {
+    for (const size of ['laptop-1280x800', 'phone-390x844']) {
+      expect(statSync(`${__dirname}/../../test-output/web/${name}-${size}.png`).size).toBeGreaterThan(5_000);
+    }
+  }
+});
