@@ -3,7 +3,7 @@ import { COMPLAINT_UPDATED } from '../../domain/complaint-view';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition, SignalDefinition } from '@temporalio/common';
 import { encodeHistory } from './history-file';
 import type { Actor } from '../../domain/actor';
@@ -143,3 +143,13 @@ export async function withComplaint(
 }
 
 export const customerIn = (jurisdiction: string) => ({ ...complaintFixture().customer, jurisdiction });
+
+/** Expects an action (update) to be refused by the workflow, with a reason matching `reason`. */
+export async function refused(p: Promise<unknown>, reason: RegExp): Promise<void> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
+}

@@ -1,8 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { instantInWords } from '../../activities/date-words';
 import * as m from '../../workflows/messages';
-import { customerIn, operator, withComplaint } from '../support/complaint-harness';
+import { customerIn, operator, withComplaint, refused } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 
@@ -19,14 +18,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const refused = async (p: Promise<unknown>, reason: RegExp) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
-};
 const DE = { customer: customerIn('DE') };
 
 it('misses a call-back: escalates, apologises with a new date once, and escalates again if that is missed', async () => {

@@ -1,8 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ConversationEntry } from '../../domain/conversation';
 import * as m from '../../workflows/messages';
-import { customerIn, operator, withComplaint, type ComplaintHarness } from '../support/complaint-harness';
+import { customerIn, operator, withComplaint, type ComplaintHarness, refused } from '../support/complaint-harness';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 
 /**
@@ -18,14 +17,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const refused = async (p: Promise<unknown>, reason: RegExp) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
-};
 
 const conversation = (h: ComplaintHarness) => h.handle.query(m.conversationQuery);
 const shape = (e: ConversationEntry) => `${e.direction} ${e.kind}${e.kind === 'letter' ? `:${e.letter}` : ''}`;

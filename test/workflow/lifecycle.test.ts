@@ -1,9 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as m from '../../workflows/messages';
 import { calendarSnapshotAround } from '../../platform/calendar';
 import { measure } from '../../domain/clock';
-import { customerIn, operator, supervisor, withComplaint } from '../support/complaint-harness';
+import { customerIn, operator, supervisor, withComplaint, refused } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 import { instantInWords } from '../../activities/date-words';
@@ -21,14 +20,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const refused = async (p: Promise<unknown>, reason: RegExp) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
-};
 
 const DE = { customer: customerIn('DE') }; // the default regime (no specific rule matches Germany)
 
