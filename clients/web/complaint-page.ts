@@ -147,6 +147,36 @@ export function renderComplaint(
       </div>
       ${s.breaches.length > 0 ? html`<p>Breached: ${s.breaches.map((b) => `${b.clock} at ${at(b.at)}`).join('; ')}</p>` : ''}
     </section>
+    <section aria-labelledby="h-commitments">
+      <h2 id="h-commitments">Commitments</h2>
+      ${
+        s.commitments.length > 0
+          ? html`<div class="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Promise</th>
+                    <th scope="col">Owner</th>
+                    <th scope="col">Due</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${s.commitments.map(
+                    (c) =>
+                      html`<tr>
+                        <th scope="row">${c.kind}: ${c.words}${c.visibleToCustomer ? '' : ' (not told)'}</th>
+                        <td>${c.owner}</td>
+                        <td>${at(c.dueAt)}</td>
+                        <td class="commitment-status">${c.status === 'open' ? countdown(c.dueAt, now) : c.status}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p>No promises made yet.</p>`
+      }
+    </section>
     <section aria-labelledby="h-remedy">
       <h2 id="h-remedy">Remedy</h2>
       ${

@@ -166,6 +166,18 @@ it('lets an operator work a complaint from the at-risk queue to a remedy awaitin
   await form.getByRole('button').click();
   await expect(flash(page).textContent()).resolves.toMatch(/now in apology/);
 
+  // A promise becomes a commitment with its due instant, listed on the page.
+  form = await openAction(page, 'addCommitment');
+  await form.getByLabel('Kind').selectOption('call-back');
+  await form.getByLabel(/^Due at/).fill(new Date(Date.now() + 2 * 86_400_000).toISOString());
+  await form.getByLabel(/^Words/).fill('We will call you on Friday at 10.');
+  await form.getByLabel(/^Visible to customer/).selectOption('true');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/^Done: make a commitment/);
+  await expect(page.locator('#main section[aria-labelledby="h-commitments"]').textContent()).resolves.toContain(
+    'We will call you on Friday at 10.',
+  );
+
   form = await openAction(page, 'apologise');
   await form.getByLabel('Text').fill('We are sorry: we charged you twice.');
   await form.getByLabel('Fault admitted').selectOption('true');
