@@ -7,7 +7,7 @@ import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
 import type { Complaints } from '../api/complaints';
 import { actionForm } from './forms';
 import { html, type SafeHtml } from './html';
-import { countdown, flashBox, formatInstant, zoneOf } from './layout';
+import { countdown, dataTable, flashBox, formatInstant, zoneOf } from './layout';
 import type { Flash, Session } from './sessions';
 
 /**
@@ -122,58 +122,36 @@ export function renderComplaint(
     </section>
     <section aria-labelledby="h-clocks">
       <h2 id="h-clocks">Clocks</h2>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Clock</th>
-              <th scope="col">Status</th>
-              <th scope="col">Deadline</th>
-              <th scope="col">Time left</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${s.clocks.map(
-              (c) =>
-                html`<tr>
-                  <th scope="row">${c.clock}${c.kind === 'window' ? ' (window)' : ''}</th>
-                  <td>${c.status}</td>
-                  <td>${at(c.deadline)}</td>
-                  <td>${c.status === 'running' ? countdown(c.deadline, now) : c.status}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable({
+        head: ['Clock', 'Status', 'Deadline', 'Time left'],
+        rows: s.clocks.map(
+          (c) =>
+            html`<tr>
+              <th scope="row">${c.clock}${c.kind === 'window' ? ' (window)' : ''}</th>
+              <td>${c.status}</td>
+              <td>${at(c.deadline)}</td>
+              <td>${c.status === 'running' ? countdown(c.deadline, now) : c.status}</td>
+            </tr>`,
+        ),
+      })}
       ${s.breaches.length > 0 ? html`<p>Breached: ${s.breaches.map((b) => `${b.clock} at ${at(b.at)}`).join('; ')}</p>` : ''}
     </section>
     <section aria-labelledby="h-commitments">
       <h2 id="h-commitments">Commitments</h2>
       ${
         s.commitments.length > 0
-          ? html`<div class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Promise</th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Due</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${s.commitments.map(
-                    (c) =>
-                      html`<tr>
-                        <th scope="row">${c.kind}: ${c.words}${c.visibleToCustomer ? '' : ' (not told)'}</th>
-                        <td>${c.owner}</td>
-                        <td>${at(c.dueAt)}</td>
-                        <td class="commitment-status">${c.status === 'open' ? countdown(c.dueAt, now) : c.status}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+          ? html`${dataTable({
+              head: ['Promise', 'Owner', 'Due', 'Status'],
+              rows: s.commitments.map(
+                (c) =>
+                  html`<tr>
+                    <th scope="row">${c.kind}: ${c.words}${c.visibleToCustomer ? '' : ' (not told)'}</th>
+                    <td>${c.owner}</td>
+                    <td>${at(c.dueAt)}</td>
+                    <td class="commitment-status">${c.status === 'open' ? countdown(c.dueAt, now) : c.status}</td>
+                  </tr>`,
+              ),
+            })}`
           : html`<p>No promises made yet.</p>`
       }
     </section>
@@ -258,28 +236,17 @@ export function renderComplaint(
     </section>
     <section aria-labelledby="h-timeline">
       <h2 id="h-timeline">Timeline</h2>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${timeline.map(
-              (t) =>
-                html`<tr>
-                  <td>${at(t.at)}</td>
-                  <td>${who(t.actor)}</td>
-                  <td>${t.action}</td>
-                  <td>${t.detail ?? ''}${(t.flags ?? []).map((f) => html` <span class="flag warn">${f}</span>`)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable({
+        head: ['When', 'Who', 'What', 'Detail'],
+        rows: timeline.map(
+          (t) =>
+            html`<tr>
+              <td>${at(t.at)}</td>
+              <td>${who(t.actor)}</td>
+              <td>${t.action}</td>
+              <td>${t.detail ?? ''}${(t.flags ?? []).map((f) => html` <span class="flag warn">${f}</span>`)}</td>
+            </tr>`,
+        ),
+      })}
     </section>`;
 }

@@ -4,7 +4,7 @@ import { lineChart } from './charts';
 import { formNonce } from './complaint-page';
 import { actionForm } from './forms';
 import { html, type SafeHtml } from './html';
-import { flashBox } from './layout';
+import { dataTable, flashBox } from './layout';
 import { queueHref, queueTable } from './queue-page';
 import type { Flash, Session } from './sessions';
 
@@ -125,32 +125,19 @@ export async function renderDashboard(
     </section>
     <section aria-labelledby="h-workload">
       <h2 id="h-workload">Workload</h2>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">Open</th>
-              <th scope="col">Due in 24 h</th>
-              <th scope="col">Breached</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${d.workload.map((w) => {
-              const href =
-                w.assignee === null
-                  ? queueHref({ view: 'unassigned' })
-                  : queueHref({ view: 'open', assignee: w.assignee });
-              return html`<tr>
-                <th scope="row"><a href="${href}">${w.assignee ?? 'unassigned'}</a></th>
-                <td>${w.open}</td>
-                <td>${w.dueWithin24h}</td>
-                <td>${w.breached}</td>
-              </tr>`;
-            })}
-          </tbody>
-        </table>
-      </div>
+      ${dataTable({
+        head: ['Agent', 'Open', 'Due in 24 h', 'Breached'],
+        rows: d.workload.map((w) => {
+          const href =
+            w.assignee === null ? queueHref({ view: 'unassigned' }) : queueHref({ view: 'open', assignee: w.assignee });
+          return html`<tr>
+            <th scope="row"><a href="${href}">${w.assignee ?? 'unassigned'}</a></th>
+            <td>${w.open}</td>
+            <td>${w.dueWithin24h}</td>
+            <td>${w.breached}</td>
+          </tr>`;
+        }),
+      })}
     </section>
     <section aria-labelledby="h-trends">
       <h2 id="h-trends">Trends</h2>
@@ -168,28 +155,19 @@ export async function renderDashboard(
             max: 5,
             format: (v) => v.toFixed(0),
           })}
-          <table>
-            <caption class="hint">
-              The same figures
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col">Answers</th>
-                <th scope="col">Mean</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${d.csatByMonth.map(
-                (p) =>
-                  html`<tr>
-                    <td>${p.month}</td>
-                    <td>${p.answers}</td>
-                    <td>${p.mean === null ? '—' : p.mean.toFixed(2)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable({
+            caption: 'The same figures',
+            head: ['Month', 'Answers', 'Mean'],
+            rows: d.csatByMonth.map(
+              (p) =>
+                html`<tr>
+                  <td>${p.month}</td>
+                  <td>${p.answers}</td>
+                  <td>${p.mean === null ? '—' : p.mean.toFixed(2)}</td>
+                </tr>`,
+            ),
+            scroll: false,
+          })}
         </div>
         <div class="card">
           <h3>Breach rate (deadline clocks decided)</h3>
@@ -204,30 +182,20 @@ export async function renderDashboard(
             max: 1,
             format: pct,
           })}
-          <table>
-            <caption class="hint">
-              The same figures
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col">Clocks</th>
-                <th scope="col">Breached</th>
-                <th scope="col">Rate</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${d.breachRateByMonth.map(
-                (p) =>
-                  html`<tr>
-                    <td>${p.month}</td>
-                    <td>${p.clocks}</td>
-                    <td>${p.breached}</td>
-                    <td>${p.rate === null ? '—' : pct(p.rate)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
+          ${dataTable({
+            caption: 'The same figures',
+            head: ['Month', 'Clocks', 'Breached', 'Rate'],
+            rows: d.breachRateByMonth.map(
+              (p) =>
+                html`<tr>
+                  <td>${p.month}</td>
+                  <td>${p.clocks}</td>
+                  <td>${p.breached}</td>
+                  <td>${p.rate === null ? '—' : pct(p.rate)}</td>
+                </tr>`,
+            ),
+            scroll: false,
+          })}
         </div>
       </div>
     </section>`;

@@ -121,3 +121,33 @@ export function flashBox(flash: { message: string; kind: 'ok' | 'refused' } | un
     ? html`<p class="flash ok" role="status">${flash.message}</p>`
     : html`<p class="flash refused" role="alert">${flash.message}</p>`;
 }
+
+/**
+ * A data table: column headings, body rows (each a `<tr>` the page makes), an optional caption, in a box
+ * that scrolls sideways on a phone unless `scroll` is false. The markup every table of the pages shares.
+ */
+export function dataTable(t: {
+  head: readonly HtmlValue[];
+  rows: HtmlValue;
+  caption?: string;
+  scroll?: boolean;
+}): SafeHtml {
+  const table = html`<table>
+    ${
+      t.caption !== undefined
+        ? html`<caption class="hint">
+            ${t.caption}
+          </caption>`
+        : ''
+    }
+    <thead>
+      <tr>
+        ${t.head.map((h) => html`<th scope="col">${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${t.rows}
+    </tbody>
+  </table>`;
+  return t.scroll === false ? table : html`<div class="scroll">${table}</div>`;
+}

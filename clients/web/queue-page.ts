@@ -6,7 +6,7 @@ import type { Queryable } from '../../store/db';
 import type { ComplaintFilter, ListPosition } from '../../store/queries';
 import { QUEUE_VIEWS, queuePage, type QueueRow, type QueueView } from '../../store/workspace';
 import { html, type HtmlValue, type SafeHtml } from './html';
-import { countdown, formatInstant, zoneOf } from './layout';
+import { countdown, dataTable, formatInstant, zoneOf } from './layout';
 import type { Session } from './sessions';
 
 /**
@@ -92,42 +92,34 @@ export function queueTable(
   caption: string,
   extra?: (r: QueueRow) => HtmlValue,
 ): SafeHtml {
-  return html`<div class="scroll">
-    <table>
-      <caption class="hint">
-        ${caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Complaint</th>
-          <th scope="col">Time left</th>
-          <th scope="col">Next deadline</th>
-          <th scope="col">Stage</th>
-          <th scope="col">Severity</th>
-          <th scope="col">Regime</th>
-          <th scope="col">Assignee</th>
-          <th scope="col">Flags</th>
-          ${extra ? html`<th scope="col">Action</th>` : ''}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map((r) => {
-          const zone = zoneOf(r.region).zone;
-          return html`<tr data-complaint="${r.complaintId}">
-            <th scope="row"><a href="/ui/complaints/${encodeURIComponent(r.complaintId)}">${r.complaintId}</a></th>
-            <td>${r.nextDeadline ? countdown(r.nextDeadline, now) : '—'}</td>
-            <td>${r.nextDeadline ? formatInstant(r.nextDeadline, zone) : '—'}</td>
-            <td>${r.stage}</td>
-            <td>${r.severity ?? '—'}</td>
-            <td>${r.regime}</td>
-            <td>${r.assignee ?? html`<em>unassigned</em>`}</td>
-            <td>${flagsOf(r)}</td>
-            ${extra ? html`<td>${extra(r)}</td>` : ''}
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+  return dataTable({
+    caption,
+    head: [
+      'Complaint',
+      'Time left',
+      'Next deadline',
+      'Stage',
+      'Severity',
+      'Regime',
+      'Assignee',
+      'Flags',
+      ...(extra ? ['Action'] : []),
+    ],
+    rows: rows.map((r) => {
+      const zone = zoneOf(r.region).zone;
+      return html`<tr data-complaint="${r.complaintId}">
+        <th scope="row"><a href="/ui/complaints/${encodeURIComponent(r.complaintId)}">${r.complaintId}</a></th>
+        <td>${r.nextDeadline ? countdown(r.nextDeadline, now) : '—'}</td>
+        <td>${r.nextDeadline ? formatInstant(r.nextDeadline, zone) : '—'}</td>
+        <td>${r.stage}</td>
+        <td>${r.severity ?? '—'}</td>
+        <td>${r.regime}</td>
+        <td>${r.assignee ?? html`<em>unassigned</em>`}</td>
+        <td>${flagsOf(r)}</td>
+        ${extra ? html`<td>${extra(r)}</td>` : ''}
+      </tr>`;
+    }),
+  });
 }
 
 function select(
