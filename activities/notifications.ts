@@ -1,9 +1,9 @@
 import type { Customer } from '../domain/complaint';
 import { notificationKey } from '../domain/ids';
 import type { StaffRecipient } from '../domain/policy/ladder';
-import { renderCustomerLetter, type NotificationKind } from './templates';
+import { renderCustomerLetter, type NotificationKind } from '../domain/letters/templates';
 
-export type { NotificationKind } from './templates';
+export type { NotificationKind } from '../domain/letters/templates';
 
 /** What the workflow asks to be sent; the activity renders and publishes it. */
 export interface NotificationRequest {

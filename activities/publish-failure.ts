@@ -5,9 +5,6 @@
  * fail the same way for ever, and retrying it would hold up everything queued behind it.
  */
 
-/** A letter that cannot be rendered from its template: the templates' own error (domain/letters). */
-export { TemplateError } from '../domain/letters/templates';
-
 /** Kafka protocol errors that say the message itself is refused. */
 const REFUSED = new Set([
   'MESSAGE_TOO_LARGE',

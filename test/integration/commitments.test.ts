@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { instantInWords } from '../../activities/date-words';
+import { instantInWords } from '../../domain/letters/date-words';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
 import { waitUntil } from '../support/wait';

@@ -1,4 +1,4 @@
-import { instantInWords } from '../../activities/date-words';
+import { instantInWords } from '../../domain/letters/date-words';
 import type { WorkflowHandle } from '@temporalio/client';
 import { complaintWorkflowId } from '../../domain/ids';
 import { complaintStartOptions } from '../../workflows/contract';

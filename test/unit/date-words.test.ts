@@ -1,4 +1,4 @@
-import { instantInWords, isInstant, withDatesInWords } from '../../activities/date-words';
+import { instantInWords, isInstant, withDatesInWords } from '../../domain/letters/date-words';
 import { renderNotification } from '../../activities/notifications';
 import { complaintFixture } from '../support/fixtures';
 

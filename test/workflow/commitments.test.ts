@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { instantInWords } from '../../activities/date-words';
+import { instantInWords } from '../../domain/letters/date-words';
 import * as m from '../../workflows/messages';
 import { customerIn, operator, withComplaint, refused } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';

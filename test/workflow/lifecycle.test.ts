@@ -5,7 +5,7 @@ import { measure } from '../../domain/clock';
 import { customerIn, operator, supervisor, withComplaint, refused } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
-import { instantInWords } from '../../activities/date-words';
+import { instantInWords } from '../../domain/letters/date-words';
 import { complaintFixture } from '../support/fixtures';
 
 /**

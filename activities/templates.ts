@@ -1,2 +1,0 @@
-/** The letters' templates moved to domain/letters (pure), so the API renders drafts with the same words. */
-export * from '../domain/letters/templates';
