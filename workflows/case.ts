@@ -23,7 +23,7 @@ import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
 import type { Commitment } from './case-commitments';
-import { complaintEntry, ConversationLog, letterEntry } from './conversation-log';
+import { complaintEntry, ConversationLog, customerAuthor, letterEntry } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
 import { DraftBook } from './case-drafts';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
@@ -123,7 +123,7 @@ export class ComplaintCase {
 
   /** The customer as the author of a message (their id in the upstream system, never their name). */
   get customer(): { id: string; role: 'customer' } {
-    return { id: this.input.complaint.customer.id, role: 'customer' };
+    return customerAuthor(this.input.complaint);
   }
 
   get complaintId(): string {

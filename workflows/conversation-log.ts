@@ -99,13 +99,19 @@ export class ConversationLog {
   }
 }
 
+/** The customer as the author of a message: their id in the upstream system, never their name. */
+export const customerAuthor = (c: Complaint): { id: string; role: 'customer' } => ({
+  id: c.customer.id,
+  role: 'customer',
+});
+
 /** The conversation's first entry: the complaint in the customer's words, at receipt. */
 export function complaintEntry(c: Complaint): NewConversationEntry {
   return {
     kind: 'complaint',
     direction: 'in',
     at: c.receivedAt,
-    author: { id: c.customer.id, role: 'customer' },
+    author: customerAuthor(c),
     summary: c.summary,
     text: c.description,
     ...(c.desiredOutcome !== undefined ? { desiredOutcome: c.desiredOutcome } : {}),

@@ -8,7 +8,7 @@ import { ApiKeyStore, generateApiKey, hashApiKey, type ApiRole } from '../../con
 import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { startProjector, type Projector } from '../../workers/projector/projector';
-import { listenLocally } from '../support/api-harness';
+import { listenLocally, requestAs } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -31,17 +31,8 @@ let projector: Projector;
 let api: FastifyInstance;
 let base: string;
 
-const call = async (as: ApiRole, method: 'GET' | 'POST', path: string, body?: unknown) => {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${keys[as]}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-};
+const call = (as: ApiRole, method: 'GET' | 'POST', path: string, body?: unknown) =>
+  requestAs(base, keys, as, method, path, body);
 const act = (path: string, body: unknown) =>
   waitUntil(
     `${path} taken`,
@@ -104,7 +95,10 @@ it('answers every message in order, each letter with the text the customer was s
   ]);
   expect(page.entries[0]).toMatchObject({ desiredOutcome: 'My money back' });
   const account = page.entries[2]!;
-  expect(account).toMatchObject({ letter: 'account-confirmation', idempotencyKey: expect.stringContaining(id) as string });
+  expect(account).toMatchObject({
+    letter: 'account-confirmation',
+    idempotencyKey: expect.stringContaining(id) as string,
+  });
   expect(account.sent?.body).toContain('You were charged twice for October.');
   expect(account.sent?.bodySha256).toMatch(/^[0-9a-f]{64}$/);
   expect(page.entries[3]).toMatchObject({ eventId: `reply-${id}`, confirmsAccount: true });

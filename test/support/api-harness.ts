@@ -95,35 +95,7 @@ export async function startApiHarness(
     base,
     keys,
     metrics,
-    async call<T>(
-      as: ApiRole | { key: string } | null,
-      method: string,
-      url: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ): Promise<ApiResponse<T>> {
-      const key = as === null ? undefined : typeof as === 'string' ? keys[as] : as.key;
-      const res = await fetch(`${base}${url}`, {
-        method,
-        headers: {
-          ...(key !== undefined ? { authorization: `Bearer ${key}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        // A string or bytes go as they are (malformed bodies); anything else as JSON.
-        ...(body !== undefined
-          ? { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }
-          : {}),
-      });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, headers: res.headers, json: json as T, text };
-    },
+    call: (as, method, url, body, headers) => requestAs(base, keys, as, method, url, body, headers),
     async stop() {
       await api.close();
       await kafkaProbe.close();
@@ -151,6 +123,42 @@ async function serveRegistry(registry: {
 }
 
 /** Starts `app` listening on a free local port; its base URL (`http://127.0.0.1:PORT`). */
+/**
+ * A real HTTP request to an API at `base` as `as`: a role (its key from `keys`), a raw key, or nobody.
+ * A string or bytes body goes as it is (malformed bodies); anything else as JSON. The answer is read in
+ * full; `json` is undefined when the body is not JSON.
+ */
+export async function requestAs<T = Record<string, unknown>>(
+  base: string,
+  keys: Partial<Record<ApiRole, string>>,
+  as: ApiRole | { key: string } | null,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse<T>> {
+  const key = as === null ? undefined : typeof as === 'string' ? keys[as] : as.key;
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      ...(key !== undefined ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined
+      ? { body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body) }
+      : {}),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json: json as T, text };
+}
+
 export async function listenLocally(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
