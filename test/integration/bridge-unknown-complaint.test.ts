@@ -40,12 +40,14 @@ describe('a fact for an unknown complaint under steady intake', () => {
     const ghost = `ghost-${run}`;
     const before: string[] = [];
     const after: string[] = [];
+    let lastPublishedAt = 0;
     let factAt: number | undefined;
     const started = Date.now();
     for (let i = 0; Date.now() - started < PUBLISH_FOR_MS; i++) {
       const id = `steady-${run}-${i}`;
       (factAt === undefined ? before : after).push(id);
       await stack.publish(topics.intake, id, receivedEvent(id, `evt-${id}`));
+      lastPublishedAt = Date.now();
       if (factAt === undefined && Date.now() - started >= 5_000) {
         await stack.publish(topics.events, ghost, followUpEvent('customer.replied', ghost, `evt-${ghost}`));
         factAt = Date.now();
@@ -68,8 +70,11 @@ describe('a fact for an unknown complaint under steady intake', () => {
     expect(tookMs).toBeLessThan(CONFIGURED_WAIT_MS + 5_000);
     expect(bridge.stats.deadLettered).toBe(1);
 
+    // The premise held: intake kept arriving after the letter was written, at no less than half the
+    // intended rate (the publisher itself slows on 2 busy cores, so the exact count is not the claim).
+    expect(lastPublishedAt).toBeGreaterThan(Date.parse(letter!.rejectedAt));
+    expect(after.length).toBeGreaterThan((RATE_PER_SECOND / 2) * ((lastPublishedAt - factAt!) / 1_000));
     // The intake after the fact was delivered: every complaint published after it was started...
-    expect(after.length).toBeGreaterThan(RATE_PER_SECOND * 20);
     const missing = async () => {
       const statuses = await Promise.all(
         after.map((id) => workflowStatus(stack.client.workflow.getHandle(complaintWorkflowId(id)))),
