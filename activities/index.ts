@@ -98,13 +98,16 @@ export function createActivities({ publisher, topics, logger, policies, client }
           jurisdiction: complaint.customer.jurisdiction,
           ...(complaint.product ? { product: complaint.product } : {}),
           category: complaint.category,
+          ...(complaint.referral ? { referredBy: complaint.referral.by } : {}),
         },
         complaint.receivedAt,
       );
-      const region = regionFor(policy, complaint.customer.jurisdiction);
+      const region = regionFor(policy, complaint.customer.jurisdiction, complaint.firmSite);
       // From receipt to two years after the later of receipt and now: a complaint received long ago is
       // still worked today (the legacy engine passes no `asOf` and gets the range around receipt).
-      const snapshot = calendarSnapshotCovering(region, complaint.receivedAt, asOf ?? complaint.receivedAt);
+      // A regulator's referral was sent before receipt, and its clocks count from then.
+      const from = complaint.referral?.sentAt ?? complaint.receivedAt;
+      const snapshot = calendarSnapshotCovering(region, from, asOf ?? complaint.receivedAt);
       const repeatOf = client ? await findOtherComplaints(client, complaint.customer.id, complaintId, logger) : [];
       logger.info(
         { complaintId, regime: policy.id, version: policy.version, region, repeats: repeatOf.length },

@@ -48,6 +48,22 @@ export const CustomerSchema = z.strictObject({
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
+/** The regulators that refer complaints to a firm; a referral selects the regime that governs it. */
+export const REFERRING_REGULATORS = ['cfpb'] as const;
+
+/**
+ * A complaint a regulator sent the firm (the CFPB's portal): its deadlines run from when the regulator
+ * sent it, not from when the firm's systems picked it up. Additive to the contract.
+ */
+export const ReferralSchema = z.strictObject({
+  by: z.enum(REFERRING_REGULATORS),
+  /** When the regulator sent the complaint to the company. */
+  sentAt: InstantSchema,
+  /** The regulator's own case number, for the firm's reply through its portal. */
+  reference: text(100).optional(),
+});
+export type Referral = z.infer<typeof ReferralSchema>;
+
 export const ComplaintSchema = z.strictObject({
   customer: CustomerSchema,
   channel: ChannelSchema,
@@ -58,5 +74,12 @@ export const ComplaintSchema = z.strictObject({
   description: text(10_000),
   desiredOutcome: text(2_000).optional(),
   receivedAt: InstantSchema,
+  referral: ReferralSchema.optional(),
+  /**
+   * Where the firm handles the complaint (ISO 3166, e.g. GB-SCT): business days follow "the part of the
+   * UK where the thing is done", so its calendar counts, not the customer's home. Absent: the customer's
+   * jurisdiction. Additive to the contract.
+   */
+  firmSite: JurisdictionSchema.optional(),
 });
 export type Complaint = z.infer<typeof ComplaintSchema>;

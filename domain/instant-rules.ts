@@ -76,6 +76,30 @@ export function checkPastInstant(field: string, value: InstantInput, bounds: Ins
 }
 
 /**
+ * A regulator's referral (`referral.sentAt`): a past instant Redress can run from, and not after the
+ * firm's own receipt (the regulator sent it before the firm received it). `prefix` names the field's
+ * place (`data.` on the bridge).
+ */
+export function checkReferralSent(
+  prefix: string,
+  complaint: { receivedAt?: string | undefined; referral?: { sentAt: string } | undefined },
+  bounds: InstantBounds,
+): FieldError | undefined {
+  if (!complaint.referral) return undefined;
+  const field = `${prefix}referral.sentAt`;
+  const past = checkPastInstant(field, complaint.referral.sentAt, bounds);
+  if (past) return past;
+  const receivedAt = complaint.receivedAt === undefined ? bounds.now : toEpochMs(complaint.receivedAt);
+  if (toEpochMs(complaint.referral.sentAt) > receivedAt) {
+    return {
+      field,
+      message: 'must not be after receivedAt: the regulator sent the complaint before the firm received it',
+    };
+  }
+  return undefined;
+}
+
+/**
  * The latest `expectedBy` a holding response may give under `policy` for a complaint received at
  * `receivedAt`: the end of the extended target of the clock a holding response extends (FCA payment
  * services: 35 business days after receipt), counted on the complaint's calendar. Undefined when the
@@ -97,6 +121,28 @@ export function holdingResponseLimit(
       why: `${describeDuration(c.extension!.target)} after receipt (${policy.id} ${c.name})`,
     }));
   return limits.sort((a, b) => b.latest - a.latest)[0];
+}
+
+/**
+ * Why a holding response may not be sent yet under `policy`, or undefined. FCA DISP 1.6.2R(2): the
+ * holding response goes at the end of the eight weeks and tells the customer they may *now* refer to the
+ * ombudsman, so the regime sets the earliest time after receipt (`responses.holding-response.notBefore`);
+ * before then the customer is kept informed by progress letters, and the clock keeps running.
+ */
+export function holdingResponseTooEarly(
+  policy: Policy,
+  receivedAt: InstantInput,
+  snapshot: CalendarSnapshot,
+  now: number,
+): string | undefined {
+  const notBefore = policy.responses['holding-response']?.notBefore;
+  if (!notBefore) return undefined;
+  const earliest = toEpochMs(addDuration(receivedAt, notBefore, snapshot));
+  if (now >= earliest) return undefined;
+  return (
+    `a holding response under ${policy.id} is sent from ${toIso(earliest)} (${describeDuration(notBefore)} after ` +
+    'receipt), when the customer may refer to the ombudsman; until then keep them informed with an update'
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { EnvelopeSchema, INBOUND_DATA_SCHEMAS, type InboundEvent, type InboundEventType } from './events';
-import { checkPastInstant, type InstantBounds } from './instant-rules';
+import { checkPastInstant, checkReferralSent, type InstantBounds } from './instant-rules';
 import { findUnsafeText } from './unsafe-text';
 import { fieldErrors, jsonErrorMessage, type FieldError } from './validation';
 
@@ -117,6 +117,7 @@ export function parseInbound(
     event.type === 'complaint.received'
       ? checkPastInstant('data.receivedAt', event.data.receivedAt, bounds)
       : undefined,
+    event.type === 'complaint.received' ? checkReferralSent('data.', event.data, bounds) : undefined,
   ].filter((e): e is FieldError => e !== undefined);
   if (instants.length > 0) {
     // The same code as a schema failure: the value is well-formed but not one Redress can act on.

@@ -37,6 +37,8 @@ export interface CarriedCase {
     firstResponseAt?: number;
     finalResponseAt?: number;
     extended: boolean;
+    /** Whether this cycle's apology admitted fault; absent when carried by a run from before (then false). */
+    faultAdmitted?: boolean;
     scheduled: ComplaintCase['scheduled'];
     timeline: TimelineEntry[];
     timelineDropped: number;
@@ -81,6 +83,7 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       ...(complaint.firstResponseAt !== undefined ? { firstResponseAt: complaint.firstResponseAt } : {}),
       ...(complaint.finalResponseAt !== undefined ? { finalResponseAt: complaint.finalResponseAt } : {}),
       extended: complaint.extended,
+      faultAdmitted: complaint.faultAdmitted,
       scheduled: complaint.scheduled,
       timeline: complaint.timeline,
       timelineDropped: complaint.timelineDropped,

@@ -80,7 +80,12 @@ export function confirmListening(complaint: ComplaintCase, now: number, actor: A
 
 /** An agent read a reply as the customer confirming the account (the reply had no `confirmsAccount`). */
 export function doConfirmAccount(complaint: ComplaintCase, now: number, i: ConfirmAccountInput): void {
-  confirmListening(complaint, now, i.actor, `the customer's reply ${i.replyId} confirms the account (read by ${i.actor.id})`);
+  confirmListening(
+    complaint,
+    now,
+    i.actor,
+    `the customer's reply ${i.replyId} confirms the account (read by ${i.actor.id})`,
+  );
 }
 
 /** An internal note: in the conversation for staff, never sent to the customer. */
@@ -114,6 +119,7 @@ export function doAskQuestion(complaint: ComplaintCase, now: number, i: AskQuest
 export function doApologise(complaint: ComplaintCase, now: number, i: ApologiseInput): void {
   const flags = flagDisrespect(complaint, i.text);
   complaint.record(now, i.actor, 'apology-sent', i.faultAdmitted ? 'fault admitted' : 'fault not admitted', flags);
+  complaint.faultAdmitted = i.faultAdmitted;
   complaint.notify(now, 'apology', `apology:c${complaint.cycle}`, { text: i.text });
   complaint.firstResponse(now);
   complaint.lifecycle(now, 'complaint.apology-sent', `apology:c${complaint.cycle}`, {
@@ -232,9 +238,12 @@ function approveRemedy(
 export function doExtend(complaint: ComplaintCase, now: number, i: ExtendInput): void {
   complaint.extended = true;
   complaint.record(now, i.actor, 'holding-response-sent', i.reason, flagDisrespect(complaint, i.reason));
-  complaint.notify(now, 'holding-response', `holding:c${complaint.cycle}`, { reason: i.reason, expectedBy: i.expectedBy });
+  complaint.notify(now, 'holding-response', `holding:c${complaint.cycle}`, {
+    reason: i.reason,
+    expectedBy: i.expectedBy,
+  });
   complaint.firstResponse(now);
-  complaint.applyPolicyEvent(now, 'holding-response-sent');
+  complaint.applyPolicyEvent(now, 'holding-response-sent', { expectedBy: i.expectedBy });
 }
 
 export function doEscalate(complaint: ComplaintCase, now: number, i: EscalateInput): void {
@@ -268,7 +277,8 @@ export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput
   complaint.outcome = i.outcome;
   complaint.cause = i.cause;
   complaint.finalResponseAt = now;
-  complaint.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}`, flags);
+  const accepted = i.customerAccepted !== undefined ? ` (the customer accepted it ${i.customerAccepted})` : '';
+  complaint.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}${accepted}`, flags);
   complaint.notify(now, i.response, `${i.response}:c${complaint.cycle}`, vars);
   complaint.firstResponse(now);
   complaint.applyPolicyEvent(

@@ -3,6 +3,7 @@ import { OPEN_STAGES } from '../domain/stages';
 import { scoreReopens } from '../domain/policy/content';
 import { customerActor, REMEDY_DUE_CLOCK, systemActor, type ComplaintCase } from './case';
 import { confirmListening, doWithdraw } from './case-effects';
+import { lowScoreAfterFinal, replyAfterFinal } from './case-after-final';
 import { reopen, resolveCase } from './case-lifecycle';
 import type { ExternalFact, Remedy } from './messages';
 
@@ -47,9 +48,15 @@ export function onCustomerReplied(
     }
     return;
   }
-  if ((complaint.stage === 'follow-up' || complaint.stage === 'resolved') && f.data.sentiment !== 'satisfied') {
-    reopen(complaint, now, actor, 'the customer replied after the final response');
-    return;
+  if (complaint.stage === 'follow-up' || complaint.stage === 'resolved') {
+    if (complaint.options.replyAfterFinal?.()) {
+      replyAfterFinal(complaint, now, actor, f.data.sentiment);
+      return;
+    }
+    if (f.data.sentiment !== 'satisfied') {
+      reopen(complaint, now, actor, 'the customer replied after the final response');
+      return;
+    }
   }
   if (complaint.waitingOnCustomer) complaint.setWaiting(now, false);
 }
@@ -197,7 +204,9 @@ export function onSurveyResponded(
   );
   complaint.applyPolicyEvent(now, 'survey-responded');
   if (scoreReopens(complaint.policy, f.data.score)) {
-    reopen(complaint, now, actor, `satisfaction score ${f.data.score} of ${complaint.policy.followUp.scale}`);
+    const why = `satisfaction score ${f.data.score} of ${complaint.policy.followUp.scale}`;
+    if (complaint.options.replyAfterFinal?.()) lowScoreAfterFinal(complaint, now, actor, why);
+    else reopen(complaint, now, actor, why);
   } else {
     resolveCase(complaint, now);
   }

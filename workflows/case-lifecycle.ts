@@ -5,6 +5,7 @@ import { clockSpec, clocksStartingOn } from '../domain/policy/plan';
 import type { BreachAction } from '../domain/policy/vocabulary';
 import type { ComplaintCase } from './case';
 import { climbLadder } from './case-ladder';
+import { runDueProgressUpdate } from './case-progress';
 
 /**
  * A complaint's life over time: intake, the timers (clock warnings and breaches, the survey, the
@@ -31,8 +32,11 @@ export function openCase(complaint: ComplaintCase, now: number): void {
       `repeat complaint: the customer has other open or recent complaints (${complaint.assessment.repeatOf.join(', ')})`,
     );
   }
-  for (const clock of clocksStartingOn(complaint.policy, 'received'))
-    complaint.start(clockSpec(complaint.policy, clock), complaint.receivedAt);
+  const referredAt = details.referral ? Date.parse(details.referral.sentAt) : undefined;
+  for (const clock of clocksStartingOn(complaint.policy, 'received')) {
+    const from = clock.startsFrom === 'referral-sent' && referredAt !== undefined ? referredAt : complaint.receivedAt;
+    complaint.start(clockSpec(complaint.policy, clock), from);
+  }
   complaint.lifecycle(now, 'complaint.opened', 'opened', {
     category: details.category,
     channel: details.channel,
@@ -73,6 +77,7 @@ export function runDue(complaint: ComplaintCase, now: number): void {
     }
   }
   runDueCommitments(complaint, now);
+  runDueProgressUpdate(complaint, now);
   const s = complaint.scheduled;
   if (s.surveyAt !== undefined && s.surveyAt <= now) sendSurvey(complaint, now);
   if (s.surveyWindowEndsAt !== undefined && s.surveyWindowEndsAt <= now) {
@@ -171,6 +176,7 @@ export function reopen(complaint: ComplaintCase, now: number, actor: Actor, reas
   complaint.outcome = undefined;
   complaint.cause = undefined;
   complaint.extended = false;
+  complaint.faultAdmitted = false;
   complaint.finalResponseAt = undefined;
   complaint.applyPolicyEvent(now, 'reopened');
   // A new cycle of the policy's response clocks (not the acknowledgement, not one-off windows).

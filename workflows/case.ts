@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '../domain/actor';
 import {
   addDuration,
   extendClock,
+  extendClockUntil,
   pauseClock,
   resumeClock,
   startClock,
@@ -15,6 +16,8 @@ import {
   type Duration,
 } from '../domain/clock';
 import type { ComplaintView } from '../domain/complaint-view';
+import { scheduleProgressUpdate } from './case-progress';
+import { messageChannel } from '../domain/written-channel';
 import type { LifecycleEventType, OutboundEvent } from '../domain/events';
 import { notificationKey, publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
@@ -41,6 +44,8 @@ import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } fr
 
 export const REMEDY_DUE_CLOCK = 'remedy-due';
 export const DEFAULT_REMEDY_DAYS = 5;
+/** The patch gating the written-channel flag: histories recorded before raise none. */
+export const WRITTEN_CHANNEL_PATCH = 'redress-written-channel';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -56,6 +61,15 @@ export interface CaseOptions {
   seenLimit?: number;
   /** Whether the policy's warning ladder notifies staff (the engine's `patched` gate); never if absent. */
   warningLadder?: () => boolean;
+  /**
+   * Whether a reply after the final response follows the policy's `afterFinalResponse` and reopens only
+   * when dissatisfied (the engine's `patched` gate); if absent, any reply not marked satisfied reopens.
+   */
+  replyAfterFinal?: () => boolean;
+  /** Whether the policy's progress updates are sent (the engine's `patched` gate); never if absent. */
+  progressUpdates?: () => boolean;
+  /** Whether a written kind with no written address flags the complaint (the engine's `patched` gate). */
+  writtenChannel?: () => boolean;
 }
 
 export class ComplaintCase {
@@ -83,8 +97,16 @@ export class ComplaintCase {
   firstResponseAt?: number;
   finalResponseAt?: number;
   extended = false;
+  /** Whether this cycle's apology admitted fault (then the complaint cannot be "not upheld"). */
+  faultAdmitted = false;
   /** Things the workflow must do at an instant that are not policy clocks. */
-  scheduled: { surveyAt?: number; surveyWindowEndsAt?: number; reopenWindowEndsAt?: number } = {};
+  scheduled: {
+    surveyAt?: number;
+    surveyWindowEndsAt?: number;
+    reopenWindowEndsAt?: number;
+    /** The next progress letter, when the policy keeps the customer informed (case-progress.ts). */
+    progressUpdateAt?: number;
+  } = {};
   readonly timeline: TimelineEntry[] = [];
   /** Timeline entries no longer kept in state (see `timelineLimit`). */
   timelineDropped = 0;
@@ -197,13 +219,20 @@ export class ComplaintCase {
     });
   }
 
-  /** Applies a policy lifecycle event to the clocks: stops, then extensions, then starts. */
-  applyPolicyEvent(now: number, event: LifecycleEvent): void {
+  /**
+   * Applies a policy lifecycle event to the clocks: stops, then extensions, then starts. `expectedBy` is
+   * the date a holding response promised, for an extension `until` it.
+   */
+  applyPolicyEvent(now: number, event: LifecycleEvent, facts: { expectedBy?: string } = {}): void {
     for (const clock of clocksStoppedBy(this.policy, event)) this.stopClock(now, clock.name);
     for (const clock of this.policy.clocks) {
       const s = this.clocks[clock.name];
       if (clock.extension?.on === event && s && s.status !== 'stopped') {
-        this.clocks[clock.name] = extendClock(s, clock.extension.target, now, this.assessment.snapshot);
+        const { snapshot } = this.assessment;
+        this.clocks[clock.name] =
+          clock.extension.until === 'expected-by' && facts.expectedBy !== undefined
+            ? extendClockUntil(s, facts.expectedBy, now, snapshot)
+            : extendClock(s, clock.extension.target, now, snapshot);
         this.record(now, SYSTEM_ACTOR, 'clock-extended', `${clock.name} now due ${this.clocks[clock.name]!.deadline}`);
       }
     }
@@ -317,12 +346,31 @@ export class ComplaintCase {
       kind,
       regime: this.policy.id,
       customer: details.customer,
-      channel: details.customer.preferredChannel ?? details.channel,
+      channel: this.messageChannel(now, kind),
       vars,
       timeZone: this.assessment.snapshot.zone,
     };
     this.outbox.notifications.push(request);
     this.conversation.add(letterEntry(now, kind, request.channel, notificationKey(this.complaintId, step), vars));
+    scheduleProgressUpdate(this, now);
+  }
+
+  /**
+   * A written kind goes by email or post, never by phone; with no written address, a person is asked to
+   * find one (flagged once, the supervisor alerted; behind the engine's `patched` gate).
+   */
+  private messageChannel(now: number, kind: NotificationKind): NotificationRequest['channel'] {
+    const details = this.input.complaint;
+    const { channel, noWrittenAddress } = messageChannel(kind, details.customer, details.channel);
+    const flag = 'no written address: a letter that must be written has no email or postal address to go to';
+    if (noWrittenAddress && !this.flags.includes(flag) && this.options.writtenChannel?.()) {
+      this.flag(now, flag);
+      this.alertSupervisor(
+        'no written address',
+        `the ${kind} must be written: find the customer's email or postal address`,
+      );
+    }
+    return channel;
   }
 
   /**

@@ -9,10 +9,12 @@ import {
 import type { ComplaintActivities } from '../activities';
 import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messages';
 import { searchAttributeSync } from './attributes';
-import { ComplaintCase, type CaseOptions } from './case';
+import { ComplaintCase, WRITTEN_CHANNEL_PATCH, type CaseOptions } from './case';
 import { Outbox } from './outbox';
 import { onPublishFailed, queueViewIfChanged } from './case-publishing';
 import { WARNING_LADDER_PATCH } from './case-ladder';
+import { REPLY_AFTER_FINAL_PATCH } from './case-after-final';
+import { PROGRESS_UPDATES_PATCH } from './case-progress';
 import { registerHandlers } from './handlers';
 
 /**
@@ -43,6 +45,9 @@ const CASE_OPTIONS: CaseOptions = {
   timelineLimit: 500,
   seenLimit: 5_000,
   warningLadder: () => patched(WARNING_LADDER_PATCH),
+  replyAfterFinal: () => patched(REPLY_AFTER_FINAL_PATCH),
+  progressUpdates: () => patched(PROGRESS_UPDATES_PATCH),
+  writtenChannel: () => patched(WRITTEN_CHANNEL_PATCH),
 };
 /** Our own bound besides the server's suggestion: continue as new well before any history limit. */
 const HISTORY_EVENTS_LIMIT = 10_000;

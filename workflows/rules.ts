@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTIONS, type ActionInput, type ActionName } from '../domain/actions';
-import { checkExpectedBy, holdingResponseLimit } from '../domain/instant-rules';
+import { checkExpectedBy, holdingResponseLimit, holdingResponseTooEarly } from '../domain/instant-rules';
 import { allowedResponseTypes, missingParts } from '../domain/policy/content';
 import type { ResponseKind } from '../domain/policy/vocabulary';
 import { providedParts } from '../domain/drafts/letters';
@@ -83,6 +83,7 @@ export function admitAction<N extends ActionName>(
     throw new ActionRefused(`${issue.path.join('.') || 'input'}: ${issue.message}`);
   }
   RULES[name].admit?.(complaint, i);
+  if (live) RULES[name].screen?.(live, i);
   const unapproved = sendAdmission(name, body, live);
   if (unapproved) throw new ActionRefused(unapproved);
 }
@@ -139,6 +140,12 @@ function requireStage(complaint: ComplaintCase, what: string, stages: readonly S
 interface Rule<N extends ActionName> {
   /** Checked at admission only (see {@link admitAction}): rules on the complaint as received. */
   admit?: (complaint: ComplaintInput, i: ActionInput<N>) => void;
+  /**
+   * Checked at admission only, on the live case: state rules newer than recorded histories, on state that
+   * cannot change between admission and handling (so the handler need not, and replay must not, judge
+   * an action accepted before the rule by it).
+   */
+  screen?: (complaint: ComplaintCase, i: ActionInput<N>) => void;
   check?: (complaint: ComplaintCase, i: ActionInput<N>, now: number) => void;
   apply: (complaint: ComplaintCase, now: number, i: ActionInput<N>) => void;
 }
@@ -169,6 +176,7 @@ const RULES: { [N in ActionName]: Rule<N> } = {
   escalate: { apply: (complaint, now, i) => doEscalate(complaint, now, i) },
   withdraw: { apply: (complaint, now, i) => doWithdraw(complaint, now, i.actor, i.reason) },
   resolve: {
+    screen: (complaint, i) => screenResolve(complaint, i),
     check: (complaint, i) => checkResolve(complaint, i),
     apply: (complaint, now, i) => doResolve(complaint, now, i),
   },
@@ -280,12 +288,21 @@ function checkExtend(complaint: ComplaintCase, i: ExtendInput, now: number): voi
     throw new ActionRefused(`the ${complaint.policy.id} regime does not allow a holding response`);
   }
   if (complaint.extended) throw new ActionRefused('a holding response was already sent');
+  const early = holdingResponseTooEarly(complaint.policy, complaint.receivedAt, complaint.assessment.snapshot, now);
+  if (early) throw new ActionRefused(early);
   // The holding response must come before the deadline it extends (FCA payment services: by day 15).
   for (const c of affected.filter((p) => p.extension?.on === 'holding-response-sent')) {
     const s = complaint.clocks[c.name];
     if (s && s.breach.fired) {
       throw new ActionRefused(
         `a holding response must be sent before the ${c.name} deadline (${s.deadline}), which has passed`,
+      );
+    }
+    // FCA DISP: the clock is then due at the promised date, so that date is past the present deadline.
+    if (s && c.extension?.until === 'expected-by' && Date.parse(i.expectedBy) <= Date.parse(s.deadline)) {
+      throw new ActionRefused(
+        `expectedBy: must be after the ${c.name} deadline (${s.deadline}): a final response that can come ` +
+          'by then is sent instead of a holding response',
       );
     }
   }
@@ -297,6 +314,16 @@ function checkExtend(complaint: ComplaintCase, i: ExtendInput, now: number): voi
   const missing = missingParts(complaint.policy, 'holding-response', provided);
   if (missing.length > 0)
     throw new ActionRefused(`a holding response under ${complaint.policy.id} must include: ${missing.join(', ')}`);
+}
+
+/** An apology is given before the remedy, and the stage never goes back to it before the final response. */
+function screenResolve(complaint: ComplaintCase, i: ResolveInput): void {
+  const inProgress = i.response === 'cfpb-response' && i.responseType === 'in-progress';
+  if (complaint.faultAdmitted && i.outcome === 'not-upheld' && !inProgress) {
+    throw new ActionRefused(
+      'outcome: the apology admitted fault, so the complaint is upheld or partly upheld; say which, and why in the reasons',
+    );
+  }
 }
 
 function checkResolve(complaint: ComplaintCase, i: ResolveInput): void {

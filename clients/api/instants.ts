@@ -2,6 +2,7 @@ import { calendarSnapshotAround } from '../../platform/calendar';
 import {
   checkExpectedBy,
   checkPastInstant,
+  checkReferralSent,
   earliestEffectiveFrom,
   holdingResponseLimit,
   type ExpectedByLimit,
@@ -28,9 +29,10 @@ export class InstantChecks {
   }
 
   /** `POST /complaints`: a `receivedAt` given must not be in the future nor before the earliest policy. */
-  submission(body: { receivedAt?: string | undefined }): void {
-    if (body.receivedAt === undefined) return;
-    refuse(checkPastInstant('receivedAt', body.receivedAt, { now: this.now(), earliest: this.earliest }));
+  submission(body: { receivedAt?: string | undefined; referral?: { sentAt: string } | undefined }): void {
+    const bounds = { now: this.now(), earliest: this.earliest };
+    if (body.receivedAt !== undefined) refuse(checkPastInstant('receivedAt', body.receivedAt, bounds));
+    refuse(checkReferralSent('', body, bounds));
   }
 
   /**

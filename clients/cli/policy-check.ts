@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describeDuration } from '../../domain/clock';
-import { parsePolicyJson } from '../../domain/policy';
+import { describeExtensionTarget, parsePolicyJson } from '../../domain/policy';
 
 /**
  * `redress policy check FILE`: validates a policy file before an operator deploys it, printing each
@@ -42,7 +42,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const p = result.policy;
   io.out(`${file}: ok — ${p.id} v${p.version}, in force from ${p.effectiveFrom}`);
   for (const c of p.clocks) {
-    const extension = c.extension ? `, extended to ${describeDuration(c.extension.target)} on ${c.extension.on}` : '';
+    const extension = c.extension ? `, extended to ${describeExtensionTarget(c.extension)} on ${c.extension.on}` : '';
     io.out(`  ${c.name}: ${describeDuration(c.target)} from ${c.start}${extension}`);
   }
   return 0;

@@ -60,11 +60,16 @@ export const ACTIONS = {
           ctx.addIssue({
             code: 'custom',
             path: ['confirmedHow'],
-            message: 'say how the customer confirmed the account (e.g. on a call), or send it to them with confirmed: false',
+            message:
+              'say how the customer confirmed the account (e.g. on a call), or send it to them with confirmed: false',
           });
         }
         if (!b.confirmed && b.confirmedHow !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['confirmed'], message: 'confirmedHow is for an account confirmed: true' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['confirmed'],
+            message: 'confirmedHow is for an account confirmed: true',
+          });
         }
       }),
     roles: ACTING,
@@ -117,9 +122,17 @@ export const ACTIONS = {
     stages: OPEN_STAGES,
     doing: 'add a note',
     summary: 'Add an internal note',
-    description: 'A note in the conversation for colleagues; never sent to the customer. The timeline records that one was added.',
+    description:
+      'A note in the conversation for colleagues; never sent to the customer. The timeline records that one was added.',
     what: 'act on complaints',
-    cli: [{ verb: 'note', usage: 'note ID --text TEXT', summary: 'add an internal note', flags: { text: { field: 'text', required: true } } }],
+    cli: [
+      {
+        verb: 'note',
+        usage: 'note ID --text TEXT',
+        summary: 'add an internal note',
+        flags: { text: { field: 'text', required: true } },
+      },
+    ],
   }),
   askQuestion: defineAction({
     name: 'askQuestion',
@@ -209,7 +222,9 @@ export const ACTIONS = {
         }),
         explanation: text(2_000)
           .optional()
-          .meta({ description: 'Why the remedy differs from what the customer asked for: they read it in the final response' }),
+          .meta({
+            description: 'Why the remedy differs from what the customer asked for: they read it in the final response',
+          }),
       })
       .superRefine((b, ctx) => {
         // Any amount names its currency: the approval threshold is per currency, and a remedy of any
@@ -338,26 +353,44 @@ export const ACTIONS = {
   resolve: defineAction({
     name: 'resolve',
     path: 'resolution',
-    input: z.strictObject({
-      response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
-      outcome: z.enum(OUTCOMES),
-      reasons: text(10_000),
-      responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
-      cause: z
-        .string()
-        .regex(/^[a-z0-9-]{1,60}$/, 'must be a cause code such as billing-error')
-        .optional()
-        .meta({ description: "The root cause, from the regime's taxonomy (the policy's causes), for the reports" }),
-      parts: z
-        .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
-        // A regime names a handful of parts; without a bound one body could carry thousands into history.
-        .refine((p) => Object.keys(p).length <= MAX_PARTS, `must have at most ${MAX_PARTS} parts`)
-        .optional()
-        .meta({
-          description: 'Further parts the regime requires that no template supplies, by part name',
-          maxProperties: MAX_PARTS,
+    input: z
+      .strictObject({
+        response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
+        outcome: z.enum(OUTCOMES),
+        reasons: text(10_000),
+        responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
+        cause: z
+          .string()
+          .regex(/^[a-z0-9-]{1,60}$/, 'must be a cause code such as billing-error')
+          .optional()
+          .meta({ description: "The root cause, from the regime's taxonomy (the policy's causes), for the reports" }),
+        parts: z
+          .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
+          // A regime names a handful of parts; without a bound one body could carry thousands into history.
+          .refine((p) => Object.keys(p).length <= MAX_PARTS, `must have at most ${MAX_PARTS} parts`)
+          .optional()
+          .meta({
+            description: 'Further parts the regime requires that no template supplies, by part name',
+            maxProperties: MAX_PARTS,
+          }),
+        customerAccepted: text(500).optional().meta({
+          description:
+            'Summary resolution only: how the customer indicated they accept the resolution (e.g. "on a call on 2 Dec"); required for it',
         }),
-    }),
+      })
+      .superRefine((b, ctx) => {
+        // DISP 1.5.3G(2): the summary route is for a complaint the customer has accepted is resolved.
+        if (b.response === 'summary-resolution' && b.customerAccepted === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['customerAccepted'],
+            message: "a summary resolution needs the customer's acceptance: say how they accepted it",
+          });
+        }
+        if (b.response !== 'summary-resolution' && b.customerAccepted !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['customerAccepted'], message: 'is for a summary resolution only' });
+        }
+      }),
     roles: ACTING,
     stages: BEFORE_FINAL,
     doing: 'resolve',
@@ -368,7 +401,7 @@ export const ACTIONS = {
       {
         verb: 'resolve',
         usage:
-          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]...',
+          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]... [--accepted HOW]',
         summary: 'send the final response',
         flags: {
           response: { field: 'response', required: true },
@@ -377,6 +410,7 @@ export const ACTIONS = {
           'response-type': { field: 'responseType' },
           cause: { field: 'cause' },
           part: { field: 'parts', type: 'pairs' },
+          accepted: { field: 'customerAccepted' },
         },
       },
     ],

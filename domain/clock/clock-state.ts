@@ -264,6 +264,28 @@ export function extendClock(
   return { ...extended, deadline, warnings, breach };
 }
 
+/**
+ * Extends a clock so that it is due at `until` (a holding response's promised date: the FCA's 8-week
+ * clock then tracks the final response the letter promised). The new target is the clock time from where
+ * counting began to `until`, in the clock's own unit (pauses kept), so the deadline lands on `until`, or
+ * for a business clock at the last business instant before it. Never shortens the clock.
+ */
+export function extendClockUntil(
+  state: ClockState,
+  until: InstantInput,
+  at: InstantInput,
+  snapshot: CalendarSnapshot,
+): ClockState {
+  const cal = compileSnapshot(snapshot);
+  const amount = elapsed(cal, state, toEpochMs(until)) - state.pausedTotal;
+  if (amount < state.target) {
+    throw new RangeError(
+      `cannot extend clock ${state.clock} until ${toIso(toEpochMs(until))}: that is before its deadline ${state.deadline}`,
+    );
+  }
+  return extendClock(state, { amount, unit: state.unit }, at, snapshot);
+}
+
 /** Stops a clock for good (its stop event happened) and records whether the target was met. */
 export function stopClock(state: ClockState, at: InstantInput, snapshot: CalendarSnapshot): ClockState {
   if (state.status === 'stopped')

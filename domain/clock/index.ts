@@ -26,6 +26,7 @@ export {
   ClockTransitionError,
   dueEvents,
   extendClock,
+  extendClockUntil,
   markFired,
   nextDueEvent,
   pauseClock,

@@ -30,6 +30,8 @@ export const NOTIFICATION_KINDS = [
   'deadline-warning',
   'deadline-breached',
   'commitment-apology',
+  'ombudsman-signpost',
+  'progress-update',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -118,6 +120,26 @@ const EN_GB: Record<NotificationKind, Template> = {
     body:
       'Dear {{name}},\n\nWe told you: "{{words}}", by {{dueAt}}. We did not do it, and we are sorry.\n\n' +
       'We will now do it by {{newDueAt}}.',
+  },
+  // Keeping the customer informed (DISP 1.6.1R(2)) when no other letter has gone for a while.
+  'progress-update': {
+    subject: 'An update on your complaint ({{complaintId}})',
+    body:
+      'Dear {{name}},\n\nWe are still looking into your complaint, and we have not forgotten you. We will send ' +
+      'you our final response by {{finalResponseDeadline}} at the latest, and sooner if we can.\n\n' +
+      'If there is anything you would like to add, just reply to this message.',
+  },
+  // A dissatisfied reply after the final response (FCA): the final response stands and was the firm's
+  // last word; say so kindly and point to the ombudsman with the time left, never argue the case again.
+  'ombudsman-signpost': {
+    subject: 'You are still unhappy with our response ({{complaintId}})',
+    body:
+      'Dear {{name}},\n\nThank you for telling us that you are still unhappy, and we are sorry that our final ' +
+      'response of {{finalResponseAt}} did not put things right for you. That response is our final position.\n\n' +
+      'You can ask the Financial Ombudsman Service to look at your complaint, free of charge. You must do so ' +
+      'within six months of our final response, so by {{referBy}}. Financial Ombudsman Service, Exchange Tower, ' +
+      'London E14 9SR; 0800 023 4567; www.financial-ombudsman.org.uk.\n\n' +
+      'If you are telling us about something new, reply and say so, and we will look into it as a new complaint.',
   },
 };
 

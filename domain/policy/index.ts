@@ -36,7 +36,14 @@ export type { PolicyParseResult } from './parse';
 export { PolicyNotFoundError, policyInForce, regimeIds, regionFor, selectPolicy } from './registry';
 export type { SelectionFacts } from './registry';
 export { allowedResponseTypes, missingParts, needsSupervisorApproval, scoreReopens } from './content';
-export { afterCloseOfBusinessFor, clockSpec, clocksStartingOn, clocksStoppedBy, planDeadlines } from './plan';
+export {
+  afterCloseOfBusinessFor,
+  clockSpec,
+  describeExtensionTarget,
+  clocksStartingOn,
+  clocksStoppedBy,
+  planDeadlines,
+} from './plan';
 export type { PlannedClock } from './plan';
 export { ladderOf, rolesAt, staffRecipient } from './ladder';
 export type { StaffRecipient } from './ladder';

@@ -25,6 +25,12 @@ export function clockSpec(policy: Policy, clock: PolicyClock | string): ClockSpe
   };
 }
 
+/** What an extension extends a clock to: `35 business days`, or `the date promised (at most 16 weeks)`. */
+export function describeExtensionTarget(extension: NonNullable<PolicyClock['extension']>): string {
+  const target = describeDuration(extension.target);
+  return extension.until === 'expected-by' ? `the date the holding response promises (at most ${target})` : target;
+}
+
 /** The clocks of a policy that start on an event. */
 export function clocksStartingOn(policy: Policy, event: LifecycleEvent): PolicyClock[] {
   return policy.clocks.filter((c) => c.start === event);
@@ -89,7 +95,7 @@ export function planDeadlines(policy: Policy, receivedAt: InstantInput, snapshot
       extension: {
         on: clock.extension.on,
         target: clock.extension.target,
-        targetText: describeDuration(clock.extension.target),
+        targetText: describeExtensionTarget(clock.extension),
         deadline: started
           ? addDuration(receivedAt, clock.extension.target, snapshot, {
               afterCloseOfBusiness: afterCloseOfBusinessFor(policy, clock),

@@ -50,6 +50,8 @@ export interface SelectionFacts {
   readonly jurisdiction: string;
   readonly product?: string;
   readonly category?: string;
+  /** The regulator that referred the complaint to the firm, if one did (`cfpb`). */
+  readonly referredBy?: string;
 }
 
 const normalise = (s: string): string => s.trim().toLowerCase();
@@ -74,11 +76,14 @@ function ruleMatches(rule: SelectionRule, facts: SelectionFacts): boolean {
   ) {
     return false;
   }
+  if (rule.referredBy && (facts.referredBy === undefined || !(rule.referredBy as readonly string[]).includes(facts.referredBy))) {
+    return false;
+  }
   return true;
 }
 
 function specificity(rule: SelectionRule): number {
-  return (rule.jurisdictions ? 1 : 0) + (rule.products ? 1 : 0) + (rule.categories ? 1 : 0);
+  return (rule.jurisdictions ? 1 : 0) + (rule.products ? 1 : 0) + (rule.categories ? 1 : 0) + (rule.referredBy ? 1 : 0);
 }
 
 /**
@@ -116,11 +121,14 @@ export function selectPolicy(policies: readonly Policy[], facts: SelectionFacts,
 }
 
 /**
- * The business calendar region for a complaint: its jurisdiction when that is a region Redress has a
+ * The business calendar region for a complaint: the firm's site handling it when given, else its
+ * jurisdiction when that is a region Redress has a
  * calendar for (`GB-SCT`), else its country when that is one (`US-NY` → `US`), else the policy's default
  * (`GB` → the FCA policies' `GB-ENG`).
  */
-export function regionFor(policy: Policy, jurisdiction: string): RegionCode {
+export function regionFor(policy: Policy, jurisdiction: string, firmSite?: string): RegionCode {
+  // Business days follow where the firm does the work (its site) when upstream says which.
+  if (firmSite !== undefined) return regionFor(policy, firmSite);
   const code = jurisdiction.toUpperCase();
   if (isRegionCode(code)) return code;
   const country = code.split('-')[0] ?? '';

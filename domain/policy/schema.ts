@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REFERRING_REGULATORS } from '../complaint';
 import { REGION_CODES } from '../regions';
 import { AFTER_CLOSE_OF_BUSINESS, DURATION_UNITS } from '../clock';
 import {
@@ -27,10 +28,16 @@ export const DurationSchema = z.strictObject({
 
 const EventSchema = z.enum(LIFECYCLE_EVENTS);
 
-/** An extension of a clock's target on an event: 15 → 35 business days after a holding response. */
+/**
+ * An extension of a clock's target on an event: 15 → 35 business days after a holding response. With
+ * `until: "expected-by"` the clock is due instead at the date the holding response promised the final
+ * response by (FCA DISP 1.6.2R: the holding response does not end the duty to give a final response),
+ * and `target` is the latest such date a holding response may give.
+ */
 export const ClockExtensionSchema = z.strictObject({
   on: EventSchema,
   target: DurationSchema,
+  until: z.literal('expected-by').optional(),
   description: z.string().optional(),
 });
 
@@ -83,6 +90,11 @@ export const ClockSchema = z
     warnings: z.array(z.number().gt(0, 'must be above 0').lt(1, 'must be below 1 (the breach is at 1)')).default([]),
     breach: z.array(z.enum(BREACH_ACTIONS)).default([]),
     pausesWhileWaitingOnCustomer: z.boolean(),
+    /**
+     * For a clock started on `received`: `referral-sent` counts it from when the referring regulator sent
+     * the complaint (the CFPB's 15 and 60 days), where there is a referral; else from receipt.
+     */
+    startsFrom: z.enum(['start-event', 'referral-sent']).default('start-event'),
     /** Overrides the policy's `calendar.afterCloseOfBusiness` for this clock. */
     afterCloseOfBusiness: z.enum(AFTER_CLOSE_OF_BUSINESS).optional(),
     extension: ClockExtensionSchema.optional(),
@@ -149,6 +161,12 @@ export const ResponseRequirementSchema = z.strictObject({
   requiredParts: z.array(z.enum(RESPONSE_PARTS)).min(1),
   /** For `cfpb-response` only: the response types the company may use. */
   allowedTypes: z.array(z.enum(CFPB_RESPONSE_TYPES)).min(1).optional(),
+  /**
+   * For `holding-response` only: how long after receipt it may be sent at the earliest. An FCA holding
+   * response tells the customer they may *now* refer to the ombudsman, which is true only at eight weeks;
+   * an update before then is a progress letter, and must not silence the clock.
+   */
+  notBefore: DurationSchema.optional(),
 });
 
 /** Which complaints a rule matches; an absent list matches anything. */
@@ -160,6 +178,8 @@ export const SelectionRuleSchema = z.strictObject({
     .optional(),
   products: z.array(z.string().min(1)).min(1).optional(),
   categories: z.array(z.string().min(1)).min(1).optional(),
+  /** Complaints a regulator referred to the firm (`cfpb`); complaints made directly match no such rule. */
+  referredBy: z.array(z.enum(REFERRING_REGULATORS)).min(1).optional(),
 });
 
 /** A policy file: one version of one regime. */
@@ -213,6 +233,20 @@ export const PolicySchema = z
     /** How long after resolution a customer's reply reopens the complaint. */
     reopenWindow: DurationSchema,
     /**
+     * What a dissatisfied reply or a low survey score after the final response does: `reopen` the
+     * complaint for another cycle (the default), or `signpost-ombudsman`: the final response was the
+     * firm's last word and started the customer's six months to refer (FCA DISP 2.8.2R), so the customer
+     * is told how to refer, and a new matter is a new complaint. Optional, so older policies still read.
+     */
+    afterFinalResponse: z.enum(['reopen', 'signpost-ombudsman']).optional(),
+    /**
+     * Keeping the customer informed of progress (FCA DISP 1.6.1R(2)): a progress letter when no other
+     * letter has gone to the customer for `every`, until the final response. Optional: none if absent.
+     */
+    progressUpdates: z
+      .strictObject({ every: DurationSchema, source: z.string().optional(), description: z.string().optional() })
+      .optional(),
+    /**
      * The lowest Flesch reading ease an agent-written field of a draft may score before the draft check
      * reports it (higher is easier; 60–70 is plain English). Optional: default DEFAULT_READING_EASE_AT_LEAST.
      */
@@ -247,6 +281,13 @@ export const PolicySchema = z
       });
     }
     for (const [kind, requirement] of Object.entries(policy.responses)) {
+      if (requirement?.notBefore && kind !== 'holding-response') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['responses', kind, 'notBefore'],
+          message: 'only holding-response has an earliest time to be sent',
+        });
+      }
       if (requirement?.allowedTypes && kind !== 'cfpb-response') {
         ctx.addIssue({
           code: 'custom',

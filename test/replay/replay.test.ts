@@ -42,11 +42,21 @@ const SCENARIOS = [
 ];
 
 /**
- * Paths only the outbox engine has, recorded under its tag alone: the warning ladder (the legacy
- * engine never climbs it). Their histories must hold the `redress-warning-ladder` patch marker, so
- * the replay below covers the patched branch and not only the old one.
+ * Paths only the outbox engine has, recorded under its tag alone, each with the patch marker its branch
+ * is behind (so the replay below covers the patched branch and not only the old one): the warning ladder
+ * (the legacy engine never climbs it), and issue 15's regime rules. The FCA holding sequence and the
+ * fault-admitted refusal are behind no patch: they follow policy content and a validator-only rule.
  */
-const LADDER_PATCH = 'redress-warning-ladder';
+const OUTBOX_ONLY_SCENARIOS: Record<string, string | null> = {
+  'warning-ladder': 'redress-warning-ladder',
+  'warning-ladder-unassigned': 'redress-warning-ladder',
+  'fca-signpost-reply': 'redress-reply-after-final',
+  'fca-signpost-score': 'redress-reply-after-final',
+  'fca-progress-updates': 'redress-progress-updates',
+  'written-channel': 'redress-written-channel',
+  'fca-holding-sequence': null,
+  'fca-fault-not-upheld': null,
+};
 
 /**
  * Histories recorded under the payload codec, with the committed replay TEST key
@@ -59,7 +69,6 @@ const dataConverter = payloadDataConverter({
   keys: replayTestKeys(),
   source: 'REDRESS_PAYLOAD_KEYS',
 });
-const OUTBOX_ONLY_SCENARIOS = ['warning-ladder', 'warning-ladder-unassigned'];
 
 describe('replaying the recorded history corpus', () => {
   it.each(['', `@${RECORDING_ENGINE}`])('has every lifecycle path recorded (engine tag "%s")', (tag) => {
@@ -67,11 +76,11 @@ describe('replaying the recorded history corpus', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(OUTBOX_ONLY_SCENARIOS)('has %s recorded under the outbox engine, through the ladder patch', (s) => {
+  it.each(Object.entries(OUTBOX_ONLY_SCENARIOS))('has %s recorded under the outbox engine (patch %s)', (s, patch) => {
     const file = `${s}@${RECORDING_ENGINE}.json`;
     expect(files).toContain(file);
     const { file: meta } = decodeHistory(readFileSync(join(HISTORY_DIR, file), 'utf8'));
-    expect(Buffer.from(meta.history, 'base64').includes(LADDER_PATCH)).toBe(true);
+    expect(Buffer.from(meta.history, 'base64').includes(patch ?? 'redress-')).toBe(true);
   });
 
   it.each(ENCRYPTED_SCENARIOS)('has %s recorded encrypted, with nothing of the customer in clear', (s) => {

@@ -9,6 +9,7 @@ import { encodeHistory } from './history-file';
 import type { Actor } from '../../domain/actor';
 import type { Complaint } from '../../domain/complaint';
 import { complaintWorkflowId } from '../../domain/ids';
+import * as m from '../../workflows/messages';
 import {
   COMPLAINT_WORKFLOW,
   statusQuery,
@@ -18,6 +19,7 @@ import {
   type TimelineEntry,
 } from '../../workflows/messages';
 import { complaintFixture } from './fixtures';
+import { DAY, HOUR } from './time';
 import { createTestWorker, RecordingPublisher, type Published } from './workflow-env';
 
 export const operator: Actor = { id: 'agent-7', role: 'operator' };
@@ -152,4 +154,27 @@ export async function refused(p: Promise<unknown>, reason: RegExp): Promise<void
   );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
+}
+
+/** Takes a complaint through listening, an apology, a remedy and the final response, to its survey. */
+export async function toFollowUp(h: ComplaintHarness): Promise<void> {
+  await h.act(m.recordAccountUpdate, {
+    actor: operator,
+    account: 'Wrong item sent',
+    confirmed: true,
+    confirmedHow: 'on a call',
+  });
+  await h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry we sent the wrong item.', faultAdmitted: true });
+  await h.act(m.proposeRemedyUpdate, {
+    actor: operator,
+    kind: 'explanation',
+    description: 'Explained the mix-up and how we fixed it',
+  });
+  await h.act(m.resolveUpdate, {
+    actor: operator,
+    response: 'final-response',
+    outcome: 'upheld',
+    reasons: 'A picking error.',
+  });
+  await h.sleep(2 * DAY + HOUR);
 }

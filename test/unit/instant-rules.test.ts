@@ -8,6 +8,7 @@ import {
   checkRemedyDueInDays,
   earliestEffectiveFrom,
   holdingResponseLimit,
+  holdingResponseTooEarly,
 } from '../../domain/instant-rules';
 import { parseInbound } from '../../domain/parse-inbound';
 import { receivedEvent } from '../support/fixtures';
@@ -81,8 +82,28 @@ describe('checkExpectedBy (holding response)', () => {
     expect(iso(limit!.latest).slice(0, 10)).toBe('2026-04-22');
   });
 
-  it('derives no limit where no clock is extended by a holding response (fca-disp)', () => {
-    expect(holdingResponseLimit(dispPolicy, receivedAt, calendarSnapshotAround('GB-ENG', receivedAt))).toBeUndefined();
+  it('derives fca-disp: the promised date at most 16 weeks after receipt (calendar weeks, same hour)', () => {
+    const disp = holdingResponseLimit(dispPolicy, receivedAt, calendarSnapshotAround('GB-ENG', receivedAt));
+    expect(disp?.why).toMatch(/16 weeks after receipt \(fca-disp final-response\)/);
+    // Monday 2 March 2026 10:00 GMT + 16 weeks = Monday 22 June 2026 10:00 BST (09:00Z).
+    expect(iso(disp!.latest)).toBe('2026-06-22T09:00:00.000Z');
+  });
+
+  it('derives no limit where no clock is extended by a holding response (default)', () => {
+    const fallback = loadPolicies({ overridePath: null }).find((p) => p.id === 'default')!;
+    expect(holdingResponseLimit(fallback, receivedAt, calendarSnapshotAround('GB-ENG', receivedAt))).toBeUndefined();
+  });
+
+  it('refuses an FCA holding response before 7 weeks after receipt, and allows it from then', () => {
+    const snapshot = calendarSnapshotAround('GB-ENG', receivedAt);
+    // 7 weeks after Monday 2 March 2026 10:00 GMT: Monday 20 April 2026 10:00 BST (09:00Z).
+    const sevenWeeks = Date.parse('2026-04-20T09:00:00Z');
+    expect(holdingResponseTooEarly(dispPolicy, receivedAt, snapshot, sevenWeeks - 1)).toMatch(
+      /is sent from 2026-04-20T09:00:00.000Z \(7 weeks after receipt\)/,
+    );
+    expect(holdingResponseTooEarly(dispPolicy, receivedAt, snapshot, sevenWeeks)).toBeUndefined();
+    // The payment-services holding response is for day 15 at the latest: no earliest time.
+    expect(holdingResponseTooEarly(paymentsPolicy, receivedAt, snapshot, Date.parse(receivedAt))).toBeUndefined();
   });
 
   it('accepts 1 ms after now and exactly the limit; refuses now and 1 ms beyond the limit', () => {

@@ -74,9 +74,12 @@ describe('the shipped policies', () => {
       target: { amount: 3, unit: 'business-days' },
       breach: [],
     });
+    // DISP 1.6.2R: a holding response does not end the duty to give a final response; it moves the
+    // clock to the date it promised (at most 16 weeks), so it is an extension, never a stop.
     expect(clock('fca-disp', 'final-response')).toMatchObject({
       target: { amount: 8, unit: 'weeks' },
-      stop: expect.arrayContaining(['final-response-sent', 'holding-response-sent']) as unknown,
+      stop: ['summary-resolution-sent', 'final-response-sent', 'withdrawn'],
+      extension: { on: 'holding-response-sent', until: 'expected-by', target: { amount: 16, unit: 'weeks' } },
     });
     expect(clock('fca-payments', 'final-response')).toMatchObject({
       target: { amount: 15, unit: 'business-days' },
@@ -265,7 +268,10 @@ describe('choosing the regime and its version', () => {
     expect(pick('GB', undefined, 'Payments')).toBe('fca-payments');
     expect(pick('GB-ENG', 'mortgage')).toBe('fca-disp');
     expect(pick('GB')).toBe('fca-disp');
-    expect(pick('US-NY', 'credit-card')).toBe('cfpb');
+    // The CFPB's rules govern the complaints it sends a company, not those made to the firm directly.
+    expect(pick('US-NY', 'credit-card')).toBe('default');
+    expect(selectPolicy(shipped, { jurisdiction: 'US-NY', referredBy: 'cfpb' }, AT).id).toBe('cfpb');
+    expect(selectPolicy(shipped, { jurisdiction: 'GB', referredBy: 'cfpb' }, AT).id).toBe('fca-disp');
     expect(pick('FR', 'payment-services')).toBe('default');
     expect(pick('GBR')).toBe('default');
   });
@@ -275,6 +281,8 @@ describe('choosing the regime and its version', () => {
     expect(regionFor(regime('fca-disp'), 'GB')).toBe('GB-ENG');
     expect(regionFor(regime('cfpb'), 'US-CA')).toBe('US');
     expect(regionFor(regime('default'), 'ES')).toBe('GB-ENG');
+    // The firm's site decides the business days: a Glasgow office's, for an English customer.
+    expect(regionFor(regime('fca-disp'), 'GB-ENG', 'GB-SCT')).toBe('GB-SCT');
   });
 
   it('a complaint keeps the version in force when it was received', () => {

@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as m from '../../workflows/messages';
 import { calendarSnapshotAround } from '../../platform/calendar';
-import { measure } from '../../domain/clock';
-import { customerIn, operator, supervisor, withComplaint, refused } from '../support/complaint-harness';
+import { addDuration, measure } from '../../domain/clock';
+import { customerIn, operator, supervisor, withComplaint, refused, toFollowUp } from '../support/complaint-harness';
 import { DAY, HOUR } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 import { instantInWords } from '../../domain/letters/date-words';
@@ -19,7 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
-
 
 const DE = { customer: customerIn('DE') }; // the default regime (no specific rule matches Germany)
 
@@ -246,28 +245,6 @@ describe('remedies', () => {
 });
 
 describe('follow-up and reopening', () => {
-  const toFollowUp = async (h: Parameters<Parameters<typeof withComplaint>[3]>[0]) => {
-    await h.act(m.recordAccountUpdate, {
-      actor: operator,
-      account: 'Wrong item sent',
-      confirmed: true,
-      confirmedHow: 'on a call',
-    });
-    await h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry we sent the wrong item.', faultAdmitted: true });
-    await h.act(m.proposeRemedyUpdate, {
-      actor: operator,
-      kind: 'explanation',
-      description: 'Explained the mix-up and how we fixed it',
-    });
-    await h.act(m.resolveUpdate, {
-      actor: operator,
-      response: 'final-response',
-      outcome: 'upheld',
-      reasons: 'A picking error.',
-    });
-    await h.sleep(2 * DAY + HOUR);
-  };
-
   it('reopens on a low confirmed score, counting reopens, and ignores an unconfirmed answer', async () => {
     await withComplaint(env, 'reopen-low-score', DE, async (h) => {
       await toFollowUp(h);
@@ -281,13 +258,22 @@ describe('follow-up and reopening', () => {
     });
   });
 
-  it('reopens when the customer replies with a complaint after the final response, not on a thank-you', async () => {
+  it('reopens on a dissatisfied reply after the final response; a thank-you or an unread reply reopens nothing', async () => {
     await withComplaint(env, 'reopen-reply', DE, async (h) => {
       await toFollowUp(h);
       await h.fact(m.customerRepliedSignal, 'thanks', { message: 'Thanks!', sentiment: 'satisfied' });
       expect((await h.status()).stage).toBe('follow-up');
-      await h.fact(m.customerRepliedSignal, 'still-wrong', { message: 'The replacement is wrong too.' });
-      expect(await h.status()).toMatchObject({ stage: 'listening', reopenCount: 1 });
+      // Nobody read this one yet: it is flagged for a person, not taken as a complaint.
+      await h.fact(m.customerRepliedSignal, 'unread', { message: 'About the replacement.' });
+      let s = await h.status();
+      expect(s).toMatchObject({ stage: 'follow-up', reopenCount: 0 });
+      expect(s.flags).toContain('a reply after the final response: read it (a new matter is a new complaint)');
+      await h.fact(m.customerRepliedSignal, 'still-wrong', {
+        message: 'The replacement is wrong too.',
+        sentiment: 'dissatisfied',
+      });
+      s = await h.status();
+      expect(s).toMatchObject({ stage: 'listening', reopenCount: 1 });
     });
   });
 
@@ -357,12 +343,21 @@ describe('clocks: warnings and breaches', () => {
 describe('regulatory regimes', () => {
   it('FCA: takes the summary resolution fast path within 3 business days, and refuses it after', async () => {
     await withComplaint(env, 'summary-resolution', { customer: customerIn('GB-SCT') }, async (h) => {
-      const s = await h.act(m.resolveUpdate, {
+      const resolution = {
         actor: operator,
-        response: 'summary-resolution',
-        outcome: 'upheld',
+        response: 'summary-resolution' as const,
+        outcome: 'upheld' as const,
         reasons: 'We refunded the fee on the call.',
-      });
+      };
+      // DISP 1.5.3G(2): only a resolution the customer accepted takes the summary route.
+      await refused(
+        h.act(m.resolveUpdate, resolution),
+        /customerAccepted: a summary resolution needs the customer's acceptance/,
+      );
+      const s = await h.act(m.resolveUpdate, { ...resolution, customerAccepted: 'on the call on 2 December' });
+      expect((await h.timeline()).find((e) => e.action === 'summary-resolution-sent')?.detail).toContain(
+        'the customer accepted it on the call on 2 December',
+      );
       expect(s.stage).toBe('follow-up');
       expect(s.region).toBe('GB-SCT');
       const letter = h.notifications('summary-resolution')[0]!;
@@ -373,7 +368,13 @@ describe('regulatory regimes', () => {
     await withComplaint(env, 'summary-resolution-late', { customer: customerIn('GB-ENG') }, async (h) => {
       await h.sleep(7 * DAY);
       await refused(
-        h.act(m.resolveUpdate, { actor: operator, response: 'summary-resolution', outcome: 'upheld', reasons: 'Late' }),
+        h.act(m.resolveUpdate, {
+          actor: operator,
+          response: 'summary-resolution',
+          outcome: 'upheld',
+          reasons: 'Late',
+          customerAccepted: 'by email',
+        }),
         /summary resolution route is open only until/,
       );
       // The window closing is no breach: it has no breach actions.
@@ -423,7 +424,19 @@ describe('regulatory regimes', () => {
   });
 
   it('CFPB: an in-progress response stops the 15-day clock; the closing needs one of the fixed response types', async () => {
-    await withComplaint(env, 'cfpb', { customer: customerIn('US') }, async (h) => {
+    const receivedAt = await env.currentTimeMs();
+    // The CFPB sent it three days before the firm's systems picked it up: its days count from then.
+    const sentAt = new Date(receivedAt - 3 * DAY).toISOString();
+    const referred = { customer: customerIn('US'), referral: { by: 'cfpb' as const, sentAt, reference: '251202-123' } };
+    await withComplaint(env, 'cfpb', { ...referred, receivedAt: new Date(receivedAt).toISOString() }, async (h) => {
+      const clocks = (await h.status()).clocks;
+      expect((await h.status()).regime).toBe('cfpb');
+      const us = calendarSnapshotAround('US', sentAt);
+      const daysAfterSent = (amount: number) => addDuration(sentAt, { amount, unit: 'days' }, us);
+      expect(clocks.find((c) => c.clock === 'response')!.deadline).toBe(daysAfterSent(15));
+      expect(clocks.find((c) => c.clock === 'final-response')!.deadline).toBe(daysAfterSent(60));
+      // Redress's own promise counts from its own receipt.
+      expect(Date.parse(clocks.find((c) => c.clock === 'first-response')!.deadline)).toBe(receivedAt + DAY);
       await h.act(m.recordAccountUpdate, {
         actor: operator,
         account: 'Fee charged in error',
@@ -461,6 +474,10 @@ describe('regulatory regimes', () => {
       });
       expect(s.stage).toBe('follow-up');
       expect(h.notifications('apology')[0]!.subject).toContain('apologize');
+    });
+    // A complaint made to the firm directly is not the CFPB's to time.
+    await withComplaint(env, 'us-direct', { customer: customerIn('US') }, async (h) => {
+      expect((await h.status()).regime).toBe('default');
     });
   });
 });
