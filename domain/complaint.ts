@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPLAINT_ID_PATTERN } from './ids';
+import { REFERRING_REGULATORS } from './policy/vocabulary';
 
 /**
  * The complaint as upstream systems describe it (the `data` of `complaint.received`, DESIGN §4).
@@ -47,9 +48,6 @@ export const CustomerSchema = z.strictObject({
   jurisdiction: JurisdictionSchema,
 });
 export type Customer = z.infer<typeof CustomerSchema>;
-
-/** The regulators that refer complaints to a firm; a referral selects the regime that governs it. */
-export const REFERRING_REGULATORS = ['cfpb'] as const;
 
 /**
  * A complaint a regulator sent the firm (the CFPB's portal): its deadlines run from when the regulator

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { REFERRING_REGULATORS } from '../complaint';
 import { REGION_CODES } from '../regions';
 import { AFTER_CLOSE_OF_BUSINESS, DURATION_UNITS } from '../clock';
 import {
@@ -8,6 +7,7 @@ import {
   CLOCK_KINDS,
   LADDER_ROLES,
   LIFECYCLE_EVENTS,
+  REFERRING_REGULATORS,
   RESPONSE_KINDS,
   RESPONSE_PARTS,
 } from './vocabulary';

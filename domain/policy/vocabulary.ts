@@ -107,3 +107,6 @@ export type CfpbResponseType = (typeof CFPB_RESPONSE_TYPES)[number];
 export const LADDER_ROLES = ['assignee', 'team-lead', 'supervisor', 'team-queue'] as const;
 /** See `LADDER_ROLES`. */
 export type LadderRole = (typeof LADDER_ROLES)[number];
+
+/** The regulators that refer complaints to a firm; a referral selects the regime that governs it. */
+export const REFERRING_REGULATORS = ['cfpb'] as const;
