@@ -625,7 +625,8 @@ describe('list', () => {
     await listShows(q('channel=phone,letter'), [`f-${run}-a`]);
     await listShows(q(`category=${encodeURIComponent("customer's card")}`), [`f-${run}-a`]);
     await listShows(q('assignee=agent-9'), [`f-${run}-b`]);
-    await listShows(q('regime=cfpb'), [`f-${run}-b`]);
+    // A US complaint made to the firm directly is not the CFPB's (only a CFPB referral is).
+    await listShows(q('regime=default'), [`f-${run}-b`]);
     const hourAgo = new Date(Date.now() - HOUR).toISOString();
     await listShows(q(`receivedFrom=${hourAgo}`), [`f-${run}-a`]);
     await listShows(q(`receivedTo=${hourAgo}`), [`f-${run}-b`]);
