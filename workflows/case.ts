@@ -1,5 +1,5 @@
 import type { Assessment, PublishBatch } from '../activities';
-import type { NotificationKind, NotificationRequest } from '../activities/notifications';
+import type { NotificationKind } from '../activities/notifications';
 import type { Actor } from '../domain/actor';
 import { SYSTEM_ACTOR } from '../domain/actor';
 import {
@@ -16,22 +16,24 @@ import {
   type Duration,
 } from '../domain/clock';
 import type { ComplaintView } from '../domain/complaint-view';
-import { scheduleProgressUpdate } from './case-progress';
-import { messageChannel } from '../domain/written-channel';
+import { queueCustomerLetter } from './case-letters';
 import type { LifecycleEventType, OutboundEvent } from '../domain/events';
-import { notificationKey, publishedEventId } from '../domain/ids';
+import { publishedEventId } from '../domain/ids';
 import { clockSpec, clocksStartingOn, clocksStoppedBy } from '../domain/policy/plan';
 import type { StaffRecipient } from '../domain/policy/ladder';
 import type { Policy, PolicyClock } from '../domain/policy/schema';
 import type { LifecycleEvent } from '../domain/policy/vocabulary';
 import { canMove } from '../domain/stages';
 import type { Commitment } from './case-commitments';
-import { complaintEntry, ConversationLog, customerAuthor, letterEntry } from './conversation-log';
+import { complaintEntry, ConversationLog, customerAuthor } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
 import { DraftBook } from './case-drafts';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
 import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
+import type { CaseOptions } from './case-options';
+
+export type { CaseOptions, IdScheme } from './case-options';
 
 /**
  * One complaint's state and the mechanisms every rule uses (DESIGN §2–§3), free of the Temporal SDK so
@@ -44,33 +46,8 @@ import type { ComplaintInput, ComplaintStatus, Remedy, Stage, TimelineEntry } fr
 
 export const REMEDY_DUE_CLOCK = 'remedy-due';
 export const DEFAULT_REMEDY_DAYS = 5;
-/** The patch gating the written-channel flag: histories recorded before raise none. */
-export const WRITTEN_CHANNEL_PATCH = 'redress-written-channel';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** How outbound ids are derived: `legacy` for complaints started before the outbox engine (see ids below). */
-export type IdScheme = 'legacy' | 'occurrence';
-
-/** Options of a case; the workflow passes the engine's. */
-export interface CaseOptions {
-  ids: IdScheme;
-  /** Most timeline entries kept in state (older ones stay in earlier runs' histories); unbounded if absent. */
-  timelineLimit?: number;
-  /** Most event ids remembered for deduplication (oldest forgotten first); unbounded if absent. */
-  seenLimit?: number;
-  /** Whether the policy's warning ladder notifies staff (the engine's `patched` gate); never if absent. */
-  warningLadder?: () => boolean;
-  /**
-   * Whether a reply after the final response follows the policy's `afterFinalResponse` and reopens only
-   * when dissatisfied (the engine's `patched` gate); if absent, any reply not marked satisfied reopens.
-   */
-  replyAfterFinal?: () => boolean;
-  /** Whether the policy's progress updates are sent (the engine's `patched` gate); never if absent. */
-  progressUpdates?: () => boolean;
-  /** Whether a written kind with no written address flags the complaint (the engine's `patched` gate). */
-  writtenChannel?: () => boolean;
-}
 
 export class ComplaintCase {
   stage: Stage = 'received';
@@ -337,40 +314,9 @@ export class ComplaintCase {
     this.outbox.lifecycle.push(event);
   }
 
-  /** Queues a letter to the customer, and puts it in the conversation. */
+  /** Queues a letter to the customer, and puts it in the conversation (case-letters.ts). */
   notify(now: number, kind: NotificationKind, step: string, vars: Record<string, string>): void {
-    const details = this.input.complaint;
-    const request: NotificationRequest = {
-      complaintId: this.complaintId,
-      step,
-      kind,
-      regime: this.policy.id,
-      customer: details.customer,
-      channel: this.messageChannel(now, kind),
-      vars,
-      timeZone: this.assessment.snapshot.zone,
-    };
-    this.outbox.notifications.push(request);
-    this.conversation.add(letterEntry(now, kind, request.channel, notificationKey(this.complaintId, step), vars));
-    scheduleProgressUpdate(this, now);
-  }
-
-  /**
-   * A written kind goes by email or post, never by phone; with no written address, a person is asked to
-   * find one (flagged once, the supervisor alerted; behind the engine's `patched` gate).
-   */
-  private messageChannel(now: number, kind: NotificationKind): NotificationRequest['channel'] {
-    const details = this.input.complaint;
-    const { channel, noWrittenAddress } = messageChannel(kind, details.customer, details.channel);
-    const flag = 'no written address: a letter that must be written has no email or postal address to go to';
-    if (noWrittenAddress && !this.flags.includes(flag) && this.options.writtenChannel?.()) {
-      this.flag(now, flag);
-      this.alertSupervisor(
-        'no written address',
-        `the ${kind} must be written: find the customer's email or postal address`,
-      );
-    }
-    return channel;
+    queueCustomerLetter(this, now, kind, step, vars);
   }
 
   /**

@@ -9,7 +9,8 @@ import {
 import type { ComplaintActivities } from '../activities';
 import type { ComplaintInput, ComplaintStatus, ComplaintWorkflow } from './messages';
 import { searchAttributeSync } from './attributes';
-import { ComplaintCase, WRITTEN_CHANNEL_PATCH, type CaseOptions } from './case';
+import { ComplaintCase, type CaseOptions } from './case';
+import { WRITTEN_CHANNEL_PATCH } from './case-letters';
 import { Outbox } from './outbox';
 import { onPublishFailed, queueViewIfChanged } from './case-publishing';
 import { WARNING_LADDER_PATCH } from './case-ladder';

@@ -18,7 +18,9 @@ export const COMMITMENT_ACTIONS = {
       dueAt: InstantSchema.meta({ description: 'When it is due: in the future, within a year' }),
       words: text(500).meta({ description: 'What the customer was told, in the words they were given' }),
       owner: text(100).optional().meta({ description: 'Who keeps it (default: the assignee, else whoever makes it)' }),
-      visibleToCustomer: z.boolean().meta({ description: 'Whether the customer was told (then a miss is apologised for)' }),
+      visibleToCustomer: z
+        .boolean()
+        .meta({ description: 'Whether the customer was told (then a miss is apologised for)' }),
     }),
     roles: ACTING,
     stages: OPEN_STAGES,

@@ -7,7 +7,6 @@ import { defineAction, SUPERVISOR } from './define';
  * route, the OpenAPI document and the CLI verb come from here like every other action's.
  */
 
-
 export const DRAFT_ACTIONS = {
   approveDraft: defineAction({
     name: 'approveDraft',

@@ -6,7 +6,8 @@ import { BEFORE_FINAL, OPEN_STAGES } from '../stages';
 import { ACTING, defineAction, SUPERVISOR, text } from './define';
 import { COMMITMENT_ACTIONS } from './commitment-actions';
 import { DRAFT_ACTIONS } from './draft-actions';
-import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
+import { RESOLUTION_ACTIONS } from './resolution-actions';
+import { MONEY_REMEDIES, REMEDY_KINDS } from './vocabulary';
 
 /**
  * Every human action on a complaint, declared once: name, input (with its limits), roles, stages, HTTP
@@ -17,8 +18,6 @@ import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } fr
  */
 
 const REASON_FLAG = { reason: { field: 'reason', required: true } } as const;
-/** The most parts one resolution may carry (every collection in a body has a bound). */
-export const MAX_PARTS = 20;
 
 export const ACTIONS = {
   assign: defineAction({
@@ -220,11 +219,9 @@ export const ACTIONS = {
           description:
             'Whether this gives the customer what they asked for (their desiredOutcome, in the conversation); required when they said, except for a decline',
         }),
-        explanation: text(2_000)
-          .optional()
-          .meta({
-            description: 'Why the remedy differs from what the customer asked for: they read it in the final response',
-          }),
+        explanation: text(2_000).optional().meta({
+          description: 'Why the remedy differs from what the customer asked for: they read it in the final response',
+        }),
       })
       .superRefine((b, ctx) => {
         // Any amount names its currency: the approval threshold is per currency, and a remedy of any
@@ -350,71 +347,7 @@ export const ACTIONS = {
   }),
   ...COMMITMENT_ACTIONS,
   ...DRAFT_ACTIONS,
-  resolve: defineAction({
-    name: 'resolve',
-    path: 'resolution',
-    input: z
-      .strictObject({
-        response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
-        outcome: z.enum(OUTCOMES),
-        reasons: text(10_000),
-        responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
-        cause: z
-          .string()
-          .regex(/^[a-z0-9-]{1,60}$/, 'must be a cause code such as billing-error')
-          .optional()
-          .meta({ description: "The root cause, from the regime's taxonomy (the policy's causes), for the reports" }),
-        parts: z
-          .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
-          // A regime names a handful of parts; without a bound one body could carry thousands into history.
-          .refine((p) => Object.keys(p).length <= MAX_PARTS, `must have at most ${MAX_PARTS} parts`)
-          .optional()
-          .meta({
-            description: 'Further parts the regime requires that no template supplies, by part name',
-            maxProperties: MAX_PARTS,
-          }),
-        customerAccepted: text(500).optional().meta({
-          description:
-            'Summary resolution only: how the customer indicated they accept the resolution (e.g. "on a call on 2 Dec"); required for it',
-        }),
-      })
-      .superRefine((b, ctx) => {
-        // DISP 1.5.3G(2): the summary route is for a complaint the customer has accepted is resolved.
-        if (b.response === 'summary-resolution' && b.customerAccepted === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['customerAccepted'],
-            message: "a summary resolution needs the customer's acceptance: say how they accepted it",
-          });
-        }
-        if (b.response !== 'summary-resolution' && b.customerAccepted !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['customerAccepted'], message: 'is for a summary resolution only' });
-        }
-      }),
-    roles: ACTING,
-    stages: BEFORE_FINAL,
-    doing: 'resolve',
-    summary: 'Send the final response (or a summary resolution, or a CFPB response)',
-    description: 'States the outcome and reasons with what the regime requires; the follow-up survey comes after.',
-    what: 'act on complaints',
-    cli: [
-      {
-        verb: 'resolve',
-        usage:
-          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]... [--accepted HOW]',
-        summary: 'send the final response',
-        flags: {
-          response: { field: 'response', required: true },
-          outcome: { field: 'outcome', required: true },
-          reasons: { field: 'reasons', required: true },
-          'response-type': { field: 'responseType' },
-          cause: { field: 'cause' },
-          part: { field: 'parts', type: 'pairs' },
-          accepted: { field: 'customerAccepted' },
-        },
-      },
-    ],
-  }),
+  ...RESOLUTION_ACTIONS,
 };
 
 /** An action's name: `assign`, `recordAccount`, … */

@@ -38,6 +38,10 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const LOCALES = ['en-GB', 'en-US'] as const;
 type Locale = (typeof LOCALES)[number];
 
+/** How to reach the ombudsman: in the regulated part and in the signpost after a final response. */
+const OMBUDSMAN_CONTACT =
+  'Financial Ombudsman Service, Exchange Tower, London E14 9SR; 0800 023 4567; www.financial-ombudsman.org.uk.';
+
 interface Template {
   subject: string;
   body: string;
@@ -137,8 +141,7 @@ const EN_GB: Record<NotificationKind, Template> = {
       'Dear {{name}},\n\nThank you for telling us that you are still unhappy, and we are sorry that our final ' +
       'response of {{finalResponseAt}} did not put things right for you. That response is our final position.\n\n' +
       'You can ask the Financial Ombudsman Service to look at your complaint, free of charge. You must do so ' +
-      'within six months of our final response, so by {{referBy}}. Financial Ombudsman Service, Exchange Tower, ' +
-      'London E14 9SR; 0800 023 4567; www.financial-ombudsman.org.uk.\n\n' +
+      `within six months of our final response, so by {{referBy}}. ${OMBUDSMAN_CONTACT}\n\n` +
       'If you are telling us about something new, reply and say so, and we will look into it as a new complaint.',
   },
 };
@@ -156,8 +159,7 @@ export const PART_TEXT: Record<string, string> = {
     'If you are not happy with our response, you can refer your complaint to the Financial Ombudsman Service, free of charge.',
   'ombudsman-time-limit-6-months':
     'You must do so within six months of the date of this letter, or the ombudsman may not be able to consider it.',
-  'ombudsman-contact-details':
-    'Financial Ombudsman Service, Exchange Tower, London E14 9SR; 0800 023 4567; www.financial-ombudsman.org.uk.',
+  'ombudsman-contact-details': OMBUDSMAN_CONTACT,
   'ombudsman-leaflet': "We enclose the ombudsman's explanatory leaflet.",
   'ombudsman-further-information':
     'You can find more information about the ombudsman at www.financial-ombudsman.org.uk.',

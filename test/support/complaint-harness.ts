@@ -156,14 +156,14 @@ export async function refused(p: Promise<unknown>, reason: RegExp): Promise<void
   expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(reason);
 }
 
+/** Records the customer's account as confirmed on a call: listening done. */
+export function listenOnCall(h: ComplaintHarness, account: string): Promise<ComplaintStatus> {
+  return h.act(m.recordAccountUpdate, { actor: operator, account, confirmed: true, confirmedHow: 'on a call' });
+}
+
 /** Takes a complaint through listening, an apology, a remedy and the final response, to its survey. */
 export async function toFollowUp(h: ComplaintHarness): Promise<void> {
-  await h.act(m.recordAccountUpdate, {
-    actor: operator,
-    account: 'Wrong item sent',
-    confirmed: true,
-    confirmedHow: 'on a call',
-  });
+  await listenOnCall(h, 'Wrong item sent');
   await h.act(m.apologiseUpdate, { actor: operator, text: 'Sorry we sent the wrong item.', faultAdmitted: true });
   await h.act(m.proposeRemedyUpdate, {
     actor: operator,

@@ -1,7 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as m from '../../workflows/messages';
 import { instantInWords } from '../../domain/letters/date-words';
-import { customerIn, operator, supervisor, withComplaint, refused, toFollowUp } from '../support/complaint-harness';
+import {
+  customerIn,
+  operator,
+  supervisor,
+  withComplaint,
+  refused,
+  toFollowUp,
+  listenOnCall,
+} from '../support/complaint-harness';
 import { DAY } from '../support/time';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 
@@ -108,12 +116,7 @@ describe('after the final response under the FCA', () => {
 
   it('refuses "not upheld" after an apology that admitted fault', async () => {
     await withComplaint(env, 'fca-fault-not-upheld', GB, async (h) => {
-      await h.act(m.recordAccountUpdate, {
-        actor: operator,
-        account: 'Charged twice',
-        confirmed: true,
-        confirmedHow: 'on a call',
-      });
+      await listenOnCall(h, 'Charged twice');
       await h.act(m.apologiseUpdate, {
         actor: operator,
         text: 'We are sorry we charged you twice.',

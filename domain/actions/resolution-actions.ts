@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { BEFORE_FINAL } from '../stages';
+import { ACTING, defineAction, text } from './define';
+import { OUTCOMES, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
+
+/** The most parts one resolution may carry (every collection in a body has a bound). */
+export const MAX_PARTS = 20;
+
+/**
+ * The resolving action, part of the registry (`registry.ts` spreads it in): the final response, a
+ * summary resolution or a CFPB response, with what each regime requires. What it does is
+ * `doResolve` in workflows/case-effects.ts; whether it may, `checkResolve` in workflows/rules.ts.
+ */
+export const RESOLUTION_ACTIONS = {
+  resolve: defineAction({
+    name: 'resolve',
+    path: 'resolution',
+    input: z
+      .strictObject({
+        response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
+        outcome: z.enum(OUTCOMES),
+        reasons: text(10_000),
+        responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
+        cause: z
+          .string()
+          .regex(/^[a-z0-9-]{1,60}$/, 'must be a cause code such as billing-error')
+          .optional()
+          .meta({ description: "The root cause, from the regime's taxonomy (the policy's causes), for the reports" }),
+        parts: z
+          .record(z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be a part name such as ombudsman-leaflet'), text(5_000))
+          // A regime names a handful of parts; without a bound one body could carry thousands into history.
+          .refine((p) => Object.keys(p).length <= MAX_PARTS, `must have at most ${MAX_PARTS} parts`)
+          .optional()
+          .meta({
+            description: 'Further parts the regime requires that no template supplies, by part name',
+            maxProperties: MAX_PARTS,
+          }),
+        customerAccepted: text(500).optional().meta({
+          description:
+            'Summary resolution only: how the customer indicated they accept the resolution (e.g. "on a call on 2 Dec"); required for it',
+        }),
+      })
+      .superRefine((b, ctx) => {
+        // DISP 1.5.3G(2): the summary route is for a complaint the customer has accepted is resolved.
+        if (b.response === 'summary-resolution' && b.customerAccepted === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['customerAccepted'],
+            message: "a summary resolution needs the customer's acceptance: say how they accepted it",
+          });
+        }
+        if (b.response !== 'summary-resolution' && b.customerAccepted !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['customerAccepted'], message: 'is for a summary resolution only' });
+        }
+      }),
+    roles: ACTING,
+    stages: BEFORE_FINAL,
+    doing: 'resolve',
+    summary: 'Send the final response (or a summary resolution, or a CFPB response)',
+    description: 'States the outcome and reasons with what the regime requires; the follow-up survey comes after.',
+    what: 'act on complaints',
+    cli: [
+      {
+        verb: 'resolve',
+        usage:
+          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]... [--accepted HOW]',
+        summary: 'send the final response',
+        flags: {
+          response: { field: 'response', required: true },
+          outcome: { field: 'outcome', required: true },
+          reasons: { field: 'reasons', required: true },
+          'response-type': { field: 'responseType' },
+          cause: { field: 'cause' },
+          part: { field: 'parts', type: 'pairs' },
+          accepted: { field: 'customerAccepted' },
+        },
+      },
+    ],
+  }),
+};
