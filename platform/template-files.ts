@@ -1,6 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { buildTemplateSet, TemplateLoadError, type TemplateSet, type TemplateSource } from '../domain/letters/template-set';
+import {
+  buildTemplateSet,
+  TemplateLoadError,
+  type TemplateSet,
+  type TemplateSource,
+} from '../domain/letters/template-set';
 
 /**
  * Reading the letter templates: the files shipped in the repository's `templates/` directory, then the

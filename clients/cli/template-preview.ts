@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { isNotificationKind, KIND_SPECS, NOTIFICATION_KINDS, SAMPLE_COMPLAINT_ID, SAMPLE_CUSTOMER } from '../../domain/letters/kinds';
+import {
+  isNotificationKind,
+  KIND_SPECS,
+  NOTIFICATION_KINDS,
+  SAMPLE_COMPLAINT_ID,
+  SAMPLE_CUSTOMER,
+} from '../../domain/letters/kinds';
 import { TemplateLoadError } from '../../domain/letters/template-set';
 import { renderCustomerLetter } from '../../domain/letters/templates';
 import { findRegion } from '../../domain/regions';
@@ -48,7 +54,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   if (!isNotificationKind(kind)) {
-    io.err(`redress template preview: KIND: unknown kind ${JSON.stringify(kind)}; kinds: ${NOTIFICATION_KINDS.join(', ')}`);
+    io.err(
+      `redress template preview: KIND: unknown kind ${JSON.stringify(kind)}; kinds: ${NOTIFICATION_KINDS.join(', ')}`,
+    );
     return 1;
   }
   const overrides: Record<string, string> = {};
@@ -81,7 +89,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     else {
       io.out(`kind ${kind}, regime ${policy.id}, locale ${letter.locale}`);
       io.out(`subject: ${letter.subject}`);
-      for (const a of letter.attachments) io.out(`attachment: ${a.name} (${a.url ?? a.documentId}, sha256 ${a.sha256})`);
+      for (const a of letter.attachments)
+        io.out(`attachment: ${a.name} (${a.url ?? a.documentId}, sha256 ${a.sha256})`);
       io.out('');
       io.out(letter.body);
     }

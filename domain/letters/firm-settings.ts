@@ -21,9 +21,7 @@ import type { WaiverPosition } from './kinds';
 export const AttachmentSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
-    url: z
-      .url({ protocol: /^https$/, error: 'must be an https:// URL' })
-      .optional(),
+    url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
     documentId: z.string().trim().min(1).max(200).optional(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits (the SHA-256 of the document)'),
   })
@@ -42,7 +40,9 @@ export type FirmSettings = z.infer<typeof FirmSettingsSchema>;
 export const DEFAULT_FIRM_SETTINGS: FirmSettings = { timeLimitWaiver: 'do-not-consent' };
 
 /** Validates `firm.json`'s text; problems are `field: reason`. */
-export function parseFirmSettings(text: string): { ok: true; settings: FirmSettings } | { ok: false; problems: string[] } {
+export function parseFirmSettings(
+  text: string,
+): { ok: true; settings: FirmSettings } | { ok: false; problems: string[] } {
   let value: unknown;
   try {
     value = JSON.parse(text);

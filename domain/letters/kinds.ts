@@ -129,7 +129,10 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = {
   apology: customer(['text'], { text: 'We are sorry: we charged you twice.' }),
   'holding-response': customer(
     ['reason', 'expectedBy'],
-    { reason: 'we are still waiting for the statement from our card processor.', expectedBy: '2027-02-10T17:00:00.000Z' },
+    {
+      reason: 'we are still waiting for the statement from our card processor.',
+      expectedBy: '2027-02-10T17:00:00.000Z',
+    },
     { sections: OMBUDSMAN_SECTIONS },
   ),
   'final-response': customer(
@@ -145,9 +148,13 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = {
       },
     },
   ),
-  'summary-resolution': customer(['reasons'], { reasons: 'We have refunded the second charge.' }, {
-    sections: OMBUDSMAN_SECTIONS,
-  }),
+  'summary-resolution': customer(
+    ['reasons'],
+    { reasons: 'We have refunded the second charge.' },
+    {
+      sections: OMBUDSMAN_SECTIONS,
+    },
+  ),
   'cfpb-response': customer(
     ['responseTypeText', 'reasons'],
     { responseType: 'closed-with-monetary-relief', reasons: SAMPLE_REASONS },

@@ -50,10 +50,13 @@ const tidy = (lines: readonly string[]): string =>
     .replace(/^\n+|\n+$/g, '');
 
 /** Splits a file into subject, body and sections; problems name the line. */
-export function parseTemplateText(text: string): { ok: true; template: TemplateText } | { ok: false; problems: TemplateProblem[] } {
+export function parseTemplateText(
+  text: string,
+): { ok: true; template: TemplateText } | { ok: false; problems: TemplateProblem[] } {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const problems: TemplateProblem[] = [];
-  if (lines[0]?.trim() !== '---') return { ok: false, problems: ['(front matter): the file must start with a line "---"'] };
+  if (lines[0]?.trim() !== '---')
+    return { ok: false, problems: ['(front matter): the file must start with a line "---"'] };
   const close = lines.indexOf('---', 1);
   if (close < 0) return { ok: false, problems: ['(front matter): no closing "---" line'] };
   let subject: string | undefined;
@@ -106,7 +109,9 @@ export function checkTemplate(kind: NotificationKind, t: TemplateText, parts: Re
   const unknown = (field: string, text: string, known: readonly string[]) => {
     for (const p of placeholders(text)) {
       if (!known.includes(p)) {
-        problems.push(`${field}: unknown placeholder {{${p}}} (${kind} knows ${known.map((k) => `{{${k}}}`).join(', ')})`);
+        problems.push(
+          `${field}: unknown placeholder {{${p}}} (${kind} knows ${known.map((k) => `{{${k}}}`).join(', ')})`,
+        );
       }
     }
   };
@@ -128,7 +133,8 @@ export function checkTemplate(kind: NotificationKind, t: TemplateText, parts: Re
   for (const [name, s] of expected) {
     const needed = s.required === 'always' || (s.supplies ?? []).some((p) => parts.has(p));
     if (needed && !t.sections.has(name)) {
-      const why = s.required === 'always' ? '' : ` (it supplies ${(s.supplies ?? []).filter((p) => parts.has(p)).join(', ')})`;
+      const why =
+        s.required === 'always' ? '' : ` (it supplies ${(s.supplies ?? []).filter((p) => parts.has(p)).join(', ')})`;
       problems.push(`section ${name}: missing${why}`);
     }
   }

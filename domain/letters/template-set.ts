@@ -61,7 +61,10 @@ function partsFor(name: string, names: ReadonlySet<string>, regimes: readonly st
 }
 
 /** Validates every file and the firm settings; throws `TemplateLoadError` listing each problem. */
-export function buildTemplateSet(sources: readonly TemplateSource[], firm?: { file: string; text: string }): TemplateSet {
+export function buildTemplateSet(
+  sources: readonly TemplateSource[],
+  firm?: { file: string; text: string },
+): TemplateSet {
   const problems: string[] = [];
   const locales = new Map<string, Map<string, TemplateText>>();
   const files = new Map<string, string>();
@@ -72,7 +75,9 @@ export function buildTemplateSet(sources: readonly TemplateSource[], firm?: { fi
     }
     const kind = s.name.split('.')[0] ?? '';
     if (!isNotificationKind(kind) || s.name.split('.').length > 2) {
-      problems.push(`${s.file}: (path): "${s.name}" is not <kind> or <kind>.<regime> (kinds: ${NOTIFICATION_KINDS.join(', ')})`);
+      problems.push(
+        `${s.file}: (path): "${s.name}" is not <kind> or <kind>.<regime> (kinds: ${NOTIFICATION_KINDS.join(', ')})`,
+      );
       continue;
     }
     const parsed = parseTemplateText(s.text);
