@@ -1,10 +1,18 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FirmSettings } from '../../domain/letters/firm-settings';
-import { KIND_SPECS, NOTIFICATION_KINDS, SAMPLE_COMPLAINT_ID, SAMPLE_CUSTOMER, type NotificationKind } from '../../domain/letters/kinds';
+import {
+  KIND_SPECS,
+  NOTIFICATION_KINDS,
+  SAMPLE_COMPLAINT_ID,
+  SAMPLE_CUSTOMER,
+  type NotificationKind,
+} from '../../domain/letters/kinds';
 import { SHIPPED_LOCALES, type TemplateSet } from '../../domain/letters/template-set';
 import { renderCustomerLetter, type Letter } from '../../domain/letters/templates';
+import type { ResponseKind } from '../../domain/policy/vocabulary';
 import { checkRespect } from '../../domain/respect';
+import { TEMPLATE_PARTS } from '../../domain/response-parts';
 import { loadTemplates, shippedTemplateDir } from '../../platform/template-files';
 
 /**
@@ -40,30 +48,32 @@ function render(
 
 const withFirm = (firm: Partial<FirmSettings>): TemplateSet => ({ ...shipped, firm: { ...shipped.firm, ...firm } });
 
-/** The regimes a kind's letters differ by: its own files' regimes and those whose parts it supplies. */
-const REGIMES: Record<NotificationKind, readonly string[]> = Object.fromEntries(
-  NOTIFICATION_KINDS.map((k) => [
-    k,
-    k === 'cfpb-response'
-      ? ['cfpb']
-      : ['default', 'fca-disp', 'fca-payments'].filter(
-          (r) => r === 'default' || [...shipped.locales.values()].some((m) => m.has(`${k}.${r}`)) || k === 'final-response' || k === 'summary-resolution',
-        ),
-  ]),
-) as Record<NotificationKind, readonly string[]>;
+/** The regimes a kind's letters differ by: its own regime files' and those whose parts it supplies. */
+function regimesOf(kind: NotificationKind): readonly string[] {
+  if (kind === 'cfpb-response') return ['cfpb'];
+  const differs = (r: string) =>
+    [...shipped.locales.values()].some((m) => m.has(`${kind}.${r}`)) ||
+    (TEMPLATE_PARTS[r]?.[kind as ResponseKind] ?? []).length > 0;
+  return ['default', ...['fca-disp', 'fca-payments'].filter(differs)];
+}
+const REGIMES = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, regimesOf(k)])) as Record<
+  NotificationKind,
+  readonly string[]
+>;
 
 const customerKinds = NOTIFICATION_KINDS.filter((k) => KIND_SPECS[k].audience === 'customer');
 const staffKinds = NOTIFICATION_KINDS.filter((k) => KIND_SPECS[k].audience === 'staff');
 
 describe('the shipped letters', () => {
-  it.each(SHIPPED_LOCALES.flatMap((locale) => customerKinds.flatMap((kind) => REGIMES[kind].map((regime) => [locale, kind, regime]))))(
-    '%s %s (%s) matches its snapshot',
-    (locale, kind, regime) => {
-      const letter = render(kind as NotificationKind, regime!, locale!);
-      expect(letter.locale).toBe(locale);
-      expect(letter).toMatchSnapshot();
-    },
-  );
+  it.each(
+    SHIPPED_LOCALES.flatMap((locale) =>
+      customerKinds.flatMap((kind) => REGIMES[kind].map((regime) => [locale, kind, regime] as const)),
+    ),
+  )('%s %s (%s) matches its snapshot', (locale, kind, regime) => {
+    const letter = render(kind, regime, locale);
+    expect(letter.locale).toBe(locale);
+    expect(letter).toMatchSnapshot();
+  });
 
   it.each(staffKinds)('staff notice %s is English and matches its snapshot', (kind) => {
     const letter = render(kind, 'default', 'cy-GB');
@@ -71,25 +81,35 @@ describe('the shipped letters', () => {
     expect(letter).toMatchSnapshot();
   });
 
-  it.each(['en-GB', 'cy-GB', 'es-US'])('the Annex 3R variants and the enclosed leaflet in %s match their snapshots', (locale) => {
-    const consent = render('final-response', 'fca-disp', locale, { set: withFirm({ timeLimitWaiver: 'consent' }) });
-    const outOfTime = render('final-response', 'fca-disp', locale, { vars: { outsideTimeLimits: 'yes' } });
-    const enclosed = render('holding-response', 'fca-disp', locale, { set: withFirm({ ombudsmanLeaflet: LEAFLET }) });
-    expect({ consent: consent.body, outOfTime: outOfTime.body, enclosed }).toMatchSnapshot();
-  });
+  it.each(['en-GB', 'cy-GB', 'es-US'])(
+    'the Annex 3R variants and the enclosed leaflet in %s match their snapshots',
+    (locale) => {
+      const consent = render('final-response', 'fca-disp', locale, { set: withFirm({ timeLimitWaiver: 'consent' }) });
+      const outOfTime = render('final-response', 'fca-disp', locale, { vars: { outsideTimeLimits: 'yes' } });
+      const enclosed = render('holding-response', 'fca-disp', locale, { set: withFirm({ ombudsmanLeaflet: LEAFLET }) });
+      expect({ consent: consent.body, outOfTime: outOfTime.body, enclosed }).toMatchSnapshot();
+    },
+  );
 
   it('has its own file for every customer kind in every locale but en-US, which shares en-GB’s English', () => {
     const files = (locale: string) => readdirSync(join(shippedTemplateDir(), locale)).map((f) => f.split('.')[0]);
-    for (const locale of ['en-GB', 'cy-GB', 'es-US']) expect(new Set(files(locale))).toEqual(new Set(customerKinds.concat(locale === 'en-GB' ? staffKinds : [])));
+    for (const locale of ['en-GB', 'cy-GB', 'es-US'])
+      expect(new Set(files(locale))).toEqual(new Set(customerKinds.concat(locale === 'en-GB' ? staffKinds : [])));
     expect(files('en-US')).toEqual(['apology']);
     expect(render('apology', 'cfpb', 'en-US').subject).toBe('We apologize (c-1001)');
     expect(render('final-response', 'cfpb', 'en-US').locale).toBe('en-US');
   });
 
   it('falls back to the language’s shipped locale, then to en-GB, and says which it used', () => {
-    expect(render('question', 'default', 'es-MX')).toMatchObject({ locale: 'es-US', subject: 'Una pregunta sobre su queja (c-1001)' });
+    expect(render('question', 'default', 'es-MX')).toMatchObject({
+      locale: 'es-US',
+      subject: 'Una pregunta sobre su queja (c-1001)',
+    });
     expect(render('question', 'default', 'en-AU').locale).toBe('en-GB');
-    expect(render('question', 'default', 'fr-FR')).toMatchObject({ locale: 'en-GB', subject: 'A question about your complaint (c-1001)' });
+    expect(render('question', 'default', 'fr-FR')).toMatchObject({
+      locale: 'en-GB',
+      subject: 'A question about your complaint (c-1001)',
+    });
   });
 });
 
@@ -99,15 +119,24 @@ describe('the regulated wording', () => {
   it('writes every date in words: no raw instant in any customer letter of any locale or regime', () => {
     for (const locale of SHIPPED_LOCALES)
       for (const kind of customerKinds)
-        for (const regime of REGIMES[kind]) expect(render(kind, regime, locale).body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
-    expect(render('acknowledgement', 'fca-disp', 'en-GB').body).toContain('by 10:00 am GMT on Wednesday 27 January 2027');
-    expect(render('acknowledgement', 'fca-disp', 'cy-GB').body).toContain('erbyn 10:00 AM GMT ddydd Mercher 27 Ionawr 2027');
-    expect(render('acknowledgement', 'fca-disp', 'es-US').body).toContain('el miércoles, 27 de enero de 2027, a las 10:00 a.m.');
+        for (const regime of REGIMES[kind])
+          expect(render(kind, regime, locale).body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
+    expect(render('acknowledgement', 'fca-disp', 'en-GB').body).toContain(
+      'by 10:00 am GMT on Wednesday 27 January 2027',
+    );
+    expect(render('acknowledgement', 'fca-disp', 'cy-GB').body).toContain(
+      'erbyn 10:00 AM GMT ddydd Mercher 27 Ionawr 2027',
+    );
+    expect(render('acknowledgement', 'fca-disp', 'es-US').body).toContain(
+      'el miércoles, 27 de enero de 2027, a las 10:00 a.m.',
+    );
   });
 
   it('acknowledges with the 8-week promise and the procedure (DISP 1.6.1R, DISP 1.2.1R(3)); payment services with 15 and 35 business days', () => {
     const disp = render('acknowledgement', 'fca-disp', 'en-GB').body;
-    expect(disp).toMatch(/Within eight weeks we will send you, in writing, either our final response or a holding response/);
+    expect(disp).toMatch(
+      /Within eight weeks we will send you, in writing, either our final response or a holding response/,
+    );
     expect(disp).toMatch(/How we handle your complaint:[\s\S]*Financial Ombudsman Service/);
     const psd = render('acknowledgement', 'fca-payments', 'en-GB').body;
     expect(psd).toMatch(/within 15 business days[\s\S]*no later than 35 business days/);
@@ -120,24 +149,38 @@ describe('the regulated wording', () => {
       'You have the right to refer your complaint to the Financial Ombudsman Service, free of charge – but you must do so within six months of the date of this letter.',
     );
     expect(body).toContain('the Ombudsman will not have our permission to consider your complaint');
-    const consent = render('final-response', 'fca-disp', 'en-GB', { set: withFirm({ timeLimitWaiver: 'consent' }) }).body;
+    const consent = render('final-response', 'fca-disp', 'en-GB', {
+      set: withFirm({ timeLimitWaiver: 'consent' }),
+    }).body;
     expect(consent).toContain('We consent to the Ombudsman considering your complaint');
     expect(consent).not.toContain('will not have our permission');
     // Case by case: the complaint's own position, "do not consent" when it carries none.
     const depends = withFirm({ timeLimitWaiver: 'depends' });
-    expect(render('final-response', 'fca-disp', 'en-GB', { set: depends, vars: { waiverPosition: 'consent' } }).body).toContain('We consent');
-    expect(render('final-response', 'fca-disp', 'en-GB', { set: depends }).body).toContain('will not have our permission');
+    expect(
+      render('final-response', 'fca-disp', 'en-GB', { set: depends, vars: { waiverPosition: 'consent' } }).body,
+    ).toContain('We consent');
+    expect(render('final-response', 'fca-disp', 'en-GB', { set: depends }).body).toContain(
+      'will not have our permission',
+    );
     // Annex 3R (2): the complaint itself out of the six-year / three-year limits.
     const late = render('final-response', 'fca-disp', 'en-GB', { vars: { outsideTimeLimits: 'yes' } }).body;
-    expect(late).toContain('We think that your complaint was made outside of these time limits but this is a matter for the Ombudsman to decide.');
+    expect(late).toContain(
+      'We think that your complaint was made outside of these time limits but this is a matter for the Ombudsman to decide.',
+    );
   });
 
   it('says in the FCA holding response that the customer may now refer, a final response to follow, unlike the final response', () => {
-    for (const l of all('holding-response', 'fca-disp')) expect(l.body).toMatch(/may now refer|Gallwch nawr gyfeirio|Ya puede remitir/);
-    expect(render('holding-response', 'fca-disp', 'en-GB').body).toMatch(/we will send you our final response by 5:00 pm GMT/);
-    for (const l of all('final-response', 'fca-disp')) expect(l.body).not.toMatch(/may now refer|Gallwch nawr|Ya puede/);
+    for (const l of all('holding-response', 'fca-disp'))
+      expect(l.body).toMatch(/may now refer|Gallwch nawr gyfeirio|Ya puede remitir/);
+    expect(render('holding-response', 'fca-disp', 'en-GB').body).toMatch(
+      /we will send you our final response by 5:00 pm GMT/,
+    );
+    for (const l of all('final-response', 'fca-disp'))
+      expect(l.body).not.toMatch(/may now refer|Gallwch nawr|Ya puede/);
     const psd = render('holding-response', 'fca-payments', 'en-GB').body;
-    expect(psd).toMatch(/This is a holding response\. We will send you our final response by .*no later than 35 business days/);
+    expect(psd).toMatch(
+      /This is a holding response\. We will send you our final response by .*no later than 35 business days/,
+    );
   });
 
   it('mentions the ombudsman and the six months in the summary resolution communication (DISP 1.5.4R)', () => {
@@ -157,7 +200,9 @@ describe('the regulated wording', () => {
     for (const l of all('cfpb-response', 'cfpb')) {
       expect(l.body).not.toMatch(/Status:|closed with monetary relief|closed-with/i);
     }
-    expect(render('cfpb-response', 'cfpb', 'en-US').body).toContain('we are putting things right with a payment to you');
+    expect(render('cfpb-response', 'cfpb', 'en-US').body).toContain(
+      'we are putting things right with a payment to you',
+    );
   });
 
   it('encloses the leaflet only with a reference to it: the attachment on the letter, never "we enclose" without one', () => {
@@ -183,7 +228,9 @@ describe('the regulated wording', () => {
     for (const kind of customerKinds)
       for (const regime of REGIMES[kind]) {
         const l = render(kind, regime, 'en-GB');
-        const severe = checkRespect(l.body).findings.filter((f) => f.severity === 'severe' && f.category !== 'readability');
+        const severe = checkRespect(l.body).findings.filter(
+          (f) => f.severity === 'severe' && f.category !== 'readability',
+        );
         expect({ kind, regime, severe }).toEqual({ kind, regime, severe: [] });
       }
   });
