@@ -56,3 +56,20 @@ export const TEMPLATE_PARTS: Readonly<Record<string, Partial<Record<ResponseKind
 export function templateParts(regime: string, kind: ResponseKind): readonly string[] {
   return TEMPLATE_PARTS[regime]?.[kind] ?? [];
 }
+
+/**
+ * Parts that policy versions recorded before a correction still require of a kind, though the correction
+ * withdrew the requirement as wrong (docs/policies.md, "Corrections to shipped versions"): counted as
+ * supplied, and never printed. Without this a complaint assessed before the correction could not decline
+ * a remedy, and its recorded history would no longer replay (the workflow checks the parts on replay).
+ */
+const WITHDRAWN_PARTS: Readonly<Record<string, Partial<Record<ResponseKind, readonly string[]>>>> = {
+  // A decline is not a final response: its ombudsman paragraph was premature (DISP 1.6.2R).
+  'fca-disp': { decline: ['ombudsman-referral-right'] },
+  'fca-payments': { decline: ['ombudsman-referral-right'] },
+};
+
+/** What the workflow's check counts as supplied by the template: its parts, and the withdrawn ones. */
+export function partsCountedAsSupplied(regime: string, kind: ResponseKind): readonly string[] {
+  return [...templateParts(regime, kind), ...(WITHDRAWN_PARTS[regime]?.[kind] ?? [])];
+}

@@ -1,7 +1,7 @@
 import type { ActionBody } from '../actions';
 import type { NotificationKind } from '../letters/templates';
 import type { ResponseKind } from '../policy/vocabulary';
-import { templateParts } from '../response-parts';
+import { partsCountedAsSupplied } from '../response-parts';
 
 /**
  * Which letter a sending action writes and with which values, declared once: the workflow's effects
@@ -114,5 +114,5 @@ export function providedParts(
     ...(supplied.remedy ? ['remedy'] : []),
     ...(supplied.agentParts ?? []),
   ];
-  return [...(own[kind] ?? resolution), ...templateParts(regime, kind)];
+  return [...(own[kind] ?? resolution), ...partsCountedAsSupplied(regime, kind)];
 }

@@ -1,3 +1,6 @@
+import { OUTCOMES } from '../actions/vocabulary';
+import { CFPB_RESPONSE_TYPES } from '../policy/vocabulary';
+
 /**
  * What each kind of letter is made of, declared once: the placeholders a template of the kind may use,
  * the named sections its file must have (the regulated paragraphs and the phrases chosen by a value), and
@@ -87,14 +90,6 @@ const OMBUDSMAN_SECTIONS: Record<string, SectionSpec> = {
   'ombudsman-further-information': { supplies: ['ombudsman-further-information'], required: 'parts' },
 };
 
-const OUTCOMES = ['upheld', 'partly-upheld', 'not-upheld'] as const;
-const CFPB_RESPONSE_TYPES = [
-  'closed-with-monetary-relief',
-  'closed-with-non-monetary-relief',
-  'closed-with-explanation',
-  'in-progress',
-  'administrative-response',
-] as const;
 
 const customer = (
   vars: readonly string[],

@@ -12,7 +12,10 @@ import { SHIPPED_LOCALES, type TemplateSet } from '../../domain/letters/template
 import { renderCustomerLetter, type Letter } from '../../domain/letters/templates';
 import type { ResponseKind } from '../../domain/policy/vocabulary';
 import { checkRespect } from '../../domain/respect';
-import { TEMPLATE_PARTS } from '../../domain/response-parts';
+import { TEMPLATE_PARTS, templateParts } from '../../domain/response-parts';
+import { providedParts } from '../../domain/drafts/letters';
+import { missingParts, type Policy } from '../../domain/policy';
+import { loadPolicies } from '../../platform/policy-files';
 import { loadTemplates, shippedTemplateDir } from '../../platform/template-files';
 
 /**
@@ -194,6 +197,21 @@ describe('the regulated wording', () => {
   it('gives FCA declines no premature ombudsman paragraph', () => {
     for (const regime of ['fca-disp', 'fca-payments'])
       for (const l of all('decline', regime)) expect(l.body).not.toMatch(/Ombudsman|Ombwdsmon|Defensor/i);
+  });
+
+  it('still lets a complaint assessed before the decline correction decline: the withdrawn part counted, not printed', () => {
+    const fca = loadPolicies({ overridePath: null }).find((p) => p.id === 'fca-disp')!;
+    const before: Policy = {
+      ...fca,
+      responses: {
+        ...fca.responses,
+        decline: { requiredParts: ['reasons', 'alternatives', 'ombudsman-referral-right'] },
+      },
+    };
+    const provided = providedParts('fca-disp', 'decline', { alternatives: true });
+    expect(missingParts(before, 'decline', provided)).toEqual([]);
+    expect(missingParts(fca, 'decline', providedParts('fca-disp', 'decline', {}))).toEqual(['alternatives']);
+    expect(templateParts('fca-disp', 'decline')).toEqual([]);
   });
 
   it('writes the CFPB letter in plain words, never the portal’s response types', () => {

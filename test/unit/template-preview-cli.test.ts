@@ -3,13 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../clients/cli/main';
+import { captureIo } from '../support/cli-io';
 import { TEMPLATE_DIR_ENV, shippedTemplateDir } from '../../platform/template-files';
 
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
-};
+const capture = captureIo;
 
 describe('redress template preview', () => {
   it('renders a kind for a regime and locale with its sample values, dates in words in the regime’s zone', async () => {
