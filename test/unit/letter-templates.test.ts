@@ -109,6 +109,9 @@ describe('the shipped letters', () => {
       subject: 'Una pregunta sobre su queja (c-1001)',
     });
     expect(render('question', 'default', 'en-AU').locale).toBe('en-GB');
+    // A customer's locale may be a bare language (the complaint schema allows `cy`): its shipped locale.
+    expect(render('question', 'default', 'cy').locale).toBe('cy-GB');
+    expect(render('question', 'default', 'es').locale).toBe('es-US');
     expect(render('question', 'default', 'fr-FR')).toMatchObject({
       locale: 'en-GB',
       subject: 'A question about your complaint (c-1001)',
