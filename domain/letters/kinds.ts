@@ -42,6 +42,8 @@ export interface SectionSpec {
   readonly supplies?: readonly string[];
   /** Placeholders the section may use beyond the kind's own. */
   readonly vars?: readonly string[];
+  /** Placeholders one variant alone may use (only an enclosed leaflet has a name to give). */
+  readonly variantVars?: Readonly<Record<string, readonly string[]>>;
   /**
    * `always`: every file of the kind has it (a phrase the body needs). `parts`: only where a regime's
    * template parts need what it supplies.
@@ -84,12 +86,11 @@ const OMBUDSMAN_SECTIONS: Record<string, SectionSpec> = {
   'ombudsman-leaflet': {
     variants: LEAFLET_VARIANTS,
     supplies: ['ombudsman-leaflet'],
-    vars: ['leafletName'],
+    variantVars: { enclosed: ['leafletName'] },
     required: 'parts',
   },
   'ombudsman-further-information': { supplies: ['ombudsman-further-information'], required: 'parts' },
 };
-
 
 const customer = (
   vars: readonly string[],

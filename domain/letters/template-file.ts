@@ -120,14 +120,22 @@ export function checkTemplate(kind: NotificationKind, t: TemplateText, parts: Re
   const used = new Set(placeholders(t.body));
   for (const v of spec.mustUse) if (!used.has(v)) problems.push(`body: must use {{${v}}}`);
   const expected = new Map<string, SectionSpec>();
-  for (const [name, s] of Object.entries(spec.sections)) for (const n of namesOf(name, s)) expected.set(n, s);
+  const variantOf = new Map<string, string>();
+  for (const [name, s] of Object.entries(spec.sections)) {
+    for (const n of namesOf(name, s)) {
+      expected.set(n, s);
+      if (n !== name) variantOf.set(n, n.slice(name.length + 2));
+    }
+  }
   for (const [name, text] of t.sections) {
     const s = expected.get(name);
     if (!s) {
       problems.push(`section ${name}: not a section of ${kind} (${[...expected.keys()].join(', ') || 'it has none'})`);
       continue;
     }
-    unknown(`section ${name}`, text, [...common, ...(s.vars ?? [])]);
+    const variant = variantOf.get(name);
+    const own = variant !== undefined ? (s.variantVars?.[variant] ?? []) : [];
+    unknown(`section ${name}`, text, [...common, ...(s.vars ?? []), ...own]);
     if (text === '') problems.push(`section ${name}: empty`);
   }
   for (const [name, s] of expected) {

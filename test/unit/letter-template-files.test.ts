@@ -76,6 +76,15 @@ describe('the template loader', () => {
     expect(problems).toHaveLength(2);
   });
 
+  it('refuses the leaflet’s name where no leaflet is enclosed (it would have no value to render)', () => {
+    const file = override('en-GB/final-response.md', (t) =>
+      t.replace('You can read the ombudsman', 'You can read "{{leafletName}}", the ombudsman'),
+    );
+    expect(problemsOf(load)).toEqual([
+      `${file}: section ombudsman-leaflet: online: unknown placeholder {{leafletName}} (final-response knows {{complaintId}}, {{name}})`,
+    ]);
+  });
+
   it('refuses a broken front matter, an unknown section and an unknown kind', () => {
     const noSubject = override('cy-GB/question.md', (t) => t.replace(/^subject: .*$/m, 'subjet: Cwestiwn'));
     const stray = override('en-GB/survey.md', (t) => `${t}\n## annex-3r: consent\nWe consent.\n`);
