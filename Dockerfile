@@ -16,6 +16,7 @@ COPY clients ./clients
 COPY infra ./infra
 COPY store ./store
 COPY policies ./policies
+COPY templates ./templates
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -24,6 +25,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/policies ./policies
+# The letter templates and the firm's letter settings, read at start (platform/template-files.ts).
+COPY --from=build /app/templates ./templates
 # The store's SQL migrations, read at the projector's start (store/migrate.ts finds them here).
 COPY --from=build /app/store/migrations ./store/migrations
 # The pages' style sheet and script, read by clients/web/pages.ts at start.

@@ -1,7 +1,10 @@
 import type { Customer } from '../domain/complaint';
 import { notificationKey } from '../domain/ids';
 import type { StaffRecipient } from '../domain/policy/ladder';
+import type { Attachment } from '../domain/letters/firm-settings';
+import type { TemplateSet } from '../domain/letters/template-set';
 import { renderCustomerLetter, type NotificationKind } from '../domain/letters/templates';
+import { deploymentTemplates } from '../platform/template-files';
 
 export type { NotificationKind } from '../domain/letters/templates';
 
@@ -33,6 +36,7 @@ export interface NotificationRequest {
 export interface RenderedNotification {
   kind: NotificationKind;
   channel: string;
+  /** The locale the letter is actually in: the customer's, else its language's or en-GB (staff kinds are English). */
   locale: string;
   recipient:
     | { type: 'customer'; customerId: string; name: string; email?: string; phone?: string }
@@ -40,13 +44,21 @@ export interface RenderedNotification {
     | StaffRecipient;
   subject: string;
   body: string;
+  /** Documents the letter says are enclosed, by reference (absent when none: additive to the contract). */
+  attachments?: Attachment[];
   /** The mailer sends a message once per key, however often it is delivered. */
   idempotencyKey: string;
 }
 
-/** Renders a notification; a missing template variable is an error, never a blank in a letter. */
-export function renderNotification(req: NotificationRequest): RenderedNotification {
-  const { subject, body, locale } = renderCustomerLetter({
+/**
+ * Renders a notification with the deployment's templates (the same set the API renders drafts with); a
+ * missing template variable is an error, never a blank in a letter.
+ */
+export function renderNotification(
+  req: NotificationRequest,
+  templates: TemplateSet = deploymentTemplates(),
+): RenderedNotification {
+  const { subject, body, locale, attachments } = renderCustomerLetter(templates, {
     ...req,
     ...(req.customer ? { customer: req.customer } : {}),
     ...(req.timeZone !== undefined ? { timeZone: req.timeZone } : {}),
@@ -66,6 +78,7 @@ export function renderNotification(req: NotificationRequest): RenderedNotificati
       : (req.staff ?? { type: 'supervisors', ...(req.vars.assignee ? { assignee: req.vars.assignee } : {}) }),
     subject,
     body,
+    ...(attachments.length > 0 ? { attachments } : {}),
     idempotencyKey: notificationKey(req.complaintId, req.step),
   };
 }

@@ -10,6 +10,7 @@ import {
   type InboundEventType,
 } from '../domain/events';
 import { DeadLetterSchema } from '../domain/dead-letter';
+import { NotificationDataSchema } from '../domain/letters/notification-event';
 import { repoRoot } from './paths';
 
 /**
@@ -83,6 +84,17 @@ export function eventSchemas(): Record<string, JsonSchema> {
     `${COMPLAINT_UPDATED} (on complaints.lifecycle)`,
     'The record view of a complaint after a change: what lists, queues and reports filter on, no personal data. ' +
       'Keep the one with the highest data.revision: redeliveries and retries may bring an older one later.',
+  );
+  files['notification.requested.schema.json'] = toSchema(
+    EnvelopeSchema.extend({
+      type: z.literal('notification.requested'),
+      source: z.literal(REDRESS_SOURCE),
+      data: NotificationDataSchema,
+    }),
+    'notification.requested',
+    'notification.requested (on complaints.notifications)',
+    'A rendered message for the mailer or the contact centre; send it once per data.idempotencyKey. ' +
+      'data.locale is the locale the words are in; data.attachments (additive) are the documents the letter says are enclosed, by reference.',
   );
   files['dead-letter.schema.json'] = toSchema(
     DeadLetterSchema,

@@ -5,6 +5,7 @@ import { createKafka } from '../platform/kafka-client';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadPoliciesAsync } from '../platform/policy-files';
+import { deploymentTemplates } from '../platform/template-files';
 import { kafkaPublisher } from '../activities/publisher';
 import { workerMetricsAddress, type Config } from '../config';
 import { PinoTemporalLogger } from './temporal-logger';
@@ -79,6 +80,8 @@ export async function createComplaintWorker(
   const producer = await connectProducer(config, logger);
   // Policies are read once at start-up: a bad operator policy file stops the worker with the field named.
   const policies = await loadPoliciesAsync();
+  // So are the letter templates: a bad operator template stops the worker with the file and field named.
+  deploymentTemplates();
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const activities = createActivities({

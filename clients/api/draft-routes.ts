@@ -5,6 +5,7 @@ import { COMMITMENT_KINDS } from '../../domain/commitments';
 import { withLetter, type DraftCheck } from '../../domain/drafts/check';
 import { DRAFTABLE } from '../../domain/drafts/letters';
 import { RESPECT_CATEGORIES, SEVERITIES } from '../../domain/respect/categories';
+import { deploymentTemplates } from '../../platform/template-files';
 import * as m from '../../workflows/messages';
 import type { ComplaintStatus } from '../../workflows/messages';
 import { badRequest } from './errors';
@@ -95,7 +96,7 @@ export function draftRoutes(deps: RouteDeps): RouteSpec[] {
           role: principal.role,
         });
         // Rendered here, not in the workflow: dates in words use the host's time-zone data.
-        return { body: withLetter(report as unknown as DraftCheck) };
+        return { body: withLetter(report as unknown as DraftCheck, deploymentTemplates()) };
       },
     }),
   ];

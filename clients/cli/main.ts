@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'policy check FILE                                                  validate a policy file',
     load: async () => (await import('./policy-check')).run,
   },
+  'template preview': {
+    summary: line('template preview KIND --regime R --locale L', 'render a letter from the templates with sample values'),
+    load: async () => (await import('./template-preview')).run,
+  },
   // Operators and supervisors, through the HTTP API (REDRESS_API_URL, REDRESS_API_KEY).
   submit: { summary: line('submit FILE [--json]', 'submit a complaint from a JSON file'), load: complaints('submit') },
   status: { summary: line('status ID [--json]', 'stage, owner, remedy, clocks'), load: complaints('status') },

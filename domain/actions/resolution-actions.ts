@@ -3,6 +3,9 @@ import { BEFORE_FINAL } from '../stages';
 import { ACTING, defineAction, text } from './define';
 import { OUTCOMES, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
 
+/** The positions a resolution may choose (Annex 3R's out-of-time paragraph follows from `outsideTimeLimits`). */
+const WAIVER_POSITIONS_CHOSEN = ['consent', 'do-not-consent'] as const;
+
 /** The most parts one resolution may carry (every collection in a body has a bound). */
 export const MAX_PARTS = 20;
 
@@ -35,6 +38,16 @@ export const RESOLUTION_ACTIONS = {
             description: 'Further parts the regime requires that no template supplies, by part name',
             maxProperties: MAX_PARTS,
           }),
+        // DISP 1 Annex 3R: the letter states the firm's position on the ombudsman's time limits. Where the
+        // firm decides case by case (templates/firm.json `timeLimitWaiver: depends`) the resolution says which.
+        waiverPosition: z.enum(WAIVER_POSITIONS_CHOSEN).optional().meta({
+          description:
+            "Where the firm decides per complaint (firm.json timeLimitWaiver: depends): whether it consents to the ombudsman considering a referral out of time; do-not-consent when absent",
+        }),
+        outsideTimeLimits: z.boolean().optional().meta({
+          description:
+            "The agent's finding that the complaint was made outside the ombudsman's six-year / three-year limits: the letter then takes Annex 3R's second paragraph",
+        }),
         customerAccepted: text(500).optional().meta({
           description:
             'Summary resolution only: how the customer indicated they accept the resolution (e.g. "on a call on 2 Dec"); required for it',
@@ -63,7 +76,7 @@ export const RESOLUTION_ACTIONS = {
       {
         verb: 'resolve',
         usage:
-          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]... [--accepted HOW]',
+          'resolve ID --response final-response|summary-resolution|cfpb-response --outcome upheld|partly-upheld|not-upheld --reasons TEXT [--response-type T] [--cause CODE] [--part NAME=TEXT]... [--accepted HOW] [--waiver consent|do-not-consent] [--outside-time-limits]',
         summary: 'send the final response',
         flags: {
           response: { field: 'response', required: true },
@@ -73,6 +86,8 @@ export const RESOLUTION_ACTIONS = {
           cause: { field: 'cause' },
           part: { field: 'parts', type: 'pairs' },
           accepted: { field: 'customerAccepted' },
+          waiver: { field: 'waiverPosition' },
+          'outside-time-limits': { field: 'outsideTimeLimits', type: 'boolean' },
         },
       },
     ],

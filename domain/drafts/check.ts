@@ -1,6 +1,7 @@
 import type { ActionBody } from '../actions';
 import type { Actor } from '../actor';
-import { renderCustomerLetter } from '../letters/templates';
+import type { TemplateSet } from '../letters/template-set';
+import { renderCustomerLetter, type LetterRequest } from '../letters/templates';
 import { sha256Hex } from '../letters/sha256';
 import { missingParts, readingEaseThreshold } from '../policy/content';
 import type { Policy } from '../policy/schema';
@@ -110,8 +111,8 @@ function missingOf(action: DraftAction, body: ActionBody<DraftAction>, ctx: Draf
   return [];
 }
 
-/** What a letter is rendered from: everything `renderCustomerLetter` takes. */
-export type LetterSource = Parameters<typeof renderCustomerLetter>[0];
+/** What a letter is rendered from: everything `renderCustomerLetter` takes besides the templates. */
+export type LetterSource = LetterRequest;
 
 /**
  * A draft checked, its letter not yet rendered: what workflow code computes (rendering writes dates in
@@ -119,11 +120,14 @@ export type LetterSource = Parameters<typeof renderCustomerLetter>[0];
  */
 export type DraftCheck = Omit<DraftReport, 'letter'> & { source?: LetterSource };
 
-/** The checked draft with its letter rendered as the customer would get it (outside workflow code). */
-export function withLetter(check: DraftCheck): DraftReport {
+/**
+ * The checked draft with its letter rendered as the customer would get it (outside workflow code), with
+ * the deployment's templates: the same set the notification activity renders the letter with.
+ */
+export function withLetter(check: DraftCheck, templates: TemplateSet): DraftReport {
   const { source, ...rest } = check;
   if (!source) return rest;
-  const { subject, body, locale } = renderCustomerLetter(source);
+  const { subject, body, locale } = renderCustomerLetter(templates, source);
   return { ...rest, letter: { kind: source.kind, locale, subject, body } };
 }
 

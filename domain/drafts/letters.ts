@@ -1,7 +1,7 @@
 import type { ActionBody } from '../actions';
 import type { NotificationKind } from '../letters/templates';
 import type { ResponseKind } from '../policy/vocabulary';
-import { templateParts } from '../response-parts';
+import { partsCountedAsSupplied } from '../response-parts';
 
 /**
  * Which letter a sending action writes and with which values, declared once: the workflow's effects
@@ -33,6 +33,8 @@ export function resolutionVars(b: ActionBody<'resolve'>, remedy: RemedyOnFile | 
     outcome: b.outcome,
     reasons: b.reasons,
     ...(b.responseType ? { responseType: b.responseType } : {}),
+    ...(b.waiverPosition ? { waiverPosition: b.waiverPosition } : {}),
+    ...(b.outsideTimeLimits === true ? { outsideTimeLimits: 'yes' } : {}),
     ...(remedy && remedy.status !== 'declined' ? { remedy: remedy.description } : {}),
     ...(remedy?.explanation !== undefined && remedy.status !== 'declined'
       ? { remedyExplanation: remedy.explanation }
@@ -114,5 +116,5 @@ export function providedParts(
     ...(supplied.remedy ? ['remedy'] : []),
     ...(supplied.agentParts ?? []),
   ];
-  return [...(own[kind] ?? resolution), ...templateParts(regime, kind)];
+  return [...(own[kind] ?? resolution), ...partsCountedAsSupplied(regime, kind)];
 }

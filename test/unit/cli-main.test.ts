@@ -1,12 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { main } from '../../clients/cli/main';
+import { captureIo } from '../support/cli-io';
 
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
-};
+const capture = captureIo;
 
 describe('redress CLI dispatch', () => {
   it('runs `deadlines` with --json and prints every clock with its deadline', async () => {

@@ -21,6 +21,17 @@ describe('dates in words', () => {
     );
   });
 
+  it('writes Welsh and US Spanish in their own order and words', () => {
+    // "on Monday" in Welsh takes the soft mutation (ddydd); Spanish puts the day first, one o'clock singular.
+    expect(instantInWords('2026-12-07T17:00:00.000Z', 'cy-GB', 'Europe/London')).toBe(
+      '5:00 PM GMT ddydd Llun 7 Rhagfyr 2026',
+    );
+    expect(instantInWords('2026-12-07T17:00:00.000Z', 'es-US', 'America/New_York')).toBe(
+      'lunes, 7 de diciembre de 2026, a las 12:00 p.m. EST',
+    );
+    expect(instantInWords('2026-12-07T18:00:00.000Z', 'es-US', 'America/New_York')).toMatch(/, a la 1:00 p\.m\. EST$/);
+  });
+
   it('turns instants into words and leaves every other value alone', () => {
     expect(isInstant('2026-12-07T17:00:00.000Z')).toBe(true);
     expect(isInstant('2026-12-07')).toBe(false);

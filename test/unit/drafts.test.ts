@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkDraft, draftId, withLetter, type DraftContext } from '../../domain/drafts/check';
+import { deploymentTemplates } from '../../platform/template-files';
 import { findPromises } from '../../domain/drafts/promises';
 import { sha256Hex } from '../../domain/letters/sha256';
 import { parsePolicy, policyInForce, type Policy } from '../../domain/policy';
@@ -79,7 +80,7 @@ describe('checkDraft', () => {
       { text: 'This was your fault. We will call you on Tuesday at 10.', faultAdmitted: false },
       ctx(dflt),
     );
-    expect(withLetter(r).letter).toEqual({
+    expect(withLetter(r, deploymentTemplates()).letter).toEqual({
       kind: 'apology',
       locale: 'en-GB',
       subject: 'We are sorry (c-1)',
@@ -105,7 +106,7 @@ describe('checkDraft', () => {
       ctx(fca, { timeZone: 'Europe/London' }),
     );
     expect(check.source?.vars.expectedBy).toBe('2026-12-07T17:00:00.000Z'); // what the workflow computes
-    expect(withLetter(check).letter?.body).toContain('by 5:00 pm GMT on Monday 7 December 2026');
+    expect(withLetter(check, deploymentTemplates()).letter?.body).toContain('by 5:00 pm GMT on Monday 7 December 2026');
   });
 
   it('checks every agent-written field: decline alternatives and resolution parts', () => {
@@ -119,7 +120,7 @@ describe('checkDraft', () => {
       ctx(fca),
     );
     expect(decline.respect.map((f) => [f.field, f.category])).toEqual([['alternatives.1', 'dismissal']]);
-    expect(withLetter(decline).letter?.body).toContain('- Calm down and pay it.');
+    expect(withLetter(decline, deploymentTemplates()).letter?.body).toContain('- Calm down and pay it.');
     const resolve = checkDraft(
       'resolve',
       {
@@ -148,7 +149,7 @@ describe('checkDraft', () => {
       ctx(fca),
     );
     expect(final.missingParts).toEqual([]);
-    expect(withLetter(final).letter?.body).toContain('Financial Ombudsman Service');
+    expect(withLetter(final, deploymentTemplates()).letter?.body).toContain('Financial Ombudsman Service');
   });
 
   it("reports readability below the policy's threshold (the default when the policy sets none)", () => {

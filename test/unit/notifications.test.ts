@@ -1,4 +1,6 @@
 import { renderNotification } from '../../activities/notifications';
+import { NotificationDataSchema } from '../../domain/letters/notification-event';
+import { loadTemplates } from '../../platform/template-files';
 import { complaintFixture } from '../support/fixtures';
 
 describe('renderNotification', () => {
@@ -26,6 +28,39 @@ describe('renderNotification', () => {
   it('refuses to render with a missing variable rather than send a letter with a blank', () => {
     expect(() => renderNotification({ ...base, step: 'acknowledgement', kind: 'acknowledgement', vars: {} })).toThrow(
       /firstResponseDeadline/,
+    );
+  });
+
+  it('carries the locale used and, where the letter encloses the leaflet, the attachment by reference: both in the contract', () => {
+    const shipped = loadTemplates({ overrideDir: null });
+    const leaflet = { name: 'Want to take your complaint further?', documentId: 'doc-fos-1', sha256: 'c'.repeat(64) };
+    const welsh = { ...complaintFixture().customer, locale: 'cy-GB' };
+    const final = renderNotification(
+      {
+        ...base,
+        customer: welsh,
+        regime: 'fca-disp',
+        step: 'final-response:c1',
+        kind: 'final-response',
+        vars: { outcome: 'upheld', reasons: 'We charged you twice.' },
+        timeZone: 'Europe/London',
+      },
+      { ...shipped, firm: { ...shipped.firm, ombudsmanLeaflet: leaflet } },
+    );
+    expect(final).toMatchObject({ locale: 'cy-GB', attachments: [leaflet] });
+    expect(final.body).toContain('"Want to take your complaint further?"');
+    const staff = renderNotification({
+      complaintId: 'c-9',
+      channel: 'internal',
+      regime: 'fca-disp',
+      step: 'alert:1',
+      kind: 'supervisor-alert',
+      vars: { reason: 'escalated', detail: 'asked for a manager' },
+    });
+    expect(staff).not.toHaveProperty('attachments');
+    for (const n of [final, staff]) expect(NotificationDataSchema.parse(n)).toEqual(n);
+    expect(NotificationDataSchema.safeParse({ ...final, attachments: [{ ...leaflet, sha256: 'nope' }] }).success).toBe(
+      false,
     );
   });
 });

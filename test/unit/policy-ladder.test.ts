@@ -133,7 +133,7 @@ describe('the case climbing the ladder', () => {
     return k;
   };
   const staffLetters = (k: ComplaintCase) =>
-    (k.takeOutbox()?.notifications ?? []).filter((n) => n.staff).map(renderNotification);
+    (k.takeOutbox()?.notifications ?? []).filter((n) => n.staff).map((n) => renderNotification(n));
 
   it('sends each rung to its role, resolved when it fires, with no customer data', () => {
     const k = newCase({ warningLadder: () => true });

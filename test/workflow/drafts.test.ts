@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { withLetter } from '../../domain/drafts/check';
+import { deploymentTemplates } from '../../platform/template-files';
 import * as m from '../../workflows/messages';
 import { operator, supervisor, withComplaint, type ComplaintHarness } from '../support/complaint-harness';
 import { createTimeSkippingEnv } from '../support/workflow-env';
@@ -58,7 +59,7 @@ describe('drafts', () => {
 
       // The draft: rendered for the customer, checked, held; still nothing sent.
       const report = await draft(h, apology);
-      const letter = withLetter(report).letter;
+      const letter = withLetter(report, deploymentTemplates()).letter;
       expect(report.severe).toBe(true);
       expect(letter?.body).toContain('Dear Ada Lovelace');
       expect(letter?.body).toContain(BLAME);

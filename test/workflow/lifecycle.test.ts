@@ -162,7 +162,7 @@ describe('remedies', () => {
     });
   });
 
-  it('declines with an explanation, the alternatives and the referral rights', async () => {
+  it('declines with an explanation and the alternatives, the referral rights coming with the final response', async () => {
     await withComplaint(env, 'decline', { customer: customerIn('GB-ENG') }, async (h) => {
       expect((await h.status()).regime).toBe('fca-disp');
       await h.act(m.recordAccountUpdate, {
@@ -189,7 +189,8 @@ describe('remedies', () => {
       expect(s.remedy?.status).toBe('declined');
       const decline = h.notifications('decline')[0]!;
       expect(decline.body).toContain('A free upgrade to next-day delivery');
-      expect(decline.body).toContain('Financial Ombudsman Service');
+      // A decline is not a final response: no premature ombudsman paragraph (DISP 1.6.2R).
+      expect(decline.body).not.toContain('Financial Ombudsman Service');
       await h.act(m.resolveUpdate, {
         actor: operator,
         response: 'final-response',
@@ -197,6 +198,7 @@ describe('remedies', () => {
         reasons: 'The delivery met the promised times.',
       });
       const final = h.notifications('final-response')[0]!;
+      expect(final.body).toContain('Financial Ombudsman Service');
       expect(final.body).toContain('within six months');
       expect(h.lifecycle()).toContain('complaint.remedy-declined');
     });
