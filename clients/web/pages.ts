@@ -17,6 +17,7 @@ import type { Complaints } from '../api/complaints';
 import { ApiError } from '../api/errors';
 import { cachedFor } from '../api/operations';
 import { dashboardFigures, dashboardTrends } from '../../store/workspace';
+import { draftCheckRoute } from './drafts-panel';
 import { readComplaintPage, renderComplaint } from './complaint-page';
 import { renderDashboard } from './dashboard-page';
 import { fieldErrorsOf, formFields, inputFromForm, typedValues, type FormBody } from './forms';
@@ -264,6 +265,15 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
         return reply.redirect(`${back}#action-${name}`, 303);
       },
     );
+
+    draftCheckRoute(scope, {
+      complaints: deps.complaints,
+      need: (req) => need(req, 'complaint'),
+      setFlash: (s, flash) => {
+        s.flash = flash;
+      },
+      refused: (status, message) => new PageError(status, message),
+    });
 
     scope.get('/ui/dashboard', async (req, reply) => {
       const s = need(req, 'dashboard');

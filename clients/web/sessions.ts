@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../../config/api-keys';
+import type { DraftReport } from '../../domain/drafts/check';
 
 /**
  * Sessions of the people's pages, kept in this process's memory: the cookie carries a random id (32
@@ -23,6 +24,8 @@ export interface Flash {
   action?: string;
   fieldErrors?: Record<string, string>;
   values?: Record<string, string>;
+  /** A draft check's report, shown beside the form it checked (drafts-panel.ts). */
+  draft?: DraftReport;
 }
 
 export interface Session {

@@ -6,6 +6,7 @@ import { BEFORE_FINAL, OPEN_STAGES } from '../stages';
 import { ACTING, defineAction, SUPERVISOR, text } from './define';
 import { COMMITMENT_ACTIONS } from './commitment-actions';
 import { DRAFT_ACTIONS } from './draft-actions';
+import { VULNERABILITY_ACTIONS } from './vulnerability-actions';
 import { MONEY_REMEDIES, OUTCOMES, REMEDY_KINDS, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
 
 /**
@@ -335,6 +336,7 @@ export const ACTIONS = {
   }),
   ...COMMITMENT_ACTIONS,
   ...DRAFT_ACTIONS,
+  ...VULNERABILITY_ACTIONS,
   resolve: defineAction({
     name: 'resolve',
     path: 'resolution',
