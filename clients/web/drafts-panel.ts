@@ -142,7 +142,7 @@ function heldDraft(
     </dl>
     ${
       d.approvedBy !== undefined
-        ? html`<p class="flash ok">Approved by ${d.approvedBy}: this exact text may be sent once.</p>
+        ? html`<p class="approved">Approved by ${d.approvedBy}: this exact text may be sent once.</p>
             ${
               canSend
                 ? actionForm(

@@ -12,6 +12,7 @@ import { getComplaint } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { listenLocally } from '../support/api-harness';
 import { launchChromium, screenshots } from '../support/browser';
+import type { Complaint } from '../../domain/complaint';
 import { complaintFixture } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -30,6 +31,9 @@ const keys = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Reco
 const run = randomUUID().slice(0, 8);
 const worked = `web-${run}`;
 const hostile = `web-x-${run}`;
+const drafted = `web-d-${run}`;
+/** Blames the customer: the respect check holds it for a supervisor (as test/integration/drafts.test.ts). */
+const BLAME = 'We are sorry, but you should have checked the statement first.';
 const HOSTILE_SUMMARY = '<script>alert(1)</script>';
 let stack: TestStack;
 let db: Db;
@@ -39,11 +43,12 @@ let base: string;
 let browser: Browser;
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-async function submit(complaintId: string, summary: string): Promise<void> {
+async function submit(complaintId: string, summary: string, customer: Partial<Complaint['customer']> = {}) {
+  const fixture = complaintFixture({ summary });
   const res = await fetch(`${base}/complaints`, {
     method: 'POST',
     headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ complaintId, ...complaintFixture({ summary }) }),
+    body: JSON.stringify({ complaintId, ...fixture, customer: { ...fixture.customer, ...customer } }),
   });
   expect(res.status).toBe(201);
 }
@@ -61,8 +66,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   await submit(worked, 'Charged twice for October');
   await submit(hostile, HOSTILE_SUMMARY);
-  await waitUntil('the store has both complaints', async () =>
-    Boolean((await getComplaint(db, worked)) && (await getComplaint(db, hostile))),
+  // The contact centre already knows this customer is in vulnerable circumstances (FCA FG21/1).
+  await submit(drafted, 'Statement wrong', {
+    id: `cust-d-${run}`,
+    vulnerability: { drivers: ['life-event'], needs: 'recently bereaved: calls, not letters' },
+  });
+  await waitUntil('the store has the complaints', async () =>
+    Boolean((await getComplaint(db, worked)) && (await getComplaint(db, hostile)) && (await getComplaint(db, drafted))),
   );
 }, 120_000);
 
@@ -181,20 +191,20 @@ it('lets an operator work a complaint from the at-risk queue to a remedy awaitin
   form = await openAction(page, 'apologise');
   await form.getByLabel('Text').fill('We are sorry: we charged you twice.');
   await form.getByLabel('Fault admitted').selectOption('true');
-  await form.getByRole('button').click();
+  await form.getByRole('button', { name: 'Apologise' }).click();
   await expect(flash(page).textContent()).resolves.toMatch(/now in remedy/);
 
   // The registry's schema refuses a refund without an amount: the field says so, the text typed stays.
   form = await openAction(page, 'proposeRemedy');
   await form.getByLabel('Kind').selectOption('refund');
   await form.getByLabel('Description').fill('Refund of the second charge');
-  await form.getByRole('button').click();
+  await form.getByRole('button', { name: /^Propose a remedy/ }).click();
   await expect(page.locator('#action-proposeRemedy .field-error').first().textContent()).resolves.toMatch(/amount/);
   form = page.locator('#action-proposeRemedy form');
   await expect(form.getByLabel('Description').inputValue()).resolves.toBe('Refund of the second charge');
   await form.getByLabel(/^Amount/).fill('300');
   await form.getByLabel(/^Currency/).fill('GBP');
-  await form.getByRole('button').click();
+  await form.getByRole('button', { name: /^Propose a remedy/ }).click();
   await expect(flash(page).textContent()).resolves.toMatch(/remedy awaiting-approval/);
   await expect(page.locator('.remedy-status').textContent()).resolves.toBe('awaiting-approval');
   await screenshots(page, 'complaint');
@@ -286,8 +296,81 @@ it('refuses a form without its CSRF token, and accepts the same form with it', a
   await context.close();
 });
 
+it('checks a draft before sending, holds the severe one in its queue, and a supervisor approves it from the page', async () => {
+  const account = await fetch(`${base}/complaints/${drafted}/account`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ account: 'The statement was wrong.', confirmed: true, confirmedHow: 'on a call' }),
+  });
+  expect(account.status).toBe(200);
+  const operator = await signIn('operator');
+  let page = operator.page;
+  await page.goto(`${base}/ui/complaints/${drafted}`);
+  // Intake's flag, with its driver and what the customer needs, on the complaint; the flag alone in lists.
+  await expect(page.locator('.vulnerability').textContent()).resolves.toMatch(/life-event: recently bereaved/);
+  let form = await openAction(page, 'apologise');
+  await form.getByLabel('Text').fill(BLAME);
+  await form.getByLabel('Fault admitted').selectOption('false');
+  await form.getByRole('button', { name: 'Check the draft' }).click();
+  await page.waitForURL(new RegExp(`/ui/complaints/${drafted}#action-apologise$`));
+  const report = page.locator('#action-apologise .draft-report');
+  await expect(report.textContent()).resolves.toMatch(/Held for a supervisor/);
+  await expect(report.locator('.findings li.bad').first().textContent()).resolves.toMatch(/blame.*you should have/s);
+  // What was typed stays in the form, and nothing was sent: still in apology.
+  await expect(page.locator('#action-apologise form').getByLabel('Text').inputValue()).resolves.toBe(BLAME);
+  await expect(page.locator('dl.facts dd').first().textContent()).resolves.toBe('apology');
+  const held = page.locator('article.held-draft');
+  expect(await held.count()).toBe(1);
+  await expect(held.textContent()).resolves.toMatch(/Waiting for a supervisor's approval/);
+  // Sending the held text as it is (the box is still open, with it): the workflow refuses, beside the form.
+  form = page.locator('#action-apologise form');
+  await form.getByRole('button', { name: 'Apologise' }).click();
+  await expect(page.locator('main .flash.refused').textContent()).resolves.toMatch(/needs a supervisor's approval/);
+
+  // The queue of held drafts, from the store: the row shows the held draft and the vulnerable flag.
+  await page.goto(`${base}/ui/queue?view=held-drafts`);
+  await reloadUntil(page, `tr[data-complaint="${drafted}"]`);
+  const flags = await page.locator(`tr[data-complaint="${drafted}"] .flag`).allTextContents();
+  expect(flags).toEqual(expect.arrayContaining(['vulnerable', 'draft held']));
+  expect(await page.locator(`tr[data-complaint="${worked}"]`).count()).toBe(0);
+  await screenshots(page, 'held-drafts');
+  await operator.context.close();
+
+  const supervisor = await signIn('supervisor');
+  page = supervisor.page;
+  await page.goto(`${base}/ui/complaints/${drafted}`);
+  await screenshots(page, 'held-draft');
+  await page.getByRole('form', { name: 'Approve this draft' }).getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/^Done: approve a held draft/i);
+  await expect(page.locator('article.held-draft').textContent()).resolves.toMatch(/Approved by it-supervisor/);
+  await page.getByRole('form', { name: 'Send the approved text' }).getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/now in remedy/);
+  expect(await page.locator('article.held-draft').count()).toBe(0);
+  await supervisor.context.close();
+}, 90_000);
+
+it('records vulnerable circumstances through the registry-derived form, and the queue filters on the flag', async () => {
+  const { context, page } = await signIn('operator');
+  await page.goto(`${base}/ui/complaints/${hostile}`);
+  const form = await openAction(page, 'recordVulnerability');
+  await form.getByLabel('Vulnerable', { exact: true }).selectOption('true');
+  await form.getByLabel(/^Drivers/).fill('health');
+  await form.getByLabel(/^Needs/).fill('large print');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/^Done: record vulnerable circumstances/);
+  await expect(page.locator('.vulnerability').textContent()).resolves.toMatch(/health: large print/);
+  await page.goto(`${base}/ui/queue?view=open&vulnerable=yes`);
+  await reloadUntil(page, `tr[data-complaint="${hostile}"]`);
+  expect(await page.locator(`tr[data-complaint="${worked}"]`).count()).toBe(0);
+  // The store holds the flag, never the driver or the needs.
+  const row = await db.query<Record<string, unknown>>('SELECT * FROM complaints WHERE complaint_id = $1', [hostile]);
+  expect(row.rows[0]).toMatchObject({ vulnerable: true });
+  expect(JSON.stringify(row.rows[0])).not.toMatch(/health|large print/);
+  await context.close();
+});
+
 it('wrote a screenshot of every page at both sizes', () => {
-  for (const name of ['queue', 'complaint', 'dashboard', 'reports']) {
+  for (const name of ['queue', 'complaint', 'dashboard', 'reports', 'held-drafts', 'held-draft']) {
     for (const size of ['laptop-1280x800', 'phone-390x844']) {
       expect(statSync(`${__dirname}/../../test-output/web/${name}-${size}.png`).size).toBeGreaterThan(5_000);
     }
