@@ -27,6 +27,7 @@ import { QueueQuerySchema, renderQueue } from './queue-page';
 import { PeriodQuerySchema, periodOf, renderReports, REPORTS, type ReportName } from './reports-page';
 import { renderSignIn, SIGN_IN_COOKIE, signInRoutes } from './sign-in';
 import { SessionStore, sameToken, type Session } from './sessions';
+import { WebUserStore } from './users';
 
 /**
  * The people's pages (issue 14), on the API process: server-rendered HTML under /ui, signed in with an
@@ -45,6 +46,8 @@ export interface WebDeps {
   /** Whether the session cookie is `Secure`: `auto` (default) when the request came over TLS (as a trusted proxy says). */
   secureCookies?: 'auto' | 'always';
   sessions?: SessionStore;
+  /** People who sign in with a username and password (default: REDRESS_WEB_USERS / REDRESS_WEB_USERS_FILE). */
+  users?: WebUserStore;
   /** How long the dashboard's figures are shared (default 5 s; REDRESS_WEB_DASHBOARD_CACHE_MS; 0: only concurrent views share). */
   dashboardCacheMs?: number;
 }
@@ -80,6 +83,7 @@ const send = (reply: FastifyReply, body: SafeHtml, status = 200) =>
 
 export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
   const sessions = deps.sessions ?? new SessionStore();
+  const users = deps.users ?? WebUserStore.fromEnv(process.env);
   const regimes = [...new Set((deps.policies ?? loadPolicies()).map((p) => p.id))].sort();
   const dir = staticDir();
   // The trends move by the month: computed at most once a minute, shared by every dashboard view.
@@ -168,6 +172,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
 
     signInRoutes(scope, {
       keys: deps.keys,
+      users,
       sessions,
       secure,
       sessionCookie: SESSION_COOKIE,

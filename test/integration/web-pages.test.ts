@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApi } from '../../clients/api/app';
 import { CONTENT_SECURITY_POLICY } from '../../clients/web/pages';
+import { hashPassword } from '../../clients/web/users';
 import { ApiKeyStore, generateApiKey, hashApiKey } from '../../config/api-keys';
 import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
@@ -33,6 +34,7 @@ const worked = `web-${run}`;
 const hostile = `web-x-${run}`;
 const drafted = `web-d-${run}`;
 /** Blames the customer: the respect check holds it for a supervisor (as test/integration/drafts.test.ts). */
+const USER_PASSWORD = `pw-${randomUUID()}`;
 const BLAME = 'We are sorry, but you should have checked the statement first.';
 const HOSTILE_SUMMARY = '<script>alert(1)</script>';
 let stack: TestStack;
@@ -60,8 +62,11 @@ beforeAll(async () => {
   projector = await startProjector(stack.config, testKafka(stack.config.kafka.brokers.join(',')), db, logger, {
     groupId: `p-${stack.config.topics.lifecycle}`,
   });
+  // A configured user (REDRESS_WEB_USERS, as a deployment sets it), read when the pages are registered.
+  process.env.REDRESS_WEB_USERS = `web-ada:operator:${await hashPassword(USER_PASSWORD)}`;
   const apiKeys = new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
   api = buildApi({ config: stack.config, client: stack.client, logger, keys: apiKeys, store: db });
+  delete process.env.REDRESS_WEB_USERS;
   base = await listenLocally(api);
   browser = await launchChromium();
   await submit(worked, 'Charged twice for October');
@@ -94,7 +99,9 @@ async function signIn(
   await page.goto(`${base}/ui/queue`);
   expect(new URL(page.url()).pathname).toBe('/ui/sign-in');
   if (by === 'keyboard') {
-    // The key field has the focus on arrival; Enter sends the form.
+    // Tab through the form (username, password) to the key field, within a few presses; Enter sends.
+    for (let i = 0; i < 5 && (await page.locator('#key:focus').count()) === 0; i++) await page.keyboard.press('Tab');
+    expect(await page.locator('#key:focus').count()).toBe(1);
     await page.keyboard.type(keys[role]);
     await page.keyboard.press('Enter');
   } else {
@@ -368,6 +375,46 @@ it('records vulnerable circumstances through the registry-derived form, and the 
   expect(JSON.stringify(row.rows[0])).not.toMatch(/health|large print/);
   await context.close();
 });
+
+it('signs a configured user in by username and password, never saying which half was wrong, and limits attempts', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const attempt = async (username: string, password: string) => {
+    await page.goto(`${base}/ui/sign-in`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    return {
+      status: res.status(),
+      alert: await page
+        .locator('[role="alert"]')
+        .textContent()
+        .catch(() => null),
+    };
+  };
+  const wrong = await attempt('web-ada', `${USER_PASSWORD}x`);
+  const unknown = await attempt(`nobody-${run}`, USER_PASSWORD);
+  expect(wrong).toEqual({ status: 401, alert: 'That username and password do not match.' });
+  expect(unknown).toEqual(wrong);
+  await page.goto(`${base}/ui/sign-in`);
+  await page.getByLabel('Username').fill('web-ada');
+  await page.getByLabel('Password').fill(USER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/ui\/queue$/);
+  await expect(page.locator('header .who').textContent()).resolves.toBe('web-ada (operator)');
+  // Ten attempts a minute per username (a bucket that refills as time passes): guessing at one account is
+  // soon refused before its password is checked, and never before the tenth attempt.
+  const guessed = `guessed-${run}`;
+  const statuses: number[] = [];
+  while (statuses.length < 40 && !statuses.includes(429))
+    statuses.push((await attempt(guessed, `g-${statuses.length}`)).status);
+  expect(statuses.indexOf(429)).toBeGreaterThanOrEqual(10);
+  expect(statuses.filter((st) => st !== 401 && st !== 429)).toEqual([]);
+  await context.close();
+}, 90_000);
 
 it('wrote a screenshot of every page at both sizes', () => {
   for (const name of ['queue', 'complaint', 'dashboard', 'reports', 'held-drafts', 'held-draft']) {
