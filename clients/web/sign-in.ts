@@ -5,7 +5,7 @@ import type { FormBody } from './forms';
 import { html, type SafeHtml } from './html';
 import { page } from './layout';
 import { RateLimiter } from '../api/rate-limit';
-import { sameToken, type SessionStore } from './sessions';
+import { sameToken, type Sessions } from './sessions';
 import type { WebUserStore } from './users';
 
 /**
@@ -76,7 +76,7 @@ export function signInRoutes(
     users: WebUserStore;
     /** Sign-in attempts a minute per username (default 10) and per address (default 60: an office shares one). */
     attempts?: { perUser: number; perAddress: number };
-    sessions: SessionStore;
+    sessions: Sessions;
     secure: (req: { protocol: string }) => boolean;
     sessionCookie: string;
     /** Whether a role may use the pages at all (the service role submits only). */
@@ -128,8 +128,8 @@ export function signInRoutes(
       return fresh(reply, req, 403, `The ${principal.role} role cannot read complaints, so it cannot use these pages.`);
     }
     // A new session id at every sign-in: an id planted before it (session fixation) is never promoted.
-    deps.sessions.destroy(req.cookies[deps.sessionCookie]);
-    const session = deps.sessions.create(principal);
+    await deps.sessions.destroy(req.cookies[deps.sessionCookie]);
+    const session = await deps.sessions.create(principal);
     void reply.clearCookie(SIGN_IN_COOKIE, { path: '/ui/sign-in' });
     void reply.setCookie(deps.sessionCookie, session.id, {
       path: '/',
