@@ -69,6 +69,10 @@ export const ComplaintViewSchema = z.object({
   receivedAt: Instant,
   firstResponseAt: Instant.nullable(),
   finalResponseAt: Instant.nullable(),
+  /** Whether the customer is flagged as in vulnerable circumstances (FCA FG21/1); never why. Absent from views published before it existed. */
+  vulnerable: z.boolean().optional(),
+  /** Drafts held by the respect check awaiting a supervisor; absent from views published before it existed. */
+  heldDrafts: z.number().int().min(0).optional(),
 });
 export type ComplaintView = z.infer<typeof ComplaintViewSchema>;
 

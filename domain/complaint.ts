@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMPLAINT_ID_PATTERN } from './ids';
 import { REFERRING_REGULATORS } from './policy/vocabulary';
+import { IntakeVulnerabilitySchema } from './vulnerability';
 
 /**
  * The complaint as upstream systems describe it (the `data` of `complaint.received`, DESIGN §4).
@@ -46,6 +47,8 @@ export const CustomerSchema = z.strictObject({
     .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as en or en-GB')
     .optional(),
   jurisdiction: JurisdictionSchema,
+  /** Vulnerable circumstances the upstream system already knows of (domain/vulnerability.ts); absent: none known. */
+  vulnerability: IntakeVulnerabilitySchema.optional(),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 

@@ -109,9 +109,9 @@ async function upsertView(tx: Queryable, id: string, at: string, v: ComplaintVie
     `INSERT INTO complaints AS c (complaint_id, revision, stage, regime, policy_version, region, severity, category,
        product, channel, customer_id, assignee, escalated, breached, next_deadline, waiting_on_customer, remedy,
        outcome, csat, reopen_count, repeat_of, flag_count, received_at, first_response_at, final_response_at,
-       updated_at, cause, search_tokens)
+       updated_at, cause, search_tokens, vulnerable, held_drafts)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20,
-       $21::jsonb, $22, $23, $24, $25, $26, $27, $28::jsonb)
+       $21::jsonb, $22, $23, $24, $25, $26, $27, $28::jsonb, $29, $30)
      ON CONFLICT (complaint_id) DO UPDATE SET
        revision = EXCLUDED.revision, stage = EXCLUDED.stage, regime = EXCLUDED.regime,
        policy_version = EXCLUDED.policy_version, region = EXCLUDED.region, severity = EXCLUDED.severity,
@@ -122,7 +122,8 @@ async function upsertView(tx: Queryable, id: string, at: string, v: ComplaintVie
        csat = EXCLUDED.csat, reopen_count = EXCLUDED.reopen_count, repeat_of = EXCLUDED.repeat_of,
        flag_count = EXCLUDED.flag_count, received_at = EXCLUDED.received_at,
        first_response_at = EXCLUDED.first_response_at, final_response_at = EXCLUDED.final_response_at,
-       cause = EXCLUDED.cause, search_tokens = EXCLUDED.search_tokens, updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)
+       cause = EXCLUDED.cause, search_tokens = EXCLUDED.search_tokens, vulnerable = EXCLUDED.vulnerable,
+       held_drafts = EXCLUDED.held_drafts, updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)
      WHERE c.revision < EXCLUDED.revision
      RETURNING complaint_id`,
     [
@@ -156,6 +157,9 @@ async function upsertView(tx: Queryable, id: string, at: string, v: ComplaintVie
       v.cause ?? null,
       // Complaints opened before the search index have no tokens: not found by a text search.
       JSON.stringify(v.searchTokens ?? []),
+      // Views from before the flags existed: not flagged, nothing held.
+      v.vulnerable ?? false,
+      v.heldDrafts ?? 0,
     ],
   );
   if (rows.length === 0) return false;

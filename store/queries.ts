@@ -18,6 +18,8 @@ export interface ComplaintFilter {
   product?: string;
   breached?: boolean;
   escalated?: boolean;
+  /** Customers flagged as in vulnerable circumstances (FCA FG21/1). */
+  vulnerable?: boolean;
   /** Only complaints whose next deadline is at or before this instant. */
   nextDeadlineBy?: string;
   receivedFrom?: string;
@@ -51,6 +53,7 @@ export interface ComplaintRecord {
   assignee: string | null;
   escalated: boolean;
   breached: boolean;
+  vulnerable: boolean;
   nextDeadline: string | null;
   waitingOnCustomer: boolean;
   remedy: unknown;
@@ -72,7 +75,7 @@ export interface ComplaintRecord {
 }
 
 const COLUMNS = `complaint_id, revision, stage, regime, policy_version, region, severity, category, product, channel,
-  customer_id, assignee, escalated, breached, next_deadline, waiting_on_customer, remedy, outcome, cause, csat, reopen_count,
+  customer_id, assignee, escalated, breached, vulnerable, next_deadline, waiting_on_customer, remedy, outcome, cause, csat, reopen_count,
   repeat_of, flag_count, received_at, first_response_at, final_response_at, acknowledged_at, resolved_at, closed_at,
   withdrawn_at, updated_at`;
 
@@ -135,6 +138,7 @@ export function filterSql(f: ComplaintFilter, first = 1): { where: string[]; par
   if (f.product !== undefined) where.push(`product = ${p(f.product)}`);
   if (f.breached !== undefined) where.push(`breached = ${p(f.breached)}`);
   if (f.escalated !== undefined) where.push(`escalated = ${p(f.escalated)}`);
+  if (f.vulnerable !== undefined) where.push(`vulnerable = ${p(f.vulnerable)}`);
   if (f.nextDeadlineBy !== undefined) where.push(`next_deadline <= ${p(f.nextDeadlineBy)}::timestamptz`);
   if (f.receivedFrom !== undefined) where.push(`received_at >= ${p(f.receivedFrom)}::timestamptz`);
   if (f.receivedTo !== undefined) where.push(`received_at < ${p(f.receivedTo)}::timestamptz`);

@@ -3,13 +3,21 @@ import { filterSql, fromRow, type ComplaintFilter, type ListPosition } from './q
 
 /**
  * What the people's pages read from the store (clients/web): the queues (the list's filters, plus the
- * views a person works from: mine, unassigned, awaiting approval), and the supervisor's dashboard in a
+ * views a person works from: mine, unassigned, awaiting approval, held drafts), and the supervisor's dashboard in a
  * few aggregate queries. Like the list, everything is open complaints in next-deadline order on the
  * indexes of migration 0001, so a queue page is an index range scan however many complaints are open.
  */
 
 /** The queues a person works from. */
-export const QUEUE_VIEWS = ['open', 'mine', 'unassigned', 'at-risk', 'breached', 'awaiting-approval'] as const;
+export const QUEUE_VIEWS = [
+  'open',
+  'mine',
+  'unassigned',
+  'at-risk',
+  'breached',
+  'awaiting-approval',
+  'held-drafts',
+] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 
 /** A complaint's row in a queue: what a person needs to choose what to work on next. */
@@ -23,6 +31,10 @@ export interface QueueRow {
   assignee: string | null;
   escalated: boolean;
   breached: boolean;
+  /** Flagged as in vulnerable circumstances (the flag only; migration 0004). */
+  vulnerable: boolean;
+  /** Drafts the respect check holds for a supervisor. */
+  heldDrafts: number;
   waitingOnCustomer: boolean;
   nextDeadline: string | null;
   repeatOf: string[];
@@ -33,7 +45,7 @@ export interface QueueRow {
 
 const OPEN = `stage NOT IN ('closed', 'withdrawn')`;
 const AWAITING = `remedy->>'status' = 'awaiting-approval'`;
-const ROW_COLUMNS = `complaint_id, stage, regime, region, severity, category, assignee, escalated, breached, waiting_on_customer,
+const ROW_COLUMNS = `complaint_id, stage, regime, region, severity, category, assignee, escalated, breached, vulnerable, held_drafts, waiting_on_customer,
   next_deadline, repeat_of, flag_count, remedy->>'status' AS remedy_status, received_at`;
 
 /**
@@ -55,6 +67,7 @@ export async function queuePage(
   if (q.view === 'at-risk') where.push(`next_deadline <= ${p(q.atRiskBy)}::timestamptz`);
   if (q.view === 'breached') where.push('breached');
   if (q.view === 'awaiting-approval') where.push(AWAITING);
+  if (q.view === 'held-drafts') where.push('held_drafts > 0');
   const a = q.after;
   if (a && a.nextDeadline === null) where.push(`next_deadline IS NULL AND complaint_id > ${p(a.complaintId)}`);
   if (a && a.nextDeadline !== null) {

@@ -4,6 +4,7 @@ import type { ComplaintCase } from './case';
 import type { Commitment } from './case-commitments';
 import type { CarriedConversation } from './conversation-log';
 import type { CarriedDrafts } from './case-drafts';
+import type { VulnerabilityStatus } from '../domain/vulnerability';
 import type { ComplaintStatus, Remedy, Stage, TimelineEntry } from './messages';
 
 /**
@@ -55,6 +56,8 @@ export interface CarriedCase {
     drafts?: CarriedDrafts;
     /** Absent when carried by a run from before commitments existed. */
     commitments?: Commitment[];
+    /** Absent when no agent recorded vulnerability (or carried by a run from before it existed). */
+    vulnerability?: VulnerabilityStatus;
   };
 }
 
@@ -97,6 +100,7 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       conversation: complaint.conversation.carry(),
       drafts: complaint.drafts.carry(),
       commitments: complaint.commitments,
+      ...(complaint.vulnerability ? { vulnerability: complaint.vulnerability } : {}),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { inWorkflowContext, patched } from '@temporalio/workflow';
 import { ACTIONS, type ActionBody, type ActionInput, type ActionName } from '../domain/actions';
 import type { Actor } from '../domain/actor';
 import { checkDraft, draftId, severeFindings, type DraftCheck } from '../domain/drafts/check';
@@ -58,6 +59,20 @@ export class DraftBook {
     this.held = c?.held ?? [];
     this.sent = c?.sent ?? [];
   }
+}
+
+/**
+ * The `patched()` id under which the record view counts the drafts awaiting a supervisor (the held-drafts
+ * queue) and a held draft republishes it: histories recorded before it published no view for a draft.
+ */
+export const HELD_DRAFTS_VIEW_PATCH = 'held-drafts-in-view';
+
+/** Whether this run's view carries the held drafts (always, outside a workflow: tests of the view). */
+export const viewCarriesHeldDrafts = (): boolean => !inWorkflowContext() || patched(HELD_DRAFTS_VIEW_PATCH);
+
+/** The view's count of drafts awaiting approval, when this run's view carries it. */
+export function heldDraftsInView(drafts: DraftBook): { heldDrafts?: number } {
+  return viewCarriesHeldDrafts() ? { heldDrafts: drafts.held.filter((d) => d.approvedBy === undefined).length } : {};
 }
 
 const bodyOf = <N extends ActionName>(i: ActionInput<N>): Record<string, unknown> => {

@@ -2,6 +2,8 @@ import { commitmentsOf } from './case-commitments';
 import { timeLeft, toEpochMs } from '../domain/clock';
 import type { ComplaintView } from '../domain/complaint-view';
 import type { ComplaintCase } from './case';
+import { heldDraftsInView } from './case-drafts';
+import { vulnerabilityOf } from './case-vulnerability';
 import type { ClockStatus, ComplaintStatus } from './messages';
 
 /** How a complaint looks from outside: the status query, and the record view lists are built from. */
@@ -28,6 +30,7 @@ export function statusOf(complaint: ComplaintCase, now: number): ComplaintStatus
     };
   });
   const next = nextDeadlineOf(complaint);
+  const vulnerability = vulnerabilityOf(complaint);
   return {
     complaintId: complaint.complaintId,
     stage: complaint.stage,
@@ -55,6 +58,8 @@ export function statusOf(complaint: ComplaintCase, now: number): ComplaintStatus
     receivedAt: iso(complaint.receivedAt),
     ...(complaint.firstResponseAt !== undefined ? { firstResponseAt: iso(complaint.firstResponseAt) } : {}),
     ...(complaint.finalResponseAt !== undefined ? { finalResponseAt: iso(complaint.finalResponseAt) } : {}),
+    ...(vulnerability ? { vulnerability } : {}),
+    ...(complaint.drafts.held.length > 0 ? { heldDrafts: complaint.drafts.held.map((d) => ({ ...d })) } : {}),
   };
 }
 
@@ -108,6 +113,9 @@ export function viewOf(complaint: ComplaintCase): Omit<ComplaintView, 'revision'
     receivedAt: iso(complaint.receivedAt),
     firstResponseAt: complaint.firstResponseAt === undefined ? null : iso(complaint.firstResponseAt),
     finalResponseAt: complaint.finalResponseAt === undefined ? null : iso(complaint.finalResponseAt),
+    // The flag only: the drivers and needs are the customer's personal circumstances (domain/vulnerability.ts).
+    vulnerable: vulnerabilityOf(complaint)?.vulnerable ?? false,
+    ...heldDraftsInView(complaint.drafts),
   };
 }
 

@@ -27,6 +27,7 @@ import { canMove } from '../domain/stages';
 import type { Commitment } from './case-commitments';
 import { complaintEntry, ConversationLog, customerAuthor } from './conversation-log';
 import { carryCase, restoreCase, type CarriedCase } from './case-carry';
+import type { VulnerabilityStatus } from '../domain/vulnerability';
 import { DraftBook } from './case-drafts';
 import { nextWakeAt, openCase, runDue } from './case-lifecycle';
 import { nextDeadlineOf, statusOf, viewOf } from './case-view';
@@ -102,6 +103,8 @@ export class ComplaintCase {
   /** Every message in and out, personal text included: read by the `conversation` query only. */
   readonly conversation = new ConversationLog();
   readonly drafts = new DraftBook();
+  /** Vulnerable circumstances as an agent last recorded them (case-vulnerability.ts); intake's flag until then. */
+  vulnerability?: VulnerabilityStatus;
 
   constructor(
     readonly input: ComplaintInput,

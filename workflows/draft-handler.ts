@@ -3,7 +3,7 @@ import { ACTIONS, type ActionBody } from '../domain/actions';
 import type { DraftCheck, DraftRequest } from '../domain/drafts/check';
 import { DRAFTABLE, isDraftable, type DraftAction } from '../domain/drafts/letters';
 import type { ComplaintCase } from './case';
-import { draftOnCase } from './case-drafts';
+import { draftOnCase, viewCarriesHeldDrafts } from './case-drafts';
 import { REFUSAL } from './contract';
 import { draftUpdate } from './messages';
 import { ActionRefused, asFailure } from './rules';
@@ -29,13 +29,20 @@ function parsed(r: DraftRequest): ActionBody<DraftAction> {
   return result.data;
 }
 
-export function registerDraftHandler(current: () => ComplaintCase | undefined): void {
+export function registerDraftHandler(
+  current: () => ComplaintCase | undefined,
+  commit: (complaint: ComplaintCase) => void | Promise<void>,
+): void {
   setHandler(
     draftUpdate,
     async (r: DraftRequest): Promise<DraftCheck> => {
       await condition(() => current() !== undefined); // the policy decides the parts and the threshold
       try {
-        return draftOnCase(current()!, Date.now(), r.action, parsed(r), r.actor);
+        const complaint = current()!;
+        const report = draftOnCase(complaint, Date.now(), r.action, parsed(r), r.actor);
+        // A held draft enters the held-drafts queue: the view says so (runs from before it publish nothing).
+        if (report.severe && viewCarriesHeldDrafts()) await commit(complaint);
+        return report;
       } catch (err) {
         throw asFailure(err); // a refusal answers the caller; it never fails the workflow task
       }

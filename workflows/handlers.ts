@@ -133,5 +133,5 @@ export function registerHandlers(o: HandlerOptions): void {
     );
   }
   for (const name of ACTION_NAMES) action(name);
-  registerDraftHandler(current);
+  registerDraftHandler(current, o.commit);
 }

@@ -5,6 +5,8 @@ import type { Actor } from '../domain/actor';
 import type { Complaint, Severity } from '../domain/complaint';
 import type { CommitmentStatus } from '../domain/commitments';
 import type { ConversationPage } from '../domain/conversation';
+import type { VulnerabilityStatus } from '../domain/vulnerability';
+import type { HeldDraft } from './case-drafts';
 import type { DraftCheck, DraftRequest } from '../domain/drafts/check';
 import type { InboundData } from '../domain/events';
 import type { PublishBatch } from '../activities';
@@ -131,6 +133,10 @@ export interface ComplaintStatus {
   receivedAt: string;
   firstResponseAt?: string;
   finalResponseAt?: string;
+  /** Vulnerable circumstances (domain/vulnerability.ts): flagged at intake or recorded by an agent; absent: none known. */
+  vulnerability?: VulnerabilityStatus;
+  /** Drafts held by the respect check for a supervisor (case-drafts.ts), and approved ones not sent yet; absent: none. */
+  heldDrafts?: HeldDraft[];
 }
 
 /** One change in a complaint's life: who, what, when, why (DESIGN §2). */

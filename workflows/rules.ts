@@ -23,6 +23,7 @@ import {
   doWithdraw,
 } from './case-effects';
 import { doAddCommitment, doKeepCommitment, openCommitment } from './case-commitments';
+import { doRecordVulnerability } from './case-vulnerability';
 import { REFUSAL, type RefusalType } from './contract';
 import type {
   AssignInput,
@@ -185,6 +186,7 @@ const RULES: { [N in ActionName]: Rule<N> } = {
     apply: (complaint, now, i) => doConfirmAccount(complaint, now, i),
   },
   addNote: { apply: (complaint, now, i) => doAddNote(complaint, now, i) },
+  recordVulnerability: { apply: (complaint, now, i) => doRecordVulnerability(complaint, now, i) },
   approveDraft: {
     check: (complaint, i) => {
       const why = approvalRefusal(complaint, i.draftId);

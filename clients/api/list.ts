@@ -37,8 +37,9 @@ const inList = (values: readonly string[]): string => `(${values.map(quote).join
 
 /** The visibility query of every complaint in scope, with the list filters (not the cursor). */
 export function filterQuery(scope: ListScope, q: Omit<ListQuery, 'limit' | 'cursor'>, now: number): string {
-  // Neither is a search attribute (the summary is personal data; product never was one).
-  for (const field of ['product', 'search'] as const) {
+  // None is a search attribute (the summary is personal data; product never was one; the vulnerable flag
+  // is about the customer's circumstances, kept out of Temporal's visibility store).
+  for (const field of ['product', 'search', 'vulnerable'] as const) {
     if (q[field] !== undefined) {
       throw badRequest(`the ${field} filter needs the store`, [
         { field, message: 'answered from the complaint store only: this API has none (DATABASE_URL)' },
@@ -227,6 +228,7 @@ export function storeFilter(q: ListQuery, now: number, search?: SearchIndex): Co
     ...(q.product !== undefined ? { product: q.product } : {}),
     ...(q.breached !== undefined ? { breached: q.breached } : {}),
     ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
+    ...(q.vulnerable !== undefined ? { vulnerable: q.vulnerable } : {}),
     ...(q.atRiskWithin !== undefined ? { nextDeadlineBy: new Date(now + q.atRiskWithin).toISOString() } : {}),
     ...(q.receivedFrom ? { receivedFrom: new Date(q.receivedFrom).toISOString() } : {}),
     ...(q.receivedTo ? { receivedTo: new Date(q.receivedTo).toISOString() } : {}),
@@ -255,6 +257,7 @@ export function summaryFromStore(r: ComplaintRecord, now: number): ComplaintSumm
     receivedAt: r.receivedAt,
     breached: r.breached,
     escalated: r.escalated,
+    vulnerable: r.vulnerable,
     ...opt('csat', r.csat),
     reopenCount: r.reopenCount,
   };

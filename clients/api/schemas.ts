@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { ROLES } from '../../domain/actor';
 import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES } from '../../domain/complaint';
 import { OUTCOMES, REMEDY_KINDS } from '../../domain/actions';
+import { DRAFTABLE } from '../../domain/drafts/letters';
 import { STAGES } from '../../domain/stages';
+import { VULNERABILITY_DRIVERS } from '../../domain/vulnerability';
 import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
 import { parseDuration } from './duration';
 
@@ -117,6 +119,30 @@ export const ComplaintStatusSchema = z.object({
   receivedAt: z.string(),
   firstResponseAt: z.string().optional(),
   finalResponseAt: z.string().optional(),
+  vulnerability: z
+    .object({
+      vulnerable: z.boolean(),
+      drivers: z.array(z.enum(VULNERABILITY_DRIVERS)),
+      needs: z.string().optional(),
+      by: z.string(),
+      at: z.string(),
+    })
+    .optional()
+    .meta({ description: 'Vulnerable circumstances (FCA FG21/1), flagged at intake (`by: intake`) or recorded by an agent' }),
+  heldDrafts: z
+    .array(
+      z.object({
+        draftId: z.string(),
+        action: z.enum(DRAFTABLE),
+        input: z.record(z.string(), z.unknown()),
+        by: z.string(),
+        at: z.string(),
+        findings: z.array(z.string()),
+        approvedBy: z.string().optional(),
+      }),
+    )
+    .optional()
+    .meta({ description: 'Drafts the respect check held for a supervisor, and approved ones not sent yet' }),
 });
 sameType<Equals<z.infer<typeof ComplaintStatusSchema>, ComplaintStatus>>();
 
@@ -189,6 +215,9 @@ export const ListQuerySchema = z.strictObject({
   product: FilterValueSchema.optional().meta({ description: 'The product (answered from the store only)' }),
   breached: BoolParamSchema.optional().meta({ description: 'Whether any deadline was breached' }),
   escalated: BoolParamSchema.optional(),
+  vulnerable: BoolParamSchema.optional().meta({
+    description: 'Whether the customer is flagged as in vulnerable circumstances (answered from the store only)',
+  }),
   atRiskWithin: z
     .string()
     .transform((s, ctx) => {
@@ -236,6 +265,7 @@ export const ComplaintSummarySchema = z.object({
   receivedAt: z.string().optional(),
   breached: z.boolean(),
   escalated: z.boolean(),
+  vulnerable: z.boolean().optional().meta({ description: 'Flagged as in vulnerable circumstances (store only)' }),
   csat: z.number().optional(),
   reopenCount: z.number(),
 });

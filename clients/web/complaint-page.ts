@@ -5,6 +5,8 @@ import type { Queryable } from '../../store/db';
 import { customerLetters, type SentLetter } from '../../store/queries';
 import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
 import type { Complaints } from '../api/complaints';
+import { isDraftable } from '../../domain/drafts/letters';
+import { draftFindings, renderHeldDrafts } from './drafts-panel';
 import { actionForm } from './forms';
 import { html, type SafeHtml } from './html';
 import { countdown, dataTable, flashBox, formatInstant, zoneOf } from './layout';
@@ -103,11 +105,28 @@ export function renderComplaint(
         ${[
           s.breached ? html`<span class="flag bad">breached</span>` : '',
           s.escalated ? html`<span class="flag bad">escalated</span>` : '',
+          s.vulnerability?.vulnerable ? html`<span class="flag bad">vulnerable</span>` : '',
           s.repeatOf.length > 0 ? html`<span class="flag warn">repeat of ${s.repeatOf.join(', ')}</span>` : '',
           s.waitingOnCustomer ? html`<span class="flag">waiting on customer</span>` : '',
           s.flags.map((f) => html`<span class="flag warn">${f}</span>`),
         ]}
       </dd>
+      ${
+        s.vulnerability
+          ? html`<dt>Vulnerability</dt>
+              <dd class="vulnerability">
+                ${
+                  s.vulnerability.vulnerable
+                    ? html`${s.vulnerability.drivers.join(', ')}${s.vulnerability.needs ? html`: <span class="words">${s.vulnerability.needs}</span>` : ''}`
+                    : 'not vulnerable now'
+                }
+                <span class="hint"
+                  >(${s.vulnerability.by === 'intake' ? 'flagged at intake' : `recorded by ${s.vulnerability.by}`},
+                  ${at(s.vulnerability.at)})</span
+                >
+              </dd>`
+          : ''
+      }
     </dl>
     <section aria-labelledby="h-words">
       <h2 id="h-words">The customer's words</h2>
@@ -202,6 +221,7 @@ export function renderComplaint(
           : html`<p>None proposed yet.</p>`
       }
     </section>
+    ${renderHeldDrafts(s, session, (a) => actions.some((x) => x.name === a.name), zone, formNonce)}
     ${
       actions.length > 0
         ? html`<section aria-labelledby="h-actions">
@@ -212,7 +232,8 @@ export function renderComplaint(
               return html`<details class="action-box" id="action-${a.name}" ${mine ? html` open` : ''}>
                 <summary>${a.summary}</summary>
                 <p class="hint">${a.description}</p>
-                ${actionForm(a, s.complaintId, session.csrf, mine ? { ...(flash.values ? { values: flash.values } : {}), ...(flash.fieldErrors ? { errors: flash.fieldErrors } : {}) } : {}, { nonce: formNonce() })}
+                ${mine && flash.draft ? draftFindings(flash.draft, zone) : ''}
+                ${actionForm(a, s.complaintId, session.csrf, mine ? { ...(flash.values ? { values: flash.values } : {}), ...(flash.fieldErrors ? { errors: flash.fieldErrors } : {}) } : {}, { nonce: formNonce(), check: isDraftable(a.name) })}
               </details>`;
             })}
           </section>`

@@ -242,9 +242,22 @@ export function actionForm(
   complaintId: string,
   csrf: string,
   state: FormState = {},
-  opts: { nonce: string; back?: string; fixed?: Record<string, string>; label?: string },
+  opts: {
+    nonce: string;
+    back?: string;
+    fixed?: Record<string, string>;
+    label?: string;
+    /** Makes the form's ids unique when one action has several forms on a page (held drafts). */
+    prefix?: string;
+    /** A second button that checks the text as a draft (drafts-panel.ts) instead of sending it. */
+    check?: boolean;
+  },
 ): SafeHtml {
-  const formId = `${opts.back ? `${opts.back}-` : ''}${action.name}-${complaintId}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const formId =
+    `${opts.prefix ? `${opts.prefix}-` : ''}${opts.back ? `${opts.back}-` : ''}${action.name}-${complaintId}`.replace(
+      /[^A-Za-z0-9_-]/g,
+      '_',
+    );
   const fields = formFields(action.input).filter((f) => opts.fixed?.[f.name] === undefined);
   const formError = state.errors?.['(form)'];
   return html`<form
@@ -264,5 +277,16 @@ export function actionForm(
     ${formError ? html`<p class="field-error" role="alert">${formError}</p>` : ''}
     ${fields.map((f) => control(formId, f, state.values?.[f.name] ?? '', state.errors?.[f.name]))}
     <button type="submit">${opts.label ?? action.summary}</button>
+    ${
+      opts.check
+        ? html`<button
+            type="submit"
+            class="secondary"
+            formaction="/ui/complaints/${encodeURIComponent(complaintId)}/drafts/${action.name}"
+          >
+            Check the draft
+          </button>`
+        : ''
+    }
   </form>`;
 }

@@ -17,6 +17,7 @@ import type { Complaints } from '../api/complaints';
 import { ApiError } from '../api/errors';
 import { cachedFor } from '../api/operations';
 import { dashboardFigures, dashboardTrends } from '../../store/workspace';
+import { draftCheckRoute } from './drafts-panel';
 import { readComplaintPage, renderComplaint } from './complaint-page';
 import { renderDashboard } from './dashboard-page';
 import { fieldErrorsOf, formFields, inputFromForm, typedValues, type FormBody } from './forms';
@@ -25,7 +26,9 @@ import { mayOpen, page, type PAGE_ACCESS } from './layout';
 import { QueueQuerySchema, renderQueue } from './queue-page';
 import { PeriodQuerySchema, periodOf, renderReports, REPORTS, type ReportName } from './reports-page';
 import { renderSignIn, SIGN_IN_COOKIE, signInRoutes } from './sign-in';
-import { SessionStore, sameToken, type Session } from './sessions';
+import { StoreSessions } from './store-sessions';
+import { DEFAULT_SESSION_LIMITS, SessionStore, sameToken, type Flash, type Session, type Sessions } from './sessions';
+import { WebUserStore } from './users';
 
 /**
  * The people's pages (issue 14), on the API process: server-rendered HTML under /ui, signed in with an
@@ -43,7 +46,10 @@ export interface WebDeps {
   policies?: readonly Policy[] | undefined;
   /** Whether the session cookie is `Secure`: `auto` (default) when the request came over TLS (as a trusted proxy says). */
   secureCookies?: 'auto' | 'always';
-  sessions?: SessionStore;
+  /** Default: in the complaint store when there is one (shared by every API process), else in memory. */
+  sessions?: Sessions;
+  /** People who sign in with a username and password (default: REDRESS_WEB_USERS / REDRESS_WEB_USERS_FILE). */
+  users?: WebUserStore;
   /** How long the dashboard's figures are shared (default 5 s; REDRESS_WEB_DASHBOARD_CACHE_MS; 0: only concurrent views share). */
   dashboardCacheMs?: number;
 }
@@ -78,7 +84,9 @@ const send = (reply: FastifyReply, body: SafeHtml, status = 200) =>
   reply.status(status).type('text/html; charset=utf-8').send(body.value);
 
 export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
-  const sessions = deps.sessions ?? new SessionStore();
+  const sessions =
+    deps.sessions ?? (deps.store ? new StoreSessions(deps.store, DEFAULT_SESSION_LIMITS) : new SessionStore());
+  const users = deps.users ?? WebUserStore.fromEnv(process.env);
   const regimes = [...new Set((deps.policies ?? loadPolicies()).map((p) => p.id))].sort();
   const dir = staticDir();
   // The trends move by the month: computed at most once a minute, shared by every dashboard view.
@@ -97,7 +105,9 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
       ['app.css', 'text/css; charset=utf-8'],
     ].map(([name, type]) => [name!, { type: type!, body: readFileSync(join(dir, name!), 'utf8') }]),
   );
-  const sweep = setInterval(() => sessions.sweep(), 60_000);
+  const sweep = setInterval(() => {
+    Promise.resolve(sessions.sweep()).catch((err: unknown) => deps.logger.warn({ err }, 'session sweep failed'));
+  }, 60_000);
   sweep.unref();
   app.addHook('onClose', (_instance, done) => {
     clearInterval(sweep);
@@ -108,7 +118,13 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
     await scope.register(cookie);
     await scope.register(formbody, { bodyLimit: 256 * 1024 });
 
-    const sessionOf = (req: FastifyRequest): Session | undefined => sessions.get(req.cookies[SESSION_COOKIE]);
+    // Read once a request (a store round trip), before the handlers: they and the hooks use req.session.
+    const sessionOf = (req: FastifyRequest): Session | undefined => sessionByRequest.get(req);
+    const sessionByRequest = new WeakMap<FastifyRequest, Session>();
+    scope.addHook('preHandler', async (req) => {
+      const s = await sessions.get(req.cookies[SESSION_COOKIE]);
+      if (s) sessionByRequest.set(req, s);
+    });
     // REDRESS_WEB_SECURE_COOKIES=always for a TLS terminator the API is not told about (no trusted proxy).
     const always = (deps.secureCookies ?? process.env.REDRESS_WEB_SECURE_COOKIES) === 'always';
     const secure = (req: { protocol: string }) => always || req.protocol === 'https';
@@ -167,13 +183,14 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
 
     signInRoutes(scope, {
       keys: deps.keys,
+      users,
       sessions,
       secure,
       sessionCookie: SESSION_COOKIE,
       mayUse: (role) => (ACCESS.read as readonly string[]).includes(role),
     });
     scope.post('/ui/sign-out', async (req, reply) => {
-      sessions.destroy(req.cookies[SESSION_COOKIE]);
+      await sessions.destroy(req.cookies[SESSION_COOKIE]);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/ui/sign-in', 303);
     });
@@ -200,7 +217,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
     scope.get<{ Params: { id: string } }>('/ui/complaints/:id', async (req, reply) => {
       const s = need(req, 'complaint');
       const data = await readComplaintPage(deps.complaints, deps.store, req.params.id);
-      const flash = sessions.takeFlash(s, `/ui/complaints/${req.params.id}`);
+      const flash = await sessions.takeFlash(s, `/ui/complaints/${req.params.id}`);
       return send(
         reply,
         page({
@@ -229,18 +246,19 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
         const fields = formFields(action.input);
         const parsed = action.input.safeParse(inputFromForm(fields, body));
         if (!parsed.success) {
-          s.flash = {
+          await sessions.setFlash(s, {
             path,
             kind: 'refused',
             action: name,
             message: `${action.summary}: check the fields marked below.`,
             fieldErrors: fieldErrorsOf(parsed.error),
             values: typedValues(fields, body),
-          };
+          });
           return reply.redirect(`${back}#action-${name}`, 303);
         }
         const nonce =
           typeof body._nonce === 'string' && /^[A-Za-z0-9_-]{8,40}$/.test(body._nonce) ? body._nonce : undefined;
+        let flash: Flash;
         try {
           const status: ComplaintStatus = await deps.complaints.act(
             id,
@@ -251,7 +269,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
             // The form's nonce: a second click on the same form is the same update, which Temporal runs once.
             nonce ? `web:${s.principal.id}:${nonce}` : undefined,
           );
-          s.flash = {
+          flash = {
             path,
             kind: 'ok',
             message: `Done: ${action.summary.toLowerCase()} (${id} is now in ${status.stage}${status.remedy ? `, remedy ${status.remedy.status}` : ''}).`,
@@ -259,15 +277,23 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
         } catch (err) {
           if (!(err instanceof ApiError) || (err.statusCode >= 500 && err.statusCode !== 503)) throw err;
           // The workflow's refusal (409, 403), or no worker in time (503): shown beside the form.
-          s.flash = { path, kind: 'refused', action: name, message: err.message, values: typedValues(fields, body) };
+          flash = { path, kind: 'refused', action: name, message: err.message, values: typedValues(fields, body) };
         }
+        await sessions.setFlash(s, flash);
         return reply.redirect(`${back}#action-${name}`, 303);
       },
     );
 
+    draftCheckRoute(scope, {
+      complaints: deps.complaints,
+      need: (req) => need(req, 'complaint'),
+      setFlash: (s, flash) => sessions.setFlash(s, flash),
+      refused: (status, message) => new PageError(status, message),
+    });
+
     scope.get('/ui/dashboard', async (req, reply) => {
       const s = need(req, 'dashboard');
-      const flash = sessions.takeFlash(s, '/ui/dashboard');
+      const flash = await sessions.takeFlash(s, '/ui/dashboard');
       needStore();
       const body = await renderDashboard(figures, trends, s, flash, Date.now());
       return send(reply, page({ title: 'Dashboard', session: s, current: 'dashboard', body }));

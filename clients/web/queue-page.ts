@@ -11,7 +11,7 @@ import type { Session } from './sessions';
 
 /**
  * The queues: the complaints a person works from (mine, unassigned, at risk, breached, awaiting
- * approval, every open one), with filters, sorted by next deadline with a live countdown, a page at a
+ * approval, drafts held for a supervisor, every open one), with filters, sorted by next deadline with a live countdown, a page at a
  * time. From the store, as `GET /complaints` is: a moment behind the workflows.
  */
 
@@ -22,6 +22,7 @@ const VIEW_NAMES: Record<QueueView, string> = {
   'at-risk': 'At risk',
   breached: 'Breached',
   'awaiting-approval': 'Awaiting approval',
+  'held-drafts': 'Held drafts',
 };
 
 /** How far ahead "at risk" looks. */
@@ -40,6 +41,8 @@ export const QueueQuerySchema = z.object({
   assignee: opt(z.string().trim().min(1).max(100)),
   search: opt(z.string().trim().min(1).max(200)),
   within: opt(z.enum(Object.keys(AT_RISK_WINDOWS) as [AtRiskWindow, ...AtRiskWindow[]])),
+  /** `yes`: only customers flagged as in vulnerable circumstances. */
+  vulnerable: opt(z.enum(['yes'])),
   after: opt(z.string().max(400)),
 });
 export type QueueQuery = z.infer<typeof QueueQuerySchema>;
@@ -73,12 +76,24 @@ export function queueHref(params: Partial<Record<keyof QueueQuery, string | unde
 
 /** A row's flags: the things that change what to do first. */
 export function flagsOf(
-  r: Pick<QueueRow, 'breached' | 'escalated' | 'repeatOf' | 'flagCount' | 'waitingOnCustomer' | 'remedyStatus'>,
+  r: Pick<
+    QueueRow,
+    | 'breached'
+    | 'escalated'
+    | 'vulnerable'
+    | 'repeatOf'
+    | 'flagCount'
+    | 'heldDrafts'
+    | 'waitingOnCustomer'
+    | 'remedyStatus'
+  >,
 ): SafeHtml {
   const flags: Array<[string, string]> = [];
   if (r.breached) flags.push(['breached', 'bad']);
   if (r.escalated) flags.push(['escalated', 'bad']);
+  if (r.vulnerable) flags.push(['vulnerable', 'bad']);
   if (r.repeatOf.length > 0) flags.push(['repeat', 'warn']);
+  if (r.heldDrafts > 0) flags.push([`draft held${r.heldDrafts > 1 ? ` ×${r.heldDrafts}` : ''}`, 'warn']);
   if (r.flagCount > 0) flags.push([`flagged ×${r.flagCount}`, 'warn']);
   if (r.remedyStatus === 'awaiting-approval') flags.push(['awaiting approval', 'warn']);
   if (r.waitingOnCustomer) flags.push(['waiting on customer', '']);
@@ -128,12 +143,13 @@ function select(
   options: readonly string[],
   value: string | undefined,
   blank: string,
+  words: Record<string, string> = {},
 ): SafeHtml {
   return html`<div class="field">
     <label for="f-${name}">${label}</label
     ><select id="f-${name}" name="${name}">
       <option value="">${blank}</option>
-      ${options.map((o) => html`<option value="${o}" ${o === value ? html` selected` : ''}>${o}</option>`)}
+      ${options.map((o) => html`<option value="${o}" ${o === value ? html` selected` : ''}>${words[o] ?? o}</option>`)}
     </select>
   </div>`;
 }
@@ -152,6 +168,7 @@ export async function renderQueue(
     ...(q.severity ? { severity: [q.severity] } : {}),
     ...(q.regime ? { regime: q.regime } : {}),
     ...(q.assignee ? { assignee: q.assignee } : {}),
+    ...(q.vulnerable ? { vulnerable: true } : {}),
     ...(q.search && deps.search ? { searchTokens: deps.search.searchTokens(q.search) } : {}),
   };
   const after = decodeAfter(q.after);
@@ -165,7 +182,14 @@ export async function renderQueue(
   });
   const shown = rows.slice(0, QUEUE_PAGE_SIZE);
   const last = shown[shown.length - 1];
-  const keep = { stage: q.stage, severity: q.severity, regime: q.regime, assignee: q.assignee, search: q.search };
+  const keep = {
+    stage: q.stage,
+    severity: q.severity,
+    regime: q.regime,
+    assignee: q.assignee,
+    search: q.search,
+    vulnerable: q.vulnerable,
+  };
   const tabs = QUEUE_VIEWS.map(
     (v) =>
       html`<li>
@@ -191,6 +215,7 @@ export async function renderQueue(
         ><input id="f-assignee" name="assignee" value="${q.assignee ?? ''}" maxlength="100" />
       </div>
       ${deps.search ? html`<div class="field"><label for="f-search">Words in the summary</label><input id="f-search" name="search" type="search" value="${q.search ?? ''}" maxlength="200" /></div>` : ''}
+      ${select('vulnerable', 'Customers', ['yes'], q.vulnerable, 'all customers', { yes: 'vulnerable only' })}
       ${view === 'at-risk' ? select('within', 'Deadline within', Object.keys(AT_RISK_WINDOWS), within, '48h') : ''}
       <div class="field"><button type="submit">Filter</button></div>
     </form>

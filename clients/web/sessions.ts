@@ -1,11 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../../config/api-keys';
+import type { DraftReport } from '../../domain/drafts/check';
 
 /**
- * Sessions of the people's pages, kept in this process's memory: the cookie carries a random id (32
- * bytes) and nothing else, so there is nothing to sign and a stolen cookie dies with its expiry or a
- * sign-out. A restart signs everyone out, which is acceptable for a workspace behind an API key; a
- * deployment with several API processes needs sticky routing or a shared store (README).
+ * Sessions of the people's pages: the cookie carries a random token (32 bytes) and nothing else, so there
+ * is nothing to sign and a stolen cookie dies with its expiry or a sign-out. With a complaint store they
+ * are kept there (store-sessions.ts: keyed by the token's SHA-256, never the token), so every API
+ * process behind a load balancer knows them and a restart signs no one out; without one, in memory.
  *
  * Each session holds its CSRF token (a synchronizer token: every form carries it and every POST is
  * checked against it) and a one-shot flash: what the last action's POST had to say, shown once by the
@@ -23,6 +24,8 @@ export interface Flash {
   action?: string;
   fieldErrors?: Record<string, string>;
   values?: Record<string, string>;
+  /** A draft check's report, shown beside the form it checked (drafts-panel.ts). */
+  draft?: DraftReport;
 }
 
 export interface Session {
@@ -61,7 +64,28 @@ export function sameToken(a: string | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export class SessionStore {
+/**
+ * Where sessions live: this process's memory ({@link SessionStore}), or the complaint store
+ * (store-sessions.ts), which several API processes behind a load balancer share. A method may answer
+ * at once or later; the pages await either.
+ */
+export interface Sessions {
+  /** A new session for `principal` (a sign-in); its `id` (the token) goes in the cookie and nowhere else. */
+  create(principal: Principal): Session | Promise<Session>;
+  /** The live session with this token (its idle time restarted), or undefined. */
+  get(token: string | undefined): Session | undefined | Promise<Session | undefined>;
+  /** Ends a session (sign-out). */
+  destroy(token: string | undefined): void | Promise<void>;
+  /** Leaves `flash` for the page the POST redirects to. */
+  setFlash(session: Session, flash: Flash): void | Promise<void>;
+  /** The flash left for the page at `path`, taken: it is shown once, and only there. */
+  takeFlash(session: Session, path: string): Flash | undefined | Promise<Flash | undefined>;
+  /** Drops every expired session (called now and then, so abandoned ones do not pile up). */
+  sweep(): void | Promise<void>;
+}
+
+/** Sessions in this process's memory: for an API without a store (lists from Temporal), and the unit tests. */
+export class SessionStore implements Sessions {
   // A Map keeps insertion order: its first entry is the oldest session.
   private readonly sessions = new Map<string, Session>();
 
@@ -106,6 +130,10 @@ export class SessionStore {
   /** Ends a session (sign-out). */
   destroy(id: string | undefined): void {
     if (id !== undefined) this.sessions.delete(id);
+  }
+
+  setFlash(session: Session, flash: Flash): void {
+    session.flash = flash;
   }
 
   /** The flash left for the page at `path`, taken: it is shown once, and only there. */

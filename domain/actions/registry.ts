@@ -7,6 +7,7 @@ import { ACTING, defineAction, SUPERVISOR, text } from './define';
 import { COMMITMENT_ACTIONS } from './commitment-actions';
 import { DRAFT_ACTIONS } from './draft-actions';
 import { RESOLUTION_ACTIONS } from './resolution-actions';
+import { VULNERABILITY_ACTIONS } from './vulnerability-actions';
 import { MONEY_REMEDIES, REMEDY_KINDS } from './vocabulary';
 
 /**
@@ -347,6 +348,7 @@ export const ACTIONS = {
   }),
   ...COMMITMENT_ACTIONS,
   ...DRAFT_ACTIONS,
+  ...VULNERABILITY_ACTIONS,
   ...RESOLUTION_ACTIONS,
 };
 

@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApi } from '../../clients/api/app';
 import { CONTENT_SECURITY_POLICY } from '../../clients/web/pages';
+import { hashPassword } from '../../clients/web/users';
 import { ApiKeyStore, generateApiKey, hashApiKey } from '../../config/api-keys';
 import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
@@ -12,6 +13,7 @@ import { getComplaint } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { listenLocally } from '../support/api-harness';
 import { launchChromium, screenshots } from '../support/browser';
+import type { Complaint } from '../../domain/complaint';
 import { complaintFixture } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -30,6 +32,10 @@ const keys = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Reco
 const run = randomUUID().slice(0, 8);
 const worked = `web-${run}`;
 const hostile = `web-x-${run}`;
+const drafted = `web-d-${run}`;
+/** Blames the customer: the respect check holds it for a supervisor (as test/integration/drafts.test.ts). */
+const USER_PASSWORD = `pw-${randomUUID()}`;
+const BLAME = 'We are sorry, but you should have checked the statement first.';
 const HOSTILE_SUMMARY = '<script>alert(1)</script>';
 let stack: TestStack;
 let db: Db;
@@ -39,11 +45,12 @@ let base: string;
 let browser: Browser;
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
-async function submit(complaintId: string, summary: string): Promise<void> {
+async function submit(complaintId: string, summary: string, customer: Partial<Complaint['customer']> = {}) {
+  const fixture = complaintFixture({ summary });
   const res = await fetch(`${base}/complaints`, {
     method: 'POST',
     headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ complaintId, ...complaintFixture({ summary }) }),
+    body: JSON.stringify({ complaintId, ...fixture, customer: { ...fixture.customer, ...customer } }),
   });
   expect(res.status).toBe(201);
 }
@@ -55,14 +62,22 @@ beforeAll(async () => {
   projector = await startProjector(stack.config, testKafka(stack.config.kafka.brokers.join(',')), db, logger, {
     groupId: `p-${stack.config.topics.lifecycle}`,
   });
+  // A configured user (REDRESS_WEB_USERS, as a deployment sets it), read when the pages are registered.
+  process.env.REDRESS_WEB_USERS = `web-ada:operator:${await hashPassword(USER_PASSWORD)}`;
   const apiKeys = new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
   api = buildApi({ config: stack.config, client: stack.client, logger, keys: apiKeys, store: db });
+  delete process.env.REDRESS_WEB_USERS;
   base = await listenLocally(api);
   browser = await launchChromium();
   await submit(worked, 'Charged twice for October');
   await submit(hostile, HOSTILE_SUMMARY);
-  await waitUntil('the store has both complaints', async () =>
-    Boolean((await getComplaint(db, worked)) && (await getComplaint(db, hostile))),
+  // The contact centre already knows this customer is in vulnerable circumstances (FCA FG21/1).
+  await submit(drafted, 'Statement wrong', {
+    id: `cust-d-${run}`,
+    vulnerability: { drivers: ['life-event'], needs: 'recently bereaved: calls, not letters' },
+  });
+  await waitUntil('the store has the complaints', async () =>
+    Boolean((await getComplaint(db, worked)) && (await getComplaint(db, hostile)) && (await getComplaint(db, drafted))),
   );
 }, 120_000);
 
@@ -84,7 +99,9 @@ async function signIn(
   await page.goto(`${base}/ui/queue`);
   expect(new URL(page.url()).pathname).toBe('/ui/sign-in');
   if (by === 'keyboard') {
-    // The key field has the focus on arrival; Enter sends the form.
+    // Tab through the form (username, password) to the key field, within a few presses; Enter sends.
+    for (let i = 0; i < 5 && (await page.locator('#key:focus').count()) === 0; i++) await page.keyboard.press('Tab');
+    expect(await page.locator('#key:focus').count()).toBe(1);
     await page.keyboard.type(keys[role]);
     await page.keyboard.press('Enter');
   } else {
@@ -181,20 +198,20 @@ it('lets an operator work a complaint from the at-risk queue to a remedy awaitin
   form = await openAction(page, 'apologise');
   await form.getByLabel('Text').fill('We are sorry: we charged you twice.');
   await form.getByLabel('Fault admitted').selectOption('true');
-  await form.getByRole('button').click();
+  await form.getByRole('button', { name: 'Apologise' }).click();
   await expect(flash(page).textContent()).resolves.toMatch(/now in remedy/);
 
   // The registry's schema refuses a refund without an amount: the field says so, the text typed stays.
   form = await openAction(page, 'proposeRemedy');
   await form.getByLabel('Kind').selectOption('refund');
   await form.getByLabel('Description').fill('Refund of the second charge');
-  await form.getByRole('button').click();
+  await form.getByRole('button', { name: /^Propose a remedy/ }).click();
   await expect(page.locator('#action-proposeRemedy .field-error').first().textContent()).resolves.toMatch(/amount/);
   form = page.locator('#action-proposeRemedy form');
   await expect(form.getByLabel('Description').inputValue()).resolves.toBe('Refund of the second charge');
   await form.getByLabel(/^Amount/).fill('300');
   await form.getByLabel(/^Currency/).fill('GBP');
-  await form.getByRole('button').click();
+  await form.getByRole('button', { name: /^Propose a remedy/ }).click();
   await expect(flash(page).textContent()).resolves.toMatch(/remedy awaiting-approval/);
   await expect(page.locator('.remedy-status').textContent()).resolves.toBe('awaiting-approval');
   await screenshots(page, 'complaint');
@@ -286,8 +303,121 @@ it('refuses a form without its CSRF token, and accepts the same form with it', a
   await context.close();
 });
 
+it('checks a draft before sending, holds the severe one in its queue, and a supervisor approves it from the page', async () => {
+  const account = await fetch(`${base}/complaints/${drafted}/account`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ account: 'The statement was wrong.', confirmed: true, confirmedHow: 'on a call' }),
+  });
+  expect(account.status).toBe(200);
+  const operator = await signIn('operator');
+  let page = operator.page;
+  await page.goto(`${base}/ui/complaints/${drafted}`);
+  // Intake's flag, with its driver and what the customer needs, on the complaint; the flag alone in lists.
+  await expect(page.locator('.vulnerability').textContent()).resolves.toMatch(/life-event: recently bereaved/);
+  let form = await openAction(page, 'apologise');
+  await form.getByLabel('Text').fill(BLAME);
+  await form.getByLabel('Fault admitted').selectOption('false');
+  await form.getByRole('button', { name: 'Check the draft' }).click();
+  await page.waitForURL(new RegExp(`/ui/complaints/${drafted}#action-apologise$`));
+  const report = page.locator('#action-apologise .draft-report');
+  await expect(report.textContent()).resolves.toMatch(/Held for a supervisor/);
+  await expect(report.locator('.findings li.bad').first().textContent()).resolves.toMatch(/blame.*you should have/s);
+  // What was typed stays in the form, and nothing was sent: still in apology.
+  await expect(page.locator('#action-apologise form').getByLabel('Text').inputValue()).resolves.toBe(BLAME);
+  await expect(page.locator('dl.facts dd').first().textContent()).resolves.toBe('apology');
+  const held = page.locator('article.held-draft');
+  expect(await held.count()).toBe(1);
+  await expect(held.textContent()).resolves.toMatch(/Waiting for a supervisor's approval/);
+  // Sending the held text as it is (the box is still open, with it): the workflow refuses, beside the form.
+  form = page.locator('#action-apologise form');
+  await form.getByRole('button', { name: 'Apologise' }).click();
+  await expect(page.locator('main .flash.refused').textContent()).resolves.toMatch(/needs a supervisor's approval/);
+
+  // The queue of held drafts, from the store: the row shows the held draft and the vulnerable flag.
+  await page.goto(`${base}/ui/queue?view=held-drafts`);
+  await reloadUntil(page, `tr[data-complaint="${drafted}"]`);
+  const flags = await page.locator(`tr[data-complaint="${drafted}"] .flag`).allTextContents();
+  expect(flags).toEqual(expect.arrayContaining(['vulnerable', 'draft held']));
+  expect(await page.locator(`tr[data-complaint="${worked}"]`).count()).toBe(0);
+  await screenshots(page, 'held-drafts');
+  await operator.context.close();
+
+  const supervisor = await signIn('supervisor');
+  page = supervisor.page;
+  await page.goto(`${base}/ui/complaints/${drafted}`);
+  await screenshots(page, 'held-draft');
+  await page.getByRole('form', { name: 'Approve this draft' }).getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/^Done: approve a held draft/i);
+  await expect(page.locator('article.held-draft').textContent()).resolves.toMatch(/Approved by it-supervisor/);
+  await page.getByRole('form', { name: 'Send the approved text' }).getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/now in remedy/);
+  expect(await page.locator('article.held-draft').count()).toBe(0);
+  await supervisor.context.close();
+}, 90_000);
+
+it('records vulnerable circumstances through the registry-derived form, and the queue filters on the flag', async () => {
+  const { context, page } = await signIn('operator');
+  await page.goto(`${base}/ui/complaints/${hostile}`);
+  const form = await openAction(page, 'recordVulnerability');
+  await form.getByLabel('Vulnerable', { exact: true }).selectOption('true');
+  await form.getByLabel(/^Drivers/).fill('health');
+  await form.getByLabel(/^Needs/).fill('large print');
+  await form.getByRole('button').click();
+  await expect(flash(page).textContent()).resolves.toMatch(/^Done: record vulnerable circumstances/);
+  await expect(page.locator('.vulnerability').textContent()).resolves.toMatch(/health: large print/);
+  await page.goto(`${base}/ui/queue?view=open&vulnerable=yes`);
+  await reloadUntil(page, `tr[data-complaint="${hostile}"]`);
+  expect(await page.locator(`tr[data-complaint="${worked}"]`).count()).toBe(0);
+  // The store holds the flag, never the driver or the needs.
+  const row = await db.query<Record<string, unknown>>('SELECT * FROM complaints WHERE complaint_id = $1', [hostile]);
+  expect(row.rows[0]).toMatchObject({ vulnerable: true });
+  expect(JSON.stringify(row.rows[0])).not.toMatch(/health|large print/);
+  await context.close();
+});
+
+it('signs a configured user in by username and password, never saying which half was wrong, and limits attempts', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const attempt = async (username: string, password: string) => {
+    await page.goto(`${base}/ui/sign-in`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    return {
+      status: res.status(),
+      alert: await page
+        .locator('[role="alert"]')
+        .textContent()
+        .catch(() => null),
+    };
+  };
+  const wrong = await attempt('web-ada', `${USER_PASSWORD}x`);
+  const unknown = await attempt(`nobody-${run}`, USER_PASSWORD);
+  expect(wrong).toEqual({ status: 401, alert: 'That username and password do not match.' });
+  expect(unknown).toEqual(wrong);
+  await page.goto(`${base}/ui/sign-in`);
+  await page.getByLabel('Username').fill('web-ada');
+  await page.getByLabel('Password').fill(USER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/ui\/queue$/);
+  await expect(page.locator('header .who').textContent()).resolves.toBe('web-ada (operator)');
+  // Ten attempts a minute per username (a bucket that refills as time passes): guessing at one account is
+  // soon refused before its password is checked, and never before the tenth attempt.
+  const guessed = `guessed-${run}`;
+  const statuses: number[] = [];
+  while (statuses.length < 40 && !statuses.includes(429))
+    statuses.push((await attempt(guessed, `g-${statuses.length}`)).status);
+  expect(statuses.indexOf(429)).toBeGreaterThanOrEqual(10);
+  expect(statuses.filter((st) => st !== 401 && st !== 429)).toEqual([]);
+  await context.close();
+}, 90_000);
+
 it('wrote a screenshot of every page at both sizes', () => {
-  for (const name of ['queue', 'complaint', 'dashboard', 'reports']) {
+  for (const name of ['queue', 'complaint', 'dashboard', 'reports', 'held-drafts', 'held-draft']) {
     for (const size of ['laptop-1280x800', 'phone-390x844']) {
       expect(statSync(`${__dirname}/../../test-output/web/${name}-${size}.png`).size).toBeGreaterThan(5_000);
     }

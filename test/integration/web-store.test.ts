@@ -83,6 +83,21 @@ describe.each(DRIVERS)('the workspace queries on %s', (driver) => {
     expect(await view('open', { filter: { regime: 'cfpb' } })).toEqual(['d']);
   });
 
+  it('queues the held drafts and filters on the vulnerable flag (migration 0004), open complaints only', async () => {
+    await db.query(`UPDATE complaints SET held_drafts = 1 WHERE complaint_id IN ('b', 'f')`);
+    await db.query(`UPDATE complaints SET vulnerable = true WHERE complaint_id IN ('c', 'e', 'f')`);
+    try {
+      expect(await view('held-drafts')).toEqual(['b']);
+      expect(await view('open', { filter: { vulnerable: true } })).toEqual(['c', 'e']);
+      expect(await view('unassigned', { filter: { vulnerable: true } })).toEqual(['e']);
+      const rows = await queuePage(db, { view: 'open', me: 'x', atRiskBy: at(NOW), filter: {}, limit: 10 });
+      expect(rows.find((r) => r.complaintId === 'b')).toMatchObject({ heldDrafts: 1, vulnerable: false });
+      expect(rows.find((r) => r.complaintId === 'c')).toMatchObject({ heldDrafts: 0, vulnerable: true });
+    } finally {
+      await db.query('UPDATE complaints SET held_drafts = 0, vulnerable = false');
+    }
+  });
+
   it('pages by keyset, through the complaints without a deadline', async () => {
     const first = await queuePage(db, { view: 'open', me: 'x', atRiskBy: at(NOW), filter: {}, limit: 3 });
     const last = first[first.length - 1]!;

@@ -113,6 +113,7 @@ describe('the list from the store', () => {
       assignee: null,
       escalated: false,
       breached: false,
+      vulnerable: false,
       nextDeadline: '2026-03-02T11:00:00.000Z',
       waitingOnCustomer: false,
       remedy: null,
@@ -132,7 +133,8 @@ describe('the list from the store', () => {
       updatedAt: '2026-03-01T09:00:00.000Z',
     };
     const s = summaryFromStore(row, Date.parse('2026-03-02T10:00:00Z'));
-    expect(s).toMatchObject({ open: false, timeLeftMs: 3_600_000, outcome: 'upheld' });
+    expect(s).toMatchObject({ open: false, timeLeftMs: 3_600_000, outcome: 'upheld', vulnerable: false });
+    expect(summaryFromStore({ ...row, vulnerable: true }, 0).vulnerable).toBe(true);
     expect(s).not.toHaveProperty('assignee');
     expect(summaryFromStore({ ...row, stage: 'remedy' }, 0).open).toBe(true);
     // Product and root cause are the store's own: in the row when known, absent when not.

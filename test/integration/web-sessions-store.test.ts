@@ -1,0 +1,95 @@
+import { StoreSessions } from '../../clients/web/store-sessions';
+import type { Db } from '../../store/db';
+import { DRIVERS, freshStore } from '../support/store';
+
+/**
+ * The pages' sessions in the store (migration 0005), on PGlite and on a real PostgreSQL: two API
+ * processes (two `StoreSessions` on one database) share a session, the flash a form leaves is unreadable
+ * in the table, and expiry, sign-out and the sweep act on both.
+ */
+
+const MINUTE = 60_000;
+const LIMITS = { maxAgeMs: 60 * MINUTE, idleMs: 10 * MINUTE };
+const TYPED = 'We are sorry Mrs Example, your account 12345678 was charged twice';
+
+describe.each(DRIVERS)('web sessions in the store (%s)', (driver) => {
+  let store: { db: Db; close: () => Promise<void> };
+  let now = Date.parse('2026-12-02T12:00:00Z');
+  const clock = () => now;
+  beforeAll(async () => {
+    store = await freshStore(driver);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('is one session for two API processes: signed in on one, seen and signed out on the other', async () => {
+    const a = new StoreSessions(store.db, LIMITS, clock);
+    const b = new StoreSessions(store.db, LIMITS, clock);
+    const session = await a.create({ id: 'alice', role: 'operator' });
+    const seen = await b.get(session.id);
+    expect(seen).toMatchObject({ principal: { id: 'alice', role: 'operator' }, csrf: session.csrf });
+    // The table holds the token's hash, never the token.
+    const { rows } = await store.db.query<{ token_sha256: string }>('SELECT token_sha256 FROM web_sessions');
+    expect(rows.map((r) => r.token_sha256)).not.toContain(session.id);
+    await b.destroy(session.id);
+    expect(await a.get(session.id)).toBeUndefined();
+  });
+
+  it('seals the flash: what was typed is not in the table, and only the token opens it, once, on its page', async () => {
+    const a = new StoreSessions(store.db, LIMITS, clock);
+    const b = new StoreSessions(store.db, LIMITS, clock);
+    const session = await a.create({ id: 'bob', role: 'operator' });
+    await a.setFlash(session, {
+      path: '/ui/complaints/c-1',
+      kind: 'refused',
+      message: 'held',
+      values: { text: TYPED },
+    });
+    const { rows } = await store.db.query<{ flash: unknown }>(
+      'SELECT flash FROM web_sessions WHERE principal_id = $1',
+      ['bob'],
+    );
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows[0]?.flash)).not.toContain('12345678');
+    expect(JSON.stringify(rows[0]?.flash)).not.toContain('Mrs Example');
+
+    const other = await b.get(session.id);
+    expect(other?.flash?.values?.text).toBe(TYPED);
+    if (!other) throw new Error('the session was not found');
+    expect(await b.takeFlash(other, '/ui/dashboard')).toBeUndefined();
+    expect(await b.takeFlash(other, '/ui/complaints/c-1')).toMatchObject({ message: 'held' });
+    expect((await a.get(session.id))?.flash).toBeUndefined();
+  });
+
+  it('refuses a flash sealed under another token (a row copied between sessions opens nothing)', async () => {
+    const a = new StoreSessions(store.db, LIMITS, clock);
+    const one = await a.create({ id: 'carol', role: 'supervisor' });
+    const two = await a.create({ id: 'carol', role: 'supervisor' });
+    await a.setFlash(one, { path: '/ui/dashboard', kind: 'ok', message: 'done', values: { text: TYPED } });
+    await store.db.query(
+      `UPDATE web_sessions SET flash = (SELECT flash FROM web_sessions WHERE csrf = $1) WHERE csrf = $2`,
+      [one.csrf, two.csrf],
+    );
+    expect((await a.get(two.id))?.flash).toBeUndefined();
+    expect((await a.get(one.id))?.flash?.message).toBe('done');
+  });
+
+  it('ends a session idle too long or past its age, and the sweep removes the rows', async () => {
+    const a = new StoreSessions(store.db, LIMITS, clock);
+    const idle = await a.create({ id: 'dave', role: 'auditor' });
+    const busy = await a.create({ id: 'erin', role: 'auditor' });
+    for (let i = 0; i < 7; i += 1) {
+      now += 9 * MINUTE;
+      expect(await a.get(busy.id)).toBeDefined();
+    }
+    // 63 minutes on: the idle one lapsed at 10, the busy one at its 60-minute age.
+    expect(await a.get(idle.id)).toBeUndefined();
+    expect(await a.get(busy.id)).toBeUndefined();
+    await a.sweep();
+    const { rows } = await store.db.query<{ n: string | number }>(
+      "SELECT count(*) AS n FROM web_sessions WHERE principal_id IN ('dave', 'erin')",
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+});
