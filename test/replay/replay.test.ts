@@ -56,6 +56,9 @@ const OUTBOX_ONLY_SCENARIOS: Record<string, string | null> = {
   'written-channel': 'redress-written-channel',
   'fca-holding-sequence': null,
   'fca-fault-not-upheld': null,
+  'draft-approval': 'held-drafts-in-view',
+  'draft-once': 'held-drafts-in-view',
+  'draft-mild': null,
 };
 
 /**
