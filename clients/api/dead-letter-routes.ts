@@ -57,6 +57,8 @@ export function deadLetterRoutes(deadLetters: DeadLetters): RouteSpec[] {
       access: ACCESS.act,
       what: 'read dead letters',
       query: DeadLetterQuerySchema,
+      // It reads the dead-letter topics, so it can answer 503 when Kafka does not answer in time.
+      waitsOnWorker: true,
       responses: {
         200: { description: 'The letters', schema: z.strictObject({ items: z.array(DeadLetterSummarySchema) }) },
       },

@@ -211,10 +211,11 @@ export class DeadLetters {
   }
 
   private async find(id: string): Promise<DeadLetter> {
-    const [partition, offset] = id.split('-').map(Number) as [number, number];
+    // Offsets are 64-bit: compared as bigints, never as numbers that lose their last digits.
+    const [partition, offset] = [Number(id.split('-')[0]), BigInt(id.split('-')[1] ?? '')];
     let found: DeadLetter | undefined;
-    await this.scan(this.deps.topics.dlq, { partition, offset: BigInt(offset) }, (p, message) => {
-      if (p === partition && message.offset === String(offset)) found = parseLetter(message);
+    await this.scan(this.deps.topics.dlq, { partition, offset }, (p, message) => {
+      if (p === partition && BigInt(message.offset) === offset) found = parseLetter(message);
     });
     if (!found) throw notFound(`no dead letter ${id} on ${this.deps.topics.dlq} (or past its retention)`);
     return found;
