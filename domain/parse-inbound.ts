@@ -22,8 +22,19 @@ export type RejectionCode =
   | 'invalid-data'
   | 'key-mismatch';
 
+/**
+ * A refusal: its code, reason and field errors, and the envelope's ids once the envelope was valid
+ * (they are ids, not personal data: the dead letter keeps them in clear so an operator finds it).
+ */
 export type ParseResult =
-  { ok: true; event: InboundEvent } | { ok: false; code: RejectionCode; reason: string; errors: FieldError[] };
+  | { ok: true; event: InboundEvent }
+  | {
+      ok: false;
+      code: RejectionCode;
+      reason: string;
+      errors: FieldError[];
+      ids?: { eventId: string; complaintId: string };
+    };
 
 /** Which event types each inbound topic carries (DESIGN §4). */
 export type InboundTopicRole = 'intake' | 'events';
@@ -88,9 +99,17 @@ export function parseInbound(
     return reject('invalid-envelope', `invalid envelope: ${errors.map((e) => e.field).join(', ')}`, errors);
   }
   const { type } = envelope.data;
+  const ids = { eventId: envelope.data.eventId, complaintId: envelope.data.complaintId };
+  const refuse = (code: RejectionCode, reason: string, errors: FieldError[]): ParseResult => ({
+    ok: false,
+    code,
+    reason,
+    errors,
+    ids,
+  });
   const allowed = TYPES_BY_ROLE[role];
   if (!(allowed as readonly string[]).includes(type)) {
-    return reject(
+    return refuse(
       'unknown-type',
       `event type "${type}" is not accepted on the ${role} topic (accepted: ${allowed.join(', ')})`,
       [{ field: 'type', message: `must be one of ${allowed.join(', ')}` }],
@@ -102,10 +121,10 @@ export function parseInbound(
   const data = schema.safeParse((json as { data: unknown }).data);
   if (!data.success) {
     const errors = fieldErrors(data.error).map((e) => ({ ...e, field: `data.${e.field}` }));
-    return reject('invalid-data', `invalid ${type} data: ${errors.map((e) => e.field).join(', ')}`, errors);
+    return refuse('invalid-data', `invalid ${type} data: ${errors.map((e) => e.field).join(', ')}`, errors);
   }
   if (key !== null && key.toString('utf8') !== envelope.data.complaintId) {
-    return reject(
+    return refuse(
       'key-mismatch',
       "message key must equal complaintId, or one complaint's events can arrive out of order",
       [{ field: '(key)', message: 'must equal complaintId' }],
@@ -121,7 +140,7 @@ export function parseInbound(
   ].filter((e): e is FieldError => e !== undefined);
   if (instants.length > 0) {
     // The same code as a schema failure: the value is well-formed but not one Redress can act on.
-    return reject('invalid-data', `invalid ${type}: ${instants.map((e) => e.field).join(', ')}`, instants);
+    return refuse('invalid-data', `invalid ${type}: ${instants.map((e) => e.field).join(', ')}`, instants);
   }
   return { ok: true, event };
 }

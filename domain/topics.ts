@@ -6,6 +6,8 @@ export const DEFAULT_TOPICS = {
   notifications: 'complaints.notifications',
   remedies: 'complaints.remedies',
   dlq: 'complaints.dlq',
+  /** Who replayed which dead letter, when, to where (`redress dlq replay`): the DLQ's audit, kept as long. */
+  dlqReplays: 'complaints.dlq.replays',
 } as const;
 
 export type TopicRole = keyof typeof DEFAULT_TOPICS;

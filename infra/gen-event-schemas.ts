@@ -9,7 +9,7 @@ import {
   REDRESS_SOURCE,
   type InboundEventType,
 } from '../domain/events';
-import { DeadLetterSchema } from '../domain/dead-letter';
+import { DeadLetterReplaySchema, DeadLetterSchema } from '../domain/dead-letter';
 import { NotificationDataSchema } from '../domain/letters/notification-event';
 import { repoRoot } from './paths';
 
@@ -100,7 +100,13 @@ export function eventSchemas(): Record<string, JsonSchema> {
     DeadLetterSchema,
     'dead-letter',
     'Dead letter (on complaints.dlq)',
-    'An input the bridge could not accept: why (code, reason, errors), where it came from (source), and the original bytes (base64).',
+    'An input the bridge (or the projector) could not accept: why (code, reason, errors, scrubbed of input text), where it came from (source), and the original, sealed with the payload key ring (sealed), or in clear (original) only when running unencrypted.',
+  );
+  files['dead-letter-replay.schema.json'] = toSchema(
+    DeadLetterReplaySchema,
+    'dead-letter-replay',
+    'Dead-letter replay (on complaints.dlq.replays)',
+    'A dead letter an operator replayed: which (replayOf), the event it became and where it was published, fixed or not, by whom and when.',
   );
   return files;
 }

@@ -7,9 +7,9 @@ export const DEFAULT_PARTITIONS = 4;
 /** What the store is rebuilt from (workers/projector/rebuild.ts): kept for ever, as the record's source. */
 const REBUILD_SOURCES = new Set(['lifecycle', 'notifications', 'remedies']);
 
-/** Topic settings by role: the dead letters for 30 days (a person must look), the store's sources for ever. */
+/** Topic settings by role: the dead letters (and their replays) for 30 days (a person must look), the store's sources for ever. */
 function configEntries(role: string): Array<{ name: string; value: string }> {
-  if (role === 'dlq') return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
+  if (role === 'dlq' || role === 'dlqReplays') return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
   if (REBUILD_SOURCES.has(role)) return [{ name: 'retention.ms', value: '-1' }];
   return [];
 }

@@ -35,14 +35,21 @@ const metadataText = (payload: Payload, key: string): string | undefined => {
 /** Whether a payload is one this codec encrypted (by its metadata). */
 export const isEncrypted = (payload: Payload): boolean => metadataText(payload, 'encoding') === ENCRYPTED_ENCODING;
 
-/** AES-256-GCM over a key ring: the first key encrypts, every key decrypts (rotation). */
-export class AesGcmPayloadCodec implements PayloadCodec {
+/**
+ * AES-256-GCM over a key ring, the one cipher of Redress: the first key seals, every key opens
+ * (rotation). The payload codec seals Temporal payloads with it, and the dead-letter topic its
+ * originals (workers/bridge/dead-letter.ts). Sealed bytes are `iv ‖ ciphertext ‖ tag`; the key id is
+ * always part of the authenticated data, with an optional context after it (what the bytes belong to),
+ * so bytes relabelled with another key's id, or moved to another record, fail authentication instead
+ * of opening.
+ */
+export class KeyRingCipher {
   private readonly byId: ReadonlyMap<string, Buffer>;
   private readonly current: RingKey;
 
   constructor(keys: readonly RingKey[]) {
     const [current] = keys;
-    if (!current) throw new Error('the payload codec needs at least one key');
+    if (!current) throw new Error('the payload key ring needs at least one key');
     for (const k of keys) {
       if (k.secret.length !== PAYLOAD_KEY_BYTES) {
         throw new Error(`payload key ${k.id} must be ${PAYLOAD_KEY_BYTES} bytes (AES-256), not ${k.secret.length}`);
@@ -52,9 +59,57 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     this.byId = new Map(keys.map((k) => [k.id, k.secret]));
   }
 
-  /** The id new payloads are encrypted under. */
+  /** The id new data is sealed under. */
   get keyId(): string {
     return this.current.id;
+  }
+
+  /** Seals `clear` under the ring's first key, bound to `context` (empty: the key id alone). */
+  seal(clear: Uint8Array, context = ''): { keyId: string; data: Buffer } {
+    const { id, secret } = this.current;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', secret, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(authenticated(id, context));
+    return { keyId: id, data: Buffer.concat([iv, cipher.update(clear), cipher.final(), cipher.getAuthTag()]) };
+  }
+
+  /** Opens what {@link seal} made under `keyId` with the same `context`; throws naming `what` and the key. */
+  open(keyId: string, sealed: Uint8Array, context = '', what = 'an encrypted payload'): Buffer {
+    const secret = this.byId.get(keyId);
+    if (!secret) {
+      throw new Error(
+        `${what} is encrypted with key ${keyId}, which this ring does not hold (it holds ${[...this.byId.keys()].join(', ')}): add the key to REDRESS_PAYLOAD_KEYS`,
+      );
+    }
+    const data = Buffer.from(sealed);
+    if (data.length < IV_BYTES + TAG_BYTES) throw new Error(`${what} (key ${keyId}) is too short`);
+    const decipher = createDecipheriv('aes-256-gcm', secret, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
+    decipher.setAAD(authenticated(keyId, context));
+    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+    try {
+      return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw new Error(
+        `${what} (key ${keyId}) failed authentication: altered, or encrypted with another key of that id`,
+      );
+    }
+  }
+}
+
+/** The key id alone (as payloads have always been sealed), or the id, a NUL and the context. */
+const authenticated = (keyId: string, context: string): Uint8Array => text(context ? `${keyId}\0${context}` : keyId);
+
+/** Temporal's codec over a {@link KeyRingCipher}: payloads sealed whole (protobuf, metadata included). */
+export class AesGcmPayloadCodec implements PayloadCodec {
+  private readonly cipher: KeyRingCipher;
+
+  constructor(keys: readonly RingKey[] | KeyRingCipher) {
+    this.cipher = keys instanceof KeyRingCipher ? keys : new KeyRingCipher(keys);
+  }
+
+  /** The id new payloads are encrypted under. */
+  get keyId(): string {
+    return this.cipher.keyId;
   }
 
   // Synchronous work in a promise's executor, so a refusal is a rejection, as callers of a codec expect.
@@ -68,38 +123,14 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 
   private encrypt(payload: Payload): Payload {
-    const { id, secret } = this.current;
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', secret, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(text(id));
-    const clear = temporal.api.common.v1.Payload.encode(payload).finish();
-    const data = Buffer.concat([iv, cipher.update(clear), cipher.final(), cipher.getAuthTag()]);
-    return { metadata: { encoding: text(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text(id) }, data };
+    const { keyId, data } = this.cipher.seal(temporal.api.common.v1.Payload.encode(payload).finish());
+    return { metadata: { encoding: text(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text(keyId) }, data };
   }
 
   private decrypt(payload: Payload): Payload {
     const id = metadataText(payload, KEY_ID_METADATA);
     if (id === undefined) throw new Error(`an encrypted payload has no ${KEY_ID_METADATA} metadata`);
-    const secret = this.byId.get(id);
-    if (!secret) {
-      throw new Error(
-        `a payload is encrypted with key ${id}, which this ring does not hold (it holds ${[...this.byId.keys()].join(', ')}): add the key to REDRESS_PAYLOAD_KEYS`,
-      );
-    }
-    const data = Buffer.from(payload.data ?? new Uint8Array());
-    if (data.length < IV_BYTES + TAG_BYTES) throw new Error(`an encrypted payload (key ${id}) is too short`);
-    const decipher = createDecipheriv('aes-256-gcm', secret, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-    decipher.setAAD(text(id));
-    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-    let clear: Buffer;
-    try {
-      clear = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-    } catch {
-      throw new Error(
-        `an encrypted payload (key ${id}) failed authentication: altered, or encrypted with another key of that id`,
-      );
-    }
-    const decoded = temporal.api.common.v1.Payload.decode(clear);
+    const decoded = temporal.api.common.v1.Payload.decode(this.cipher.open(id, payload.data ?? new Uint8Array()));
     return { metadata: decoded.metadata, data: decoded.data };
   }
 }

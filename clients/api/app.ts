@@ -11,6 +11,7 @@ import type { FieldError } from '../../domain/validation';
 import type { Db } from '../../store/db';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
+import type { DeadLetters } from './dead-letters';
 import { ApiError, badRequest, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
 import { IdempotencyBindings } from './idempotency';
@@ -63,6 +64,8 @@ export interface ApiDeps {
    * list's `search` looks it up. The process always has one; without it, `search` answers 400.
    */
   search?: SearchIndex;
+  /** The dead letters, read, opened and replayed for operators (`/dead-letters`); the process always has them. */
+  deadLetters?: DeadLetters;
 }
 
 const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
@@ -167,6 +170,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     listScanLimit: deps.listScanLimit ?? 10_000,
     ...(deps.store ? { store: deps.store } : {}),
     ...(deps.search ? { search: deps.search } : {}),
+    ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
     metrics,
     instants: new InstantChecks(deps.policies ?? loadPolicies()),
     health: cachedFor(operationsCacheMs, deps.health ?? (() => Promise.resolve({}))),

@@ -36,7 +36,9 @@ export function canonicalJson(value: unknown): string {
 
 /** The SHA-256 (hex) of an action and its body, canonically: what an Idempotency-Key is bound to. */
 export function actionHash(updateName: string, body: unknown): string {
-  return createHash('sha256').update(canonicalJson({ action: updateName, body })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ action: updateName, body }))
+    .digest('hex');
 }
 
 /** The update's input as the workflow received it, without the actor the API adds (the caller's own). */

@@ -9,6 +9,10 @@ import { pgDb } from '../../store/db';
 import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';
 import { describePayloadKeys, loadDataConverter } from '../../platform/data-converter';
+import { originalProtection } from '../../platform/dead-letter-seal';
+import { createKafka } from '../../platform/kafka-client';
+import { loadPolicies } from '../../platform/policy-files';
+import { DeadLetters } from './dead-letters';
 import { codecCorsOrigin, registerCodecRoutes } from './codec-routes';
 import { buildApi } from './app';
 import { Complaints } from './complaints';
@@ -69,6 +73,15 @@ async function main(): Promise<void> {
   // /health probes over connections held for the process's life, never one per request (and the app
   // caches their answer for REDRESS_API_OPERATIONS_CACHE_MS).
   const kafkaProbe = new KafkaProbe(config.kafka.brokers, `${config.kafka.clientId}-api-health`);
+  // The same ring that seals Temporal's payloads opens the dead letters the bridge and the projector sealed.
+  const protection = originalProtection(payloadKeys);
+  const deadLetters = new DeadLetters({
+    kafka: createKafka(config, 'api-dead-letters', logger),
+    topics: config.topics,
+    cipher: 'seal' in protection ? protection.seal : undefined,
+    logger,
+    policies: loadPolicies(),
+  });
   const app = buildApi({
     config,
     client,
@@ -83,6 +96,7 @@ async function main(): Promise<void> {
     operationsRateLimitPerMinute: settings.operationsRateLimitPerMinute,
     ...(store ? { store } : {}),
     search,
+    deadLetters,
     health: async () => ({
       temporal: await temporalAnswers(client, config.temporal.namespace),
       kafka: await kafkaProbe.check(),
@@ -110,6 +124,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => kafkaProbe.close())
+      .then(() => deadLetters.close())
       .then(() => lifecycle)
       .then((l) => l?.stop())
       .then(() => store?.close())

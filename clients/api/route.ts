@@ -4,6 +4,7 @@ import type { Principal } from '../../config/api-keys';
 import type { Queryable } from '../../store/db';
 import type { Access } from './auth';
 import type { Complaints } from './complaints';
+import type { DeadLetters } from './dead-letters';
 import type { IdempotencyBindings } from './idempotency';
 import type { InstantChecks } from './instants';
 import type { listComplaints, ListScope } from './list';
@@ -94,6 +95,8 @@ export interface RouteDeps {
   store?: Queryable;
   /** The summaries' blind index, for the list's `search` (see ApiDeps). */
   search?: SearchIndex;
+  /** The dead-letter topic for operators (see ApiDeps). */
+  deadLetters?: DeadLetters;
   metrics: ApiMetrics;
   /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
   instants: InstantChecks;

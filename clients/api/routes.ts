@@ -3,6 +3,7 @@ import type { Principal } from '../../config/api-keys';
 import { complaintRecord } from '../../store/queries';
 import { actionRoutes } from './action-routes';
 import { conversationRoutes } from './conversation-routes';
+import { deadLetterRoutes } from './dead-letter-routes';
 import { draftRoutes } from './draft-routes';
 import { ACCESS } from './auth';
 import { ApiError } from './errors';
@@ -197,5 +198,6 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       handler: () => Promise.resolve({ body: deps.openApi() }),
     }),
     ...(deps.store ? reportRoutes(deps.store) : []),
+    ...(deps.deadLetters ? deadLetterRoutes(deps.deadLetters) : []),
   ];
 }

@@ -109,7 +109,8 @@ export const ComplaintStatusSchema = z.object({
   waitingOnCustomer: z.boolean(),
   remedy: RemedySchema.optional(),
   commitments: z.array(CommitmentStatusSchema).meta({
-    description: 'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
+    description:
+      'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
   }),
   outcome: z.enum(OUTCOMES).optional(),
   csat: z.number().optional(),

@@ -11,8 +11,9 @@ import type { CliIo } from './deadlines';
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 /** A read or submit command of ./complaints, loaded when used. */
-const complaints = (name: 'submit' | 'status' | 'timeline' | 'conversation' | 'list' | 'atRisk') => async (): Promise<Command> =>
-  (await import('./complaints'))[name];
+const complaints =
+  (name: 'submit' | 'status' | 'timeline' | 'conversation' | 'list' | 'atRisk') => async (): Promise<Command> =>
+    (await import('./complaints'))[name];
 
 /** A usage line: the command and its options, then what it does, in a column. */
 const line = (command: string, what: string) => `${command.padEnd(38)} ${what}`;
@@ -63,6 +64,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   draft: {
     summary: line('draft VERB ID [options]', 'check the letter VERB would send, sending nothing (draft --help)'),
     load: async () => (await import('./draft')).run,
+  },
+  'dlq show': {
+    summary: line('dlq show [ID] [filters] [--json]', 'dead letters, or one opened (operators; dlq show --help)'),
+    load: async () => (await import('./dlq')).show,
+  },
+  'dlq replay': {
+    summary: line('dlq replay ID [--file FIXED.json]', 'publish a dead letter (or its fix) again, once'),
+    load: async () => (await import('./dlq')).replay,
   },
   'api-key create': {
     summary: line('api-key create --id NAME --role R', 'make an API key: shown once, with its hashed entry'),

@@ -17,6 +17,7 @@ import { testKafka } from '../support/kafka';
 import { followUpEvent } from '../support/malformed';
 import { probeQuery, type ProbeState } from '../support/bridge-probe-workflow';
 import { startTestStack, type TestStack } from '../support/stack';
+import { openLetter } from '../support/dead-letters';
 
 /**
  * What the bridge does with each delivery, seen through a probe workflow that records every signal
@@ -125,7 +126,9 @@ describe('the bridge delivering to a probe workflow', () => {
       complaintId: 'upd-1',
       source: { topic: stack.config.topics.events },
     });
-    expect(letter!.reason).toMatch(/score 1 is refused/);
+    // The refusal's words are sealed (they may quote the event); the clear reason names the type only.
+    expect(letter!.reason).toMatch(/survey.responded refused/);
+    expect(openLetter(letter!).detail).toMatch(/score 1 is refused/);
   });
 
   it('dead-letters a fact for a closed complaint, and counts a redelivered complaint.received as a duplicate', async () => {

@@ -4,6 +4,7 @@ import { exactlyOnceProblems, complaintStream, type StreamMessage } from '../sup
 import { waitUntil } from '../support/wait';
 import { malformedInputs, type BadInput } from '../support/malformed';
 import { startTestStack, type TestStack } from '../support/stack';
+import { letterValue, openLetter } from '../support/dead-letters';
 
 /** Fixed, so a failure reproduces; change it to explore (the unit property test draws fresh ones). */
 const SEED = 20_260_601;
@@ -76,7 +77,7 @@ describe('the bridge on 1,000 generated malformed inputs interleaved with good o
     }
     const got = new Map<string, string[]>();
     for (const letter of letters) {
-      const key = letter.original.valueBytes.sha256 ?? 'none';
+      const key = openLetter(letter).valueSha256 ?? 'none';
       got.set(key, [...(got.get(key) ?? []), letter.code].sort());
     }
     const mismatches = [...expected].filter(([key, codes]) => JSON.stringify(got.get(key)) !== JSON.stringify(codes));
@@ -90,21 +91,21 @@ describe('the bridge on 1,000 generated malformed inputs interleaved with good o
       expect(letter.reason.length).toBeGreaterThan(0);
       expect([topics.intake, topics.events]).toContain(letter.source.topic);
       expect(letter.source.offset).toMatch(/^\d+$/);
-      // The original bytes are there: whole, or (beyond what one record holds) a prefix with the digest.
-      const kept = Buffer.from(letter.original.value ?? '', 'base64');
-      if (letter.original.valueBytes.truncated) expect(kept.length).toBeLessThan(letter.original.valueBytes.size);
-      else expect(kept.length).toBe(letter.original.valueBytes.size);
+      // The original bytes are sealed in it: whole, or (beyond what one record holds) a prefix with the digest.
+      const kept = letterValue(letter);
+      if (letter.sealed!.truncated) expect(kept.length).toBeLessThan(letter.sealed!.valueSize);
+      else expect(kept.length).toBe(letter.sealed!.valueSize);
     }
     const byBytes = new Map(bad.map((b) => [digest(b.value), b]));
-    for (const letter of letters.filter((l) => !l.original.valueBytes.truncated && l.original.value)) {
-      const original = byBytes.get(letter.original.valueBytes.sha256 ?? '');
-      expect(Buffer.from(letter.original.value!, 'base64').equals(original?.value ?? Buffer.alloc(0))).toBe(true);
+    for (const letter of letters.filter((l) => !l.sealed!.truncated && l.sealed!.valueSize > 0)) {
+      const original = byBytes.get(openLetter(letter).valueSha256 ?? '');
+      expect(letterValue(letter).equals(original?.value ?? Buffer.alloc(0))).toBe(true);
     }
 
     // Every good complaint exists once, with its fact applied once; none of them was dead-lettered.
     expect(await exactlyOnceProblems(stack.client, stack.config.temporal.taskQueue, good)).toEqual([]);
     const goodDigests = new Set(good.messages.map((m) => digest(Buffer.from(m.value))));
-    expect(letters.filter((l) => goodDigests.has(l.original.valueBytes.sha256 ?? ''))).toEqual([]);
+    expect(letters.filter((l) => goodDigests.has(openLetter(l).valueSha256 ?? ''))).toEqual([]);
     expect(stack.bridge!.stats).toMatchObject({ deadLettered: BAD });
 
     // And the bridge is still up: a new complaint goes through.

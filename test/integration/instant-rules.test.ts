@@ -4,6 +4,7 @@ import type { DeadLetter } from '../../domain/dead-letter';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { followUpEvent } from '../support/malformed';
+import { letterKey } from '../support/dead-letters';
 
 /**
  * Issue 10, part 1: every instant a caller supplies is checked where it enters (HTTP API and Kafka),
@@ -74,7 +75,7 @@ describe('instants checked where they enter', () => {
     await h.stack.publish(h.stack.config.topics.intake, id, event);
     const [letter] = await h.stack.collector.waitFor<DeadLetter>(
       h.stack.config.topics.dlq,
-      (l) => Buffer.from(l.original.key ?? '', 'base64').toString() === id,
+      (l) => letterKey(l) === id,
       1,
       30_000,
     );
@@ -92,7 +93,7 @@ describe('instants checked where they enter', () => {
     await h.stack.publish(h.stack.config.topics.events, id, fact);
     const [letter] = await h.stack.collector.waitFor<DeadLetter>(
       h.stack.config.topics.dlq,
-      (l) => Buffer.from(l.original.key ?? '', 'base64').toString() === id,
+      (l) => letterKey(l) === id,
       1,
       30_000,
     );

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { complaintWorkflowId } from '../../domain/ids';
-import { temporalCli } from '../../infra/paths';
 import { ENCRYPTED_ENCODING } from '../../platform/payload-codec';
 import type { ComplaintDetail } from '../../clients/api/schemas';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
+import { foundIn, historyWithoutKey, readable } from '../support/privacy';
 
 /**
  * Issue 16's proof, as far as payloads reach: a complaint worked through the real API on the real dev
@@ -33,18 +31,7 @@ const APOLOGY = 'We are sorry, Grace: we took your payment three times.';
 const NOTE = 'Called the customer back; she was upset about the bank fee.';
 const SECRETS = [complaint.customer.name, complaint.customer.email!, complaint.description, ACCOUNT, APOLOGY, NOTE];
 
-/** Every string in a JSON value, and what each base64-looking one decodes to: where clear text could hide. */
-function readable(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') {
-    out.push(value);
-    if (value.length >= 8 && /^[A-Za-z0-9+/]+={0,2}$/.test(value))
-      out.push(Buffer.from(value, 'base64').toString('latin1'));
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) readable(v, readable(k, out));
-  }
-  return out;
-}
-const found = (text: string[]) => SECRETS.filter((s) => text.some((t) => t.includes(s)));
+const found = (text: string[]) => foundIn(SECRETS, text);
 
 describe('a complaint’s history without the key', () => {
   beforeAll(async () => {
@@ -60,23 +47,7 @@ describe('a complaint’s history without the key', () => {
   });
 
   it('holds none of the customer’s or the agent’s words, as `temporal workflow show -o json` prints it', async () => {
-    const { stdout } = await promisify(execFile)(
-      temporalCli(),
-      [
-        'workflow',
-        'show',
-        '--address',
-        h.stack.config.temporal.address,
-        '--namespace',
-        h.stack.config.temporal.namespace,
-        '--workflow-id',
-        complaintWorkflowId(complaintId),
-        '--output',
-        'json',
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
-    const history = JSON.parse(stdout) as unknown;
+    const history = await historyWithoutKey(h.stack.config, complaintId);
     const text = readable(history);
     // It is the history (the customer's opaque id is in a search attribute), and it is encrypted.
     expect(text.some((t) => t.includes('cust-opaque-7731'))).toBe(true);

@@ -6,6 +6,8 @@ import { COMPLAINT_WORKFLOW, statusQuery, type ComplaintInput, type ComplaintWor
 import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitUntil } from '../support/wait';
+import type { DeadLetter } from '../../domain/dead-letter';
+import { letterValue } from '../support/dead-letters';
 
 type Event = { eventId: string; type: string; complaintId: string; data: Record<string, unknown> };
 
@@ -88,15 +90,8 @@ describe('walking skeleton on the real Temporal server and Kafka broker', () => 
     await stack.publish(topics.intake, 'c-bad-2', wrongField);
     await stack.publish(topics.intake, 'c-good-after-bad', receivedEvent('c-good-after-bad', 'evt-good-after-bad'));
 
-    type Dlq = {
-      reason: string;
-      errors: Array<{ field: string }>;
-      source: { topic: string; offset: string };
-      original: { value: string };
-    };
-    const dead = await stack.collector.waitFor<Dlq>(topics.dlq, () => true, 2);
-    const byValue = (text: string) =>
-      dead.find((d) => Buffer.from(d.original.value, 'base64').toString('utf8') === text);
+    const dead = await stack.collector.waitFor<DeadLetter>(topics.dlq, () => true, 2);
+    const byValue = (text: string) => dead.find((d) => letterValue(d).toString('utf8') === text);
     const notJson = byValue(broken);
     expect(notJson?.reason).toMatch(/not valid JSON/);
     expect(notJson?.source.topic).toBe(topics.intake);

@@ -8,6 +8,10 @@ import { Complaints } from '../../clients/api/complaints';
 import { ApiMetrics, startLifecycleMetrics } from '../../clients/api/metrics';
 import { startTestStack, type TestStack } from './stack';
 import { DEFAULT_CODEC_CORS_ORIGIN, registerCodecRoutes } from '../../clients/api/codec-routes';
+import { DeadLetters } from '../../clients/api/dead-letters';
+import { loadOriginalProtection } from '../../platform/dead-letter-seal';
+import { loadPolicies } from '../../platform/policy-files';
+import { testKafka } from './kafka';
 
 /** A response read in full: status, headers, and the body as JSON (or text). */
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -69,12 +73,22 @@ export async function startApiHarness(
     : undefined;
   // As the API process probes: over the client it holds and one admin client, not a connection a call.
   const kafkaProbe = new KafkaProbe(stack.config.kafka.brokers);
+  // As the API process opens dead letters: with the run's payload key ring.
+  const protection = loadOriginalProtection(process.env);
+  const deadLetters = new DeadLetters({
+    kafka: testKafka(stack.config.kafka.brokers.join(',')),
+    topics: stack.config.topics,
+    cipher: 'seal' in protection ? protection.seal : undefined,
+    logger,
+    policies: loadPolicies(),
+  });
   const api = buildApi({
     config: stack.config,
     client: stack.client,
     logger,
     keys: store,
     metrics,
+    deadLetters,
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     health: async () => ({
       temporal: await temporalAnswers(stack.client, stack.config.temporal.namespace),
@@ -99,6 +113,7 @@ export async function startApiHarness(
     async stop() {
       await api.close();
       await kafkaProbe.close();
+      await deadLetters.close();
       await lifecycle?.stop();
       await new Promise((resolve) => (bridgeServer ? bridgeServer.server.close(resolve) : resolve(undefined)));
       await stack.stop();

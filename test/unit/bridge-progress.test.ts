@@ -3,7 +3,6 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { backoffMs, BatchProgress, CoalescedCheck, planLanes, Semaphore } from '../../workers/bridge/progress';
 import { classify, TransientDeliveryError } from '../../workers/bridge/route';
-import { deadLetter, MAX_ORIGINAL_BYTES, TRUNCATED_ORIGINAL_BYTES } from '../../workers/bridge/dead-letter';
 
 describe('BatchProgress: only a fully delivered prefix of a batch is committed', () => {
   it('resolves nothing while the first offset is pending, then jumps over everything done after it', () => {
@@ -119,36 +118,5 @@ describe('classify: what is final and what is retried', () => {
     });
     expect(() => classify(unavailable, event)).toThrow(TransientDeliveryError);
     expect(() => classify(new Error('deadline exceeded'), event)).toThrow(TransientDeliveryError);
-  });
-});
-
-describe('deadLetter', () => {
-  const message = (value: Buffer | null, key: Buffer | null = Buffer.from('c-1')) => ({
-    key,
-    value,
-    headers: { trace: Buffer.from('abc') },
-    offset: '42',
-    timestamp: '1700000000000',
-  });
-  it('keeps the original bytes, their digest, and where they came from', () => {
-    const value = Buffer.from([0xff, 0x00, 0x7b]);
-    const d = deadLetter('t', 3, message(value), { code: 'not-utf8', reason: 'not valid UTF-8', errors: [] });
-    expect(Buffer.from(d.original.value!, 'base64')).toEqual(value);
-    expect(d.original.valueBytes).toMatchObject({ size: 3, truncated: false });
-    expect(d.original.valueBytes.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(d.source).toEqual({ topic: 't', partition: 3, offset: '42', timestamp: '1700000000000' });
-    expect(d.original.headers).toEqual({ trace: 'abc' });
-  });
-  it('keeps a prefix of an original too large for one Kafka record, and says so', () => {
-    const big = Buffer.alloc(MAX_ORIGINAL_BYTES + 1, 0x61);
-    const d = deadLetter('t', 0, message(big, Buffer.alloc(100_000, 0x62)), {
-      code: 'too-large',
-      reason: 'big',
-      errors: [],
-    });
-    expect(Buffer.from(d.original.value!, 'base64')).toHaveLength(TRUNCATED_ORIGINAL_BYTES);
-    expect(d.original.valueBytes).toMatchObject({ size: MAX_ORIGINAL_BYTES + 1, truncated: true });
-    expect(d.original.keyBytes.truncated).toBe(true);
-    expect(JSON.stringify(d).length).toBeLessThan(1024 * 1024);
   });
 });

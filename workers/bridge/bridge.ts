@@ -8,6 +8,7 @@ import { loadPolicies } from '../../platform/policy-files';
 import type { Policy } from '../../domain/policy/schema';
 import { parseInbound, type InboundTopicRole } from '../../domain/parse-inbound';
 import { createKafka } from '../../platform/kafka-client';
+import { loadOriginalProtection, type OriginalProtection } from '../../platform/dead-letter-seal';
 import { messageHandler, type BridgeStats, type Item, type TransientFailure } from './handle-message';
 import { createBridgeMetrics, type BridgeMetrics } from './metrics';
 import { groupProgress, tpKey } from './group-progress';
@@ -50,6 +51,8 @@ export interface BridgeOptions {
   policies?: readonly Policy[];
   /** The summaries' blind index for the default target (the process always gives one). */
   search?: SearchIndex;
+  /** How dead letters keep their originals; by default sealed with the environment's payload key ring. */
+  originals?: OriginalProtection;
 }
 
 /** One partition's memory across batches. */
@@ -140,6 +143,7 @@ export async function startBridge(
     callTimeoutMs,
     producer,
     dlqTopic: config.topics.dlq,
+    originals: options.originals ?? loadOriginalProtection(),
     metrics,
     stats,
     logger,

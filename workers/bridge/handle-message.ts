@@ -5,6 +5,7 @@ import type { InboundEvent } from '../../domain/events';
 import { complaintWorkflowId } from '../../domain/ids';
 import type { ParseResult } from '../../domain/parse-inbound';
 import { describeFieldErrors } from '../../domain/validation';
+import type { OriginalProtection } from '../../platform/dead-letter-seal';
 import { deadLetter, deadLetterHeaders, deadLetterKey, type Rejection } from './dead-letter';
 import type { BridgeMetrics } from './metrics';
 import type { Patience, PatienceLimits } from './patience';
@@ -53,6 +54,8 @@ export interface MessageHandlerDeps {
   callTimeoutMs: number;
   producer: Producer;
   dlqTopic: string;
+  /** How dead letters keep their originals: sealed with the payload key ring, unless running unencrypted. */
+  originals: OriginalProtection;
   metrics: BridgeMetrics;
   stats: BridgeStats;
   logger: Logger;
@@ -89,7 +92,7 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
     message: KafkaMessage,
     rejection: Rejection,
   ): Promise<HandleOutcome> => {
-    const record = deadLetter(topic, partition, message, rejection);
+    const record = deadLetter(topic, partition, message, rejection, deps.originals);
     try {
       await producer.send({
         topic: deps.dlqTopic,
@@ -153,8 +156,10 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
       const detail = parsed.errors.length ? ` (${describeFieldErrors(parsed.errors)})` : '';
       return sendToDeadLetters(topic, partition, message, {
         code: parsed.code,
+        // Kept in clear once scrubbed (deadLetter): names fields, never quotes the input.
         reason: `${parsed.reason}${detail}`,
         errors: parsed.errors,
+        ...parsed.ids,
       });
     }
     const event = parsed.event;
@@ -195,9 +200,11 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
       }
     }
     if (outcome.kind === 'rejected') {
+      // The refusal's words may quote what the event carried: sealed as the detail, the type in clear.
       return sendToDeadLetters(topic, partition, message, {
         code: 'rejected',
-        reason: outcome.reason,
+        reason: `${event.type} refused for good by the complaint or by Temporal`,
+        detail: outcome.reason,
         errors: [],
         ...ids,
       });
@@ -236,7 +243,9 @@ export function messageHandler(deps: MessageHandlerDeps): MessageHandler {
       // The dead-letter topic being away is a transient failure like any other: the next attempt tries again.
       return sendToDeadLetters(topic, partition, item.message, {
         code: 'internal',
-        reason: `${what} (on each of ${decision.attempt} attempts)`,
+        // An unexpected error's message may hold anything: sealed as the detail.
+        reason: `unexpected error on each of ${decision.attempt} attempts`,
+        detail: `${what} (on each of ${decision.attempt} attempts)`,
         errors: [],
         ...ids,
       });

@@ -5,6 +5,7 @@ import { applyRecords } from '../../store/apply';
 import type { Db } from '../../store/db';
 import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
 import type { DeadLetter } from '../../domain/dead-letter';
+import { loadOriginalProtection, type OriginalProtection } from '../../platform/dead-letter-seal';
 import { deadLetter, deadLetterHeaders, deadLetterKey } from '../bridge/dead-letter';
 import { backoffMs } from '../bridge/progress';
 import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
@@ -23,6 +24,8 @@ import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
 export interface ProjectorOptions {
   groupId: string;
   sessionTimeoutMs?: number;
+  /** How dead letters keep their originals; by default sealed with the environment's payload key ring. */
+  originals?: OriginalProtection;
 }
 
 /** What `/health` reports. */
@@ -65,6 +68,7 @@ export async function startProjector(
   options: ProjectorOptions,
 ): Promise<Projector> {
   const metrics = createProjectorMetrics();
+  const originals = options.originals ?? loadOriginalProtection();
   const roles = sourceTopics(config);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const admin: Admin = kafka.admin();
@@ -106,7 +110,7 @@ export async function startProjector(
       const d = decodeRecord(role, m.value, m.key, { topic, partition, offset: m.offset });
       if (d.ok) records.push(d.record);
       else {
-        letters.push(deadLetter(topic, partition, m, d.rejection));
+        letters.push(deadLetter(topic, partition, m, d.rejection, originals));
         letterKeys.push(deadLetterKey(m));
       }
     }
@@ -133,6 +137,7 @@ export async function startProjector(
           metrics.records.inc({ topic, outcome: 'dead_lettered', code: l.code });
           logger.warn(
             { topic, partition, offset: l.source.offset, code: l.code, eventId: l.eventId, complaintId: l.complaintId },
+            // The clear reason only (scrubbed of the record's text): the details are sealed in the letter.
             `record dead-lettered: ${l.reason}`,
           );
         }
