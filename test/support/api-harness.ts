@@ -47,9 +47,11 @@ export async function startApiHarness(
     bridgeMetrics?: boolean;
     /** A worker metrics endpoint for /metrics to append. */
     workerMetricsUrl?: string;
+    /** Environment over the run's (e.g. TLS and SASL settings): the stack's config is loaded from it. */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<ApiHarness> {
-  const stack = await startTestStack(name, { bridge: opts.bridgeMetrics ?? false });
+  const stack = await startTestStack(name, { bridge: opts.bridgeMetrics ?? false, ...(opts.env ? { env: opts.env } : {}) });
   const bridgeServer = stack.bridge ? await serveRegistry(stack.bridge.metrics.registry) : undefined;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const keys = Object.fromEntries(API_ROLES.map((role) => [role, generateApiKey()])) as Record<ApiRole, string>;
@@ -68,7 +70,7 @@ export async function startApiHarness(
     ? await startLifecycleMetrics(stack.config, `api-metrics-${scope.taskQueue}`, metrics, logger)
     : undefined;
   // As the API process probes: over the client it holds and one admin client, not a connection a call.
-  const kafkaProbe = new KafkaProbe(stack.config.kafka.brokers);
+  const kafkaProbe = new KafkaProbe(stack.config.kafka.brokers, undefined, stack.config.kafka.security);
   const api = buildApi({
     config: stack.config,
     client: stack.client,
