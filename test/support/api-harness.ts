@@ -7,6 +7,7 @@ import { buildApi } from '../../clients/api/app';
 import { Complaints } from '../../clients/api/complaints';
 import { ApiMetrics, startLifecycleMetrics } from '../../clients/api/metrics';
 import { startTestStack, type TestStack } from './stack';
+import type { Db } from '../../store/db';
 import { DEFAULT_CODEC_CORS_ORIGIN, registerCodecRoutes } from '../../clients/api/codec-routes';
 
 /** A response read in full: status, headers, and the body as JSON (or text). */
@@ -49,6 +50,8 @@ export async function startApiHarness(
     workerMetricsUrl?: string;
     /** Environment over the run's (e.g. TLS and SASL settings): the stack's config is loaded from it. */
     env?: NodeJS.ProcessEnv;
+    /** The complaint store the API reads lists (and complaints Temporal forgot) from. */
+    store?: Db;
   } = {},
 ): Promise<ApiHarness> {
   const stack = await startTestStack(name, { bridge: opts.bridgeMetrics ?? false, ...(opts.env ? { env: opts.env } : {}) });
@@ -77,6 +80,7 @@ export async function startApiHarness(
     logger,
     keys: store,
     metrics,
+    ...(opts.store ? { store: opts.store } : {}),
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     health: async () => ({
       temporal: await temporalAnswers(stack.client, stack.config.temporal.namespace),
