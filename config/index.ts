@@ -90,7 +90,10 @@ const TrustProxySchema = z
       .map((a) => a.trim())
       .filter(Boolean);
     if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(a))) return list;
-    ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or comma-separated addresses or CIDRs' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be true, false, a hop count, or comma-separated addresses or CIDRs',
+    });
     return z.NEVER;
   });
 

@@ -93,7 +93,12 @@ class ConfigProblems {
 }
 
 /** Reads a file a variable names; on failure records the variable and the reason (never the content). */
-function readNamed(problems: ConfigProblems, variable: string, file: string | undefined, pem?: RegExp): Buffer | undefined {
+function readNamed(
+  problems: ConfigProblems,
+  variable: string,
+  file: string | undefined,
+  pem?: RegExp,
+): Buffer | undefined {
   if (file === undefined) return undefined;
   try {
     const content = readFileSync(file);
@@ -146,7 +151,10 @@ function tlsFrom(
     return undefined;
   }
   if ((values.cert === undefined) !== (values.key === undefined)) {
-    problems.add(values.cert === undefined ? names.cert : names.key, `a client certificate needs both ${names.cert} and ${names.key}`);
+    problems.add(
+      values.cert === undefined ? names.cert : names.key,
+      `a client certificate needs both ${names.cert} and ${names.key}`,
+    );
   }
   const ca = readNamed(problems, names.ca, values.ca, CERT_PEM);
   const cert = readNamed(problems, names.cert, values.cert, CERT_PEM);
@@ -187,8 +195,20 @@ function temporalSecurity(problems: ConfigProblems, e: SecurityEnv): TemporalSec
 function kafkaSecurity(problems: ConfigProblems, e: SecurityEnv): KafkaSecurity {
   const tls = tlsFrom(
     problems,
-    { enabled: 'KAFKA_SSL', ca: 'KAFKA_SSL_CA', cert: 'KAFKA_SSL_CERT', key: 'KAFKA_SSL_KEY', serverName: 'KAFKA_SSL_SERVER_NAME' },
-    { enabled: e.KAFKA_SSL, ca: e.KAFKA_SSL_CA, cert: e.KAFKA_SSL_CERT, key: e.KAFKA_SSL_KEY, serverName: e.KAFKA_SSL_SERVER_NAME },
+    {
+      enabled: 'KAFKA_SSL',
+      ca: 'KAFKA_SSL_CA',
+      cert: 'KAFKA_SSL_CERT',
+      key: 'KAFKA_SSL_KEY',
+      serverName: 'KAFKA_SSL_SERVER_NAME',
+    },
+    {
+      enabled: e.KAFKA_SSL,
+      ca: e.KAFKA_SSL_CA,
+      cert: e.KAFKA_SSL_CERT,
+      key: e.KAFKA_SSL_KEY,
+      serverName: e.KAFKA_SSL_SERVER_NAME,
+    },
     false,
   );
   const mechanism = e.KAFKA_SASL_MECHANISM;
@@ -199,11 +219,16 @@ function kafkaSecurity(problems: ConfigProblems, e: SecurityEnv): KafkaSecurity 
     return tls ? { tls } : {};
   }
   // PLAIN sends the password itself: over plain TCP anyone on the path reads it.
-  if (mechanism === 'plain' && !tls) problems.add('KAFKA_SASL_MECHANISM', 'plain sends the password in clear: set KAFKA_SSL=true');
-  if (e.KAFKA_SASL_USERNAME === undefined) problems.add('KAFKA_SASL_USERNAME', `is required with KAFKA_SASL_MECHANISM=${mechanism}`);
+  if (mechanism === 'plain' && !tls)
+    problems.add('KAFKA_SASL_MECHANISM', 'plain sends the password in clear: set KAFKA_SSL=true');
+  if (e.KAFKA_SASL_USERNAME === undefined)
+    problems.add('KAFKA_SASL_USERNAME', `is required with KAFKA_SASL_MECHANISM=${mechanism}`);
   const password = inlineOrFile(problems, 'KAFKA_SASL_PASSWORD', e.KAFKA_SASL_PASSWORD, e.KAFKA_SASL_PASSWORD_FILE);
   if (!password && e.KAFKA_SASL_PASSWORD === undefined && e.KAFKA_SASL_PASSWORD_FILE === undefined) {
-    problems.add('KAFKA_SASL_PASSWORD', `(or KAFKA_SASL_PASSWORD_FILE) is required with KAFKA_SASL_MECHANISM=${mechanism}`);
+    problems.add(
+      'KAFKA_SASL_PASSWORD',
+      `(or KAFKA_SASL_PASSWORD_FILE) is required with KAFKA_SASL_MECHANISM=${mechanism}`,
+    );
   }
   return {
     ...(tls ? { tls } : {}),
@@ -231,9 +256,14 @@ export function describeTransportSecurity(config: {
 }): Record<string, unknown> {
   const s = { temporal: config.temporal.security, kafka: config.kafka.security };
   const tls = (t: TlsSettings | undefined) =>
-    t ? { tls: true, customCa: t.ca !== undefined, clientCert: t.clientCert !== undefined, serverName: t.serverName } : { tls: false };
+    t
+      ? { tls: true, customCa: t.ca !== undefined, clientCert: t.clientCert !== undefined, serverName: t.serverName }
+      : { tls: false };
   return {
     temporal: { ...tls(s.temporal.tls), apiKey: s.temporal.apiKey !== undefined },
-    kafka: { ...tls(s.kafka.tls), sasl: s.kafka.sasl ? { mechanism: s.kafka.sasl.mechanism, username: s.kafka.sasl.username } : false },
+    kafka: {
+      ...tls(s.kafka.tls),
+      sasl: s.kafka.sasl ? { mechanism: s.kafka.sasl.mechanism, username: s.kafka.sasl.username } : false,
+    },
   };
 }

@@ -37,7 +37,9 @@ function securityProperties(o: KafkaBrokerOptions, security: BrokerSecurity): Re
   if (!self) throw new Error('a SASL broker needs at least one SCRAM user (the first is the broker itself)');
   // Kafka's PEM key store is one file holding the private key and then the certificate chain.
   const keystore = join(o.dataDir, 'broker-keystore.pem');
-  writeFileSync(keystore, readFileSync(security.tls.key, 'utf8') + readFileSync(security.tls.cert, 'utf8'), { mode: 0o600 });
+  writeFileSync(keystore, readFileSync(security.tls.key, 'utf8') + readFileSync(security.tls.cert, 'utf8'), {
+    mode: 0o600,
+  });
   const mechanism = security.mechanism.toLowerCase();
   return {
     listeners: `SASL_SSL://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,

@@ -26,7 +26,9 @@ export function temporalConnectionOptions(address: string, security: TemporalSec
           tls: {
             ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
             ...(tls.ca ? { serverRootCACertificate: tls.ca } : {}),
-            ...(tls.clientCert ? { clientCertPair: { crt: tls.clientCert.cert, key: tls.clientCert.key.reveal() } } : {}),
+            ...(tls.clientCert
+              ? { clientCertPair: { crt: tls.clientCert.cert, key: tls.clientCert.key.reveal() } }
+              : {}),
           },
         }
       : {}),
@@ -36,6 +38,8 @@ export function temporalConnectionOptions(address: string, security: TemporalSec
 
 /** A client connection to the configured Temporal server. */
 export function connectTemporal(config: Config, extra: { connectTimeout?: number } = {}): Promise<Connection> {
-  return Connection.connect({ ...temporalConnectionOptions(config.temporal.address, config.temporal.security), ...extra });
+  return Connection.connect({
+    ...temporalConnectionOptions(config.temporal.address, config.temporal.security),
+    ...extra,
+  });
 }
-

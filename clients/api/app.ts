@@ -1,5 +1,6 @@
+import { AllowedMethods } from './allowed-methods';
 import type { SearchIndex } from '../../platform/search-index';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -175,7 +176,24 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   const specs = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
 
+  const allowed = new AllowedMethods(routes);
+  /** 405 with `Allow`: the path exists, the method does not (RFC 9110). */
+  const methodNotAllowed = (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const methods = allowed.for(path) ?? [];
+    return reply
+      .status(405)
+      .header('allow', methods.join(', '))
+      .send({
+        error: 'method_not_allowed',
+        message: `${req.method} is not allowed on ${path}: use ${methods.join(', ')}`,
+      });
+  };
   app.setErrorHandler((err, req, reply) => {
+    // A method no route has, refused by Fastify before the not-found handler (QUERY without a content
+    // type): still "not this method" when the path exists.
+    if (!(err instanceof ApiError) && !req.routeOptions.url && allowed.for(req.url))
+      return methodNotAllowed(req, reply);
     if (err instanceof ApiError) return reply.status(err.statusCode).headers(err.headers).send(err.body());
     const statusCode = (err as { statusCode?: number }).statusCode;
     if (statusCode === 413) {
@@ -194,9 +212,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logger.error({ err, route: req.routeOptions.url }, 'request failed');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (allowed.for(path)) return methodNotAllowed(req, reply);
+    return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
+  });
 
   // Before the body is read: who is calling, are they within their rate, may they use this route.
   app.addHook('onRequest', (req, _reply, done) => {

@@ -90,7 +90,8 @@ function parameters(r: RouteSpec): JsonSchema[] {
   add('path', r.params);
   add('query', r.query);
   for (const h of r.headers ?? []) {
-    out.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } });
+    const schema = h.schema ? jsonSchema(h.schema, 'input') : { type: 'string' };
+    out.push({ name: h.name, in: 'header', required: false, description: h.description, schema });
   }
   return out;
 }

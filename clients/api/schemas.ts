@@ -5,7 +5,7 @@ import { CHANNELS, ComplaintIdSchema, ComplaintSchema, InstantSchema, SEVERITIES
 import { OUTCOMES, REMEDY_KINDS } from '../../domain/actions';
 import { STAGES } from '../../domain/stages';
 import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
-import { parseDuration } from './duration';
+import { DURATION_PATTERN, windowMs } from './duration';
 
 /**
  * The API's zod schemas: the single source of its request types (parsed with them), its response types
@@ -107,7 +107,8 @@ export const ComplaintStatusSchema = z.object({
   waitingOnCustomer: z.boolean(),
   remedy: RemedySchema.optional(),
   commitments: z.array(CommitmentStatusSchema).meta({
-    description: 'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
+    description:
+      'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
   }),
   outcome: z.enum(OUTCOMES).optional(),
   csat: z.number().optional(),
@@ -163,9 +164,29 @@ export type Timeline = z.infer<typeof TimelineSchema>;
  * A filter value as it goes into a visibility query. Double quotes and backslashes are refused because
  * the visibility store does not escape them consistently; apostrophes are escaped.
  */
+// The control characters (Unicode's Cc) spelled as ranges rather than `\p{Cc}`: the OpenAPI document carries
+// this pattern, and not every client's regular expressions know Unicode properties (Python's do not).
 const FilterValueSchema = z
   .string()
-  .regex(/^[^"\\\p{Cc}]{1,200}$/u, 'must be 1-200 characters without double quotes, backslashes or control characters');
+  .regex(
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    /^[^"\\\u0000-\u001f\u007f-\u009f]{1,200}$/,
+    'must be 1-200 characters without double quotes, backslashes or control characters',
+  );
+
+/**
+ * An optional query parameter whose empty value means absent: a form with a filter left unset sends
+ * `?severity=`, and the document (which allows any string there) must not promise what a 400 refuses.
+ */
+const blankAsAbsent = <T extends z.ZodType>(schema: T, description?: string) =>
+  z
+    .union([z.literal('').transform(() => undefined), schema])
+    .optional()
+    .meta({
+      ...((description ?? schema.meta()?.description)
+        ? { description: description ?? schema.meta()?.description }
+        : {}),
+    });
 
 /** A comma-separated list of allowed values: `stage=listening,apology`. */
 const csvOf = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -179,30 +200,24 @@ const BoolParamSchema = z.enum(['true', 'false']).transform((v) => v === 'true')
 
 /** The query of `GET /complaints`: filters, page size and cursor (see clients/api/list.ts). */
 export const ListQuerySchema = z.strictObject({
-  stage: csvOf(STAGES).optional(),
-  severity: csvOf(SEVERITIES).optional(),
-  channel: csvOf(CHANNELS).optional(),
-  category: FilterValueSchema.optional(),
-  assignee: FilterValueSchema.optional(),
-  customer: FilterValueSchema.optional().meta({ description: 'The customer id' }),
-  regime: FilterValueSchema.optional().meta({ description: 'Policy regime: default, fca-disp, fca-payments, cfpb' }),
-  product: FilterValueSchema.optional().meta({ description: 'The product (answered from the store only)' }),
-  breached: BoolParamSchema.optional().meta({ description: 'Whether any deadline was breached' }),
-  escalated: BoolParamSchema.optional(),
-  atRiskWithin: z
-    .string()
-    .transform((s, ctx) => {
-      const ms = parseDuration(s);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30m, 2h, 1d or 1h30m (at most 365d)' });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .optional()
-    .meta({ description: 'Only complaints whose next deadline is within this duration from now (e.g. 2h, 1d)' }),
-  receivedFrom: InstantSchema.optional().meta({ description: 'Received at or after this instant' }),
-  receivedTo: InstantSchema.optional().meta({ description: 'Received before this instant' }),
+  stage: blankAsAbsent(csvOf(STAGES)),
+  severity: blankAsAbsent(csvOf(SEVERITIES)),
+  channel: blankAsAbsent(csvOf(CHANNELS)),
+  category: blankAsAbsent(FilterValueSchema),
+  assignee: blankAsAbsent(FilterValueSchema),
+  customer: blankAsAbsent(FilterValueSchema, 'The customer id'),
+  regime: blankAsAbsent(FilterValueSchema, 'Policy regime: default, fca-disp, fca-payments, cfpb'),
+  product: blankAsAbsent(FilterValueSchema, 'The product (answered from the store only)'),
+  breached: blankAsAbsent(BoolParamSchema, 'Whether any deadline was breached'),
+  escalated: blankAsAbsent(BoolParamSchema),
+  // The shape is the document's pattern, so every value it allows is answered (a window over a year is a
+  // year); a rule beyond the pattern would be a 400 the document does not promise.
+  atRiskWithin: blankAsAbsent(
+    z.string().regex(DURATION_PATTERN, 'must be a duration such as 30m, 2h, 1d or 1h30m').transform(windowMs),
+    'Only complaints whose next deadline is within this duration from now (e.g. 2h, 1d; at most a year: longer is taken as 365d; 0s: already due)',
+  ),
+  receivedFrom: blankAsAbsent(InstantSchema, 'Received at or after this instant'),
+  receivedTo: blankAsAbsent(InstantSchema, 'Received before this instant'),
   search: z.string().trim().min(1).max(200).optional().meta({
     description:
       'Words the summary contains, all of them, whole words, any case and accents (answered from the store only; complaints submitted before the search index existed are not found)',

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { API_ROLES, type ApiRole } from '../../config/api-keys';
+import { repoRoot } from '../../infra/paths';
 import { cacheDir } from '../../platform/data-dir';
 import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
@@ -27,6 +28,7 @@ const MAX_EXAMPLES = Number(process.env.REDRESS_SCHEMATHESIS_EXAMPLES ?? 8);
 /** Fixed, so a failure reproduces; REDRESS_SCHEMATHESIS_SEED explores others. */
 const SEED = process.env.REDRESS_SCHEMATHESIS_SEED ?? '16';
 
+const REPORT_DIR = join(repoRoot(), 'test-output', 'schemathesis');
 const st = join(cacheDir(), `schemathesis-${SCHEMATHESIS_VERSION}`, 'bin', 'st');
 let h: ApiHarness;
 let store: Db;
@@ -65,17 +67,31 @@ function schemathesis(role: ApiRole): Promise<{ code: number | null; report: str
     `--header=Authorization: Bearer ${h.keys[role]}`,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(st, args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' } });
+    // In the report directory: schemathesis keeps its example database (.schemathesis/) in its working directory.
+    mkdirSync(REPORT_DIR, { recursive: true });
+    const child = spawn(st, args, {
+      cwd: REPORT_DIR,
+      env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, report: out.replaceAll(h.keys[role], '<key>').slice(-12_000) }));
+    child.once('close', (code) => {
+      const report = out.replaceAll(h.keys[role], '<key>');
+      // The whole report beside the screenshots; the assertion's message gets its end.
+      writeFileSync(join(REPORT_DIR, `${role}.txt`), report);
+      resolve({ code, report: report.slice(-12_000) });
+    });
   });
 }
 
-it.each(API_ROLES)('every operation keeps its documented contract for the %s role', async (role) => {
-  const { code, report } = await schemathesis(role);
-  // The report is the assertion's message: it names each failing operation and check.
-  expect({ code, report }).toEqual({ code: 0, report: expect.stringMatching(/No issues found|passed/) });
-}, 600_000);
+it.each(API_ROLES)(
+  'every operation keeps its documented contract for the %s role',
+  async (role) => {
+    const { code, report } = await schemathesis(role);
+    // The report is the assertion's message: it names each failing operation and check.
+    expect({ code, report }).toEqual({ code: 0, report: expect.stringMatching(/No issues found|passed/) as unknown });
+  },
+  600_000,
+);

@@ -62,7 +62,12 @@ it('runs the worker, the bridge and the API over SCRAM-SHA-512 and TLS', async (
 }, 90_000);
 
 it('refuses a wrong password with an authentication error', async () => {
-  const config = loadConfig({ ...process.env, ...env, KAFKA_SASL_PASSWORD_FILE: undefined, KAFKA_SASL_PASSWORD: 'wrong' });
+  const config = loadConfig({
+    ...process.env,
+    ...env,
+    KAFKA_SASL_PASSWORD_FILE: undefined,
+    KAFKA_SASL_PASSWORD: 'wrong',
+  });
   const producer = createKafka(config, 'wrong-password', pino({ level: 'silent' })).producer();
   await expect(producer.connect()).rejects.toThrow(/SASL SCRAM SHA512 authentication failed/);
   await producer.disconnect();

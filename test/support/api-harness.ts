@@ -54,7 +54,10 @@ export async function startApiHarness(
     store?: Db;
   } = {},
 ): Promise<ApiHarness> {
-  const stack = await startTestStack(name, { bridge: opts.bridgeMetrics ?? false, ...(opts.env ? { env: opts.env } : {}) });
+  const stack = await startTestStack(name, {
+    bridge: opts.bridgeMetrics ?? false,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const bridgeServer = stack.bridge ? await serveRegistry(stack.bridge.metrics.registry) : undefined;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const keys = Object.fromEntries(API_ROLES.map((role) => [role, generateApiKey()])) as Record<ApiRole, string>;

@@ -60,17 +60,23 @@ describe('Temporal', () => {
       tls: {},
       apiKey: 'cloud-key-123',
     });
-    expect(invalid({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' })).toThrow(/TEMPORAL_TLS: .*only ever sent over TLS/);
+    expect(invalid({ TEMPORAL_API_KEY: 'k', TEMPORAL_TLS: 'false' })).toThrow(
+      /TEMPORAL_TLS: .*only ever sent over TLS/,
+    );
   });
 
   it('names the variable of each mistake', () => {
     expect(invalid({ TEMPORAL_TLS_CERT: CERT })).toThrow(/TEMPORAL_TLS_KEY: a client certificate needs both/);
-    expect(invalid({ TEMPORAL_TLS_CA: join(dir, 'missing.pem') })).toThrow(/TEMPORAL_TLS_CA: cannot read .*missing\.pem \(ENOENT\)/);
+    expect(invalid({ TEMPORAL_TLS_CA: join(dir, 'missing.pem') })).toThrow(
+      /TEMPORAL_TLS_CA: cannot read .*missing\.pem \(ENOENT\)/,
+    );
     expect(invalid({ TEMPORAL_TLS_CA: KEY })).toThrow(/TEMPORAL_TLS_CA: .* is not a PEM file of the expected kind/);
     expect(invalid({ TEMPORAL_TLS_CERT: CERT, TEMPORAL_TLS_KEY: CERT })).toThrow(/TEMPORAL_TLS_KEY: .*not a PEM file/);
     expect(invalid({ TEMPORAL_TLS: 'yes' })).toThrow(/TEMPORAL_TLS: must be true or false/);
     expect(invalid({ TEMPORAL_TLS: 'off', TEMPORAL_TLS_CA: CA })).toThrow(/TEMPORAL_TLS: is false but TLS files/);
-    expect(invalid({ TEMPORAL_API_KEY: 'a', TEMPORAL_API_KEY_FILE: PASSWORD })).toThrow(/TEMPORAL_API_KEY: set .* not both/);
+    expect(invalid({ TEMPORAL_API_KEY: 'a', TEMPORAL_API_KEY_FILE: PASSWORD })).toThrow(
+      /TEMPORAL_API_KEY: set .* not both/,
+    );
   });
 });
 
@@ -98,21 +104,25 @@ describe('Kafka', () => {
   });
 
   it('names the variable of each mistake', () => {
-    expect(invalid({ KAFKA_SASL_MECHANISM: 'scram-sha-1' })).toThrow(/KAFKA_SASL_MECHANISM: must be one of scram-sha-256/);
+    expect(invalid({ KAFKA_SASL_MECHANISM: 'scram-sha-1' })).toThrow(
+      /KAFKA_SASL_MECHANISM: must be one of scram-sha-256/,
+    );
     expect(invalid({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_PASSWORD: 'p' })).toThrow(
       /KAFKA_SASL_USERNAME: is required/,
     );
     expect(invalid({ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'u' })).toThrow(
       /KAFKA_SASL_PASSWORD: \(or KAFKA_SASL_PASSWORD_FILE\) is required/,
     );
-    expect(invalid({ KAFKA_SASL_USERNAME: 'u' })).toThrow(/KAFKA_SASL_USERNAME: is set but KAFKA_SASL_MECHANISM is not/);
+    expect(invalid({ KAFKA_SASL_USERNAME: 'u' })).toThrow(
+      /KAFKA_SASL_USERNAME: is set but KAFKA_SASL_MECHANISM is not/,
+    );
     expect(invalid({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toThrow(
       /KAFKA_SASL_MECHANISM: plain sends the password in clear: set KAFKA_SSL=true/,
     );
     expect(invalid({ KAFKA_SSL_KEY: KEY })).toThrow(/KAFKA_SSL_CERT: a client certificate needs both/);
-    expect(invalid({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope') })).toThrow(
-      /KAFKA_SASL_PASSWORD_FILE: cannot read/,
-    );
+    expect(
+      invalid({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD_FILE: join(dir, 'nope') }),
+    ).toThrow(/KAFKA_SASL_PASSWORD_FILE: cannot read/);
   });
 });
 
@@ -131,7 +141,8 @@ it('never prints a key, a password or an API key: not in JSON, not in inspect, n
   logger.info({ config }, 'config');
   logger.info(describeTransportSecurity(config), 'transport security');
   const printed = [JSON.stringify(config), inspect(config, { depth: 10 }), ...lines].join('\n');
-  for (const secret of ['secret-key-material', 'cloud-key-123', 'hunter2-password']) expect(printed).not.toContain(secret);
+  for (const secret of ['secret-key-material', 'cloud-key-123', 'hunter2-password'])
+    expect(printed).not.toContain(secret);
   expect(printed).toContain('[redacted]');
   expect(JSON.parse(lines[1]!)).toMatchObject({
     temporal: { tls: true, clientCert: true, apiKey: true },
