@@ -12,7 +12,7 @@ import type { FieldError } from '../../domain/validation';
 import type { Db } from '../../store/db';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
-import { ApiError, badRequest, tooManyRequests } from './errors';
+import { ApiError, badRequest, invalidInput, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
 import { IdempotencyBindings } from './idempotency';
 import { InstantChecks } from './instants';
@@ -91,7 +91,7 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'q
   const fields = [...new Set(details.map((d) => d.field))];
   const shown = fields.slice(0, MAX_ERROR_DETAILS);
   const more = fields.length - shown.length;
-  throw badRequest(
+  throw invalidInput(result.error.issues)(
     `invalid ${where}: ${shown.join(', ')}${more > 0 ? ` and ${more} more (${fields.length} in all)` : ''}`,
     details.slice(0, MAX_ERROR_DETAILS),
   );

@@ -166,13 +166,11 @@ export type Timeline = z.infer<typeof TimelineSchema>;
  */
 // The control characters (Unicode's Cc) spelled as ranges rather than `\p{Cc}`: the OpenAPI document carries
 // this pattern, and not every client's regular expressions know Unicode properties (Python's do not).
-const FilterValueSchema = z
-  .string()
-  .regex(
-    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-    /^[^"\\\u0000-\u001f\u007f-\u009f]{1,200}$/,
-    'must be 1-200 characters without double quotes, backslashes or control characters',
-  );
+const FilterValueSchema = z.string().regex(
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  /^[^"\\\u0000-\u001f\u007f-\u009f]{1,200}$/,
+  'must be 1-200 characters without double quotes, backslashes or control characters',
+);
 
 /**
  * An optional query parameter whose empty value means absent: a form with a filter left unset sends
