@@ -12,7 +12,7 @@ import type { FieldError } from '../../domain/validation';
 import type { Db } from '../../store/db';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
-import { ApiError, badRequest, invalidInput, tooManyRequests } from './errors';
+import { ApiError, invalidInput, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
 import { IdempotencyBindings } from './idempotency';
 import { InstantChecks } from './instants';

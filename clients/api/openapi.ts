@@ -107,7 +107,7 @@ const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\
 function withStringRule(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withStringRule);
   if (!schema || typeof schema !== 'object') return schema;
-  const s = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withStringRule(v)])) as JsonSchema;
+  const s: JsonSchema = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withStringRule(v)]));
   const free = s.type === 'string' && !('pattern' in s) && !('format' in s) && !('enum' in s) && !('const' in s);
   return free ? { ...s, pattern: NO_CONTROL_CHARACTERS } : s;
 }

@@ -54,6 +54,7 @@ afterAll(async () => {
 /** Runs schemathesis as a role; resolves with its exit code and the end of its report. */
 function schemathesis(role: ApiRole): Promise<{ code: number | null; report: string }> {
   const args = [
+    `--config-file=${join(__dirname, 'schemathesis.toml')}`,
     'run',
     `${h.base}/openapi.json`,
     '--phases=examples,coverage,fuzzing',
