@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config';
+import { connectTemporal } from '../platform/temporal-connection';
 
 /**
  * A Temporal client for the configured server and namespace, with its connection to close. The data
@@ -11,7 +12,7 @@ export async function connectClient(
   config: Config,
   dataConverter: DataConverter,
 ): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await connectTemporal(config);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   return { client, close: () => connection.close() };
 }

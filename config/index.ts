@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_TOPICS, type Topics } from '../domain/topics';
 import { describeFieldErrors, fieldErrors } from '../domain/validation';
+import { loadTransportSecurity, type KafkaSecurity, type TemporalSecurity } from './transport-security';
 
 /**
  * Every process's configuration, from the environment, validated once at start-up so a typo fails
@@ -23,8 +24,10 @@ const EnvSchema = z.object({
 });
 
 export interface Config {
-  temporal: { address: string; namespace: string; taskQueue: string };
-  kafka: { brokers: string[]; clientId: string; bridgeGroup: string };
+  /** `security`: TLS and API key (config/transport-security.ts); platform/temporal-connection.ts applies it. */
+  temporal: { address: string; namespace: string; taskQueue: string; security: TemporalSecurity };
+  /** `security`: TLS and SASL (config/transport-security.ts); platform/kafka-client.ts applies it. */
+  kafka: { brokers: string[]; clientId: string; bridgeGroup: string; security: KafkaSecurity };
   topics: Topics;
   api: { host: string; port: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -37,18 +40,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${describeFieldErrors(fieldErrors(parsed.error))}`);
   }
   const e = parsed.data;
+  const security = loadTransportSecurity(env);
   // A prefix lets several stacks (or test runs) share one broker without reading each other's events.
   const topics = Object.fromEntries(
     Object.entries(DEFAULT_TOPICS).map(([role, name]) => [role, `${e.REDRESS_TOPIC_PREFIX}${name}`]),
   ) as Topics;
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      security: security.temporal,
+    },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',')
         .map((b) => b.trim())
         .filter(Boolean),
       clientId: e.KAFKA_CLIENT_ID,
       bridgeGroup: e.REDRESS_BRIDGE_GROUP,
+      security: security.kafka,
     },
     topics,
     api: { host: e.REDRESS_API_HOST, port: e.REDRESS_API_PORT },
@@ -80,7 +90,10 @@ const TrustProxySchema = z
       .map((a) => a.trim())
       .filter(Boolean);
     if (list.length > 0 && list.every((a) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(a))) return list;
-    ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count, or comma-separated addresses or CIDRs' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be true, false, a hop count, or comma-separated addresses or CIDRs',
+    });
     return z.NEVER;
   });
 

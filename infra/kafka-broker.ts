@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Secret, type KafkaSecurity } from '../config/transport-security';
 import { kafkaHealthy } from '../platform/health';
 import { startManaged, type ManagedProcess } from './managed-process';
 
@@ -14,6 +15,60 @@ export interface KafkaBrokerOptions {
   dataDir: string;
   logFile: string;
   heapMb?: number;
+  /** A SASL_SSL listener (SCRAM over TLS) instead of PLAINTEXT: a broker like a deployment's, for tests. */
+  security?: BrokerSecurity;
+}
+
+/**
+ * SCRAM over TLS on the client listener. The users' credentials are written into the storage when it is
+ * formatted (KRaft has no ZooKeeper to hold them); the first user is also the broker's own, for its
+ * inter-broker listener. The controller listener stays PLAINTEXT on the loopback address.
+ */
+export interface BrokerSecurity {
+  /** PEM files: the broker's certificate and its key (PKCS#8, unencrypted), and the CA that signed it. */
+  tls: { cert: string; key: string; ca: string };
+  mechanism: 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+  users: Array<{ name: string; password: string }>;
+}
+
+/** server.properties entries for a SASL_SSL client listener; the keystore file is written beside them. */
+function securityProperties(o: KafkaBrokerOptions, security: BrokerSecurity): Record<string, string> {
+  const [self] = security.users;
+  if (!self) throw new Error('a SASL broker needs at least one SCRAM user (the first is the broker itself)');
+  // Kafka's PEM key store is one file holding the private key and then the certificate chain.
+  const keystore = join(o.dataDir, 'broker-keystore.pem');
+  writeFileSync(keystore, readFileSync(security.tls.key, 'utf8') + readFileSync(security.tls.cert, 'utf8'), {
+    mode: 0o600,
+  });
+  const mechanism = security.mechanism.toLowerCase();
+  return {
+    listeners: `SASL_SSL://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    'advertised.listeners': `SASL_SSL://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
+    'listener.security.protocol.map': 'SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'SASL_SSL',
+    'sasl.enabled.mechanisms': security.mechanism,
+    'sasl.mechanism.inter.broker.protocol': security.mechanism,
+    [`listener.name.sasl_ssl.${mechanism}.sasl.jaas.config`]: `org.apache.kafka.common.security.scram.ScramLoginModule required username="${self.name}" password="${self.password}";`,
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': keystore,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': security.tls.ca,
+    'ssl.client.auth': 'none',
+  };
+}
+
+/** How the broker's own health probe connects: as its first user, trusting its CA. */
+function probeSecurity(security: BrokerSecurity | undefined): KafkaSecurity | undefined {
+  const self = security?.users[0];
+  if (!security || !self) return undefined;
+  return {
+    tls: { ca: readFileSync(security.tls.ca) },
+    sasl: {
+      mechanism: security.mechanism.toLowerCase() as 'scram-sha-256' | 'scram-sha-512',
+      username: self.name,
+      password: new Secret(self.password),
+    },
+  };
 }
 
 function classpath(libs: string): string {
@@ -46,6 +101,7 @@ function writeConfig(o: KafkaBrokerOptions): string {
     'group.initial.rebalance.delay.ms': '0',
     'auto.create.topics.enable': 'false',
     'log.retention.hours': '168',
+    ...(o.security ? securityProperties(o, o.security) : {}),
   };
   writeFileSync(
     file,
@@ -81,7 +137,11 @@ function formatStorage(o: KafkaBrokerOptions, config: string): void {
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
   const clusterId = java(['random-uuid']).split('\n').pop() ?? '';
-  java(['format', '-t', clusterId, '-c', config, '--ignore-formatted']);
+  const scram = (o.security?.users ?? []).flatMap((u) => [
+    '--add-scram',
+    `${o.security?.mechanism}=[name=${u.name},password=${u.password}]`,
+  ]);
+  java(['format', '-t', clusterId, '-c', config, '--ignore-formatted', ...scram]);
 }
 
 /** Starts a single-node KRaft broker and waits until it serves metadata. */
@@ -107,6 +167,6 @@ export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedPr
     ],
     logFile: o.logFile,
     startTimeoutMs: 90_000,
-    healthy: () => kafkaHealthy(`${o.host}:${o.port}`),
+    healthy: () => kafkaHealthy(`${o.host}:${o.port}`, probeSecurity(o.security)),
   });
 }

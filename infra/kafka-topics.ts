@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaSecurity } from '../config/transport-security';
 import type { Topics } from '../domain/topics';
+import { kafkaSecurityOptions } from '../platform/kafka-client';
 
 /** Partitions per topic: room for the bridge to work on several complaints at once. */
 export const DEFAULT_PARTITIONS = 4;
@@ -21,8 +23,14 @@ export async function ensureTopics(
   brokers: string[],
   topics: Topics,
   partitions = DEFAULT_PARTITIONS,
+  security?: KafkaSecurity,
 ): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'redress-infra', brokers, logLevel: logLevel.WARN }).admin();
+  const admin = new Kafka({
+    clientId: 'redress-infra',
+    brokers,
+    ...kafkaSecurityOptions(security),
+    logLevel: logLevel.WARN,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

@@ -10,8 +10,12 @@ import { ensureSearchAttributes } from './search-attributes';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('provision', config.logLevel);
-  const attributes = await ensureSearchAttributes(config.temporal.address, config.temporal.namespace);
-  const topics = await ensureTopics(config.kafka.brokers, config.topics);
+  const attributes = await ensureSearchAttributes(
+    config.temporal.address,
+    config.temporal.namespace,
+    config.temporal.security,
+  );
+  const topics = await ensureTopics(config.kafka.brokers, config.topics, undefined, config.kafka.security);
   logger.info({ addedSearchAttributes: attributes, createdTopics: topics }, 'provisioned');
 }
 

@@ -2,6 +2,8 @@ import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import type { TemporalSecurity } from '../config/transport-security';
+import { temporalConnectionOptions } from '../platform/temporal-connection';
 
 const INDEXED: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.TEXT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
@@ -37,8 +39,12 @@ export function searchAttributeFlags(): string[] {
  * `--search-attribute` for a database that already exists, and for servers Redress did not start.
  * Returns the names it added.
  */
-export async function ensureSearchAttributes(address: string, namespace: string): Promise<string[]> {
-  const connection = await Connection.connect({ address });
+export async function ensureSearchAttributes(
+  address: string,
+  namespace: string,
+  security?: TemporalSecurity,
+): Promise<string[]> {
+  const connection = await Connection.connect(temporalConnectionOptions(address, security));
   try {
     return await registerMissingSearchAttributes(connection, namespace);
   } finally {

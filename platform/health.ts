@@ -1,6 +1,8 @@
 import { Connection, type Client } from '@temporalio/client';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { connect } from 'node:net';
+import type { KafkaSecurity } from '../config/transport-security';
+import { kafkaSecurityOptions } from './kafka-client';
 
 /**
  * Health probes of the servers Redress depends on. The API's `/health` answers with them in production,
@@ -37,10 +39,15 @@ export async function temporalHealthy(address: string, namespace: string): Promi
 }
 
 /** True when a broker answers a metadata request. */
-export async function kafkaHealthy(broker: string): Promise<boolean> {
+export async function kafkaHealthy(broker: string, security?: KafkaSecurity): Promise<boolean> {
   const [host, port] = broker.split(':');
   if (!(await portOpen(host ?? '127.0.0.1', Number(port)))) return false;
-  const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    brokers: [broker],
+    ...kafkaSecurityOptions(security),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();
@@ -73,11 +80,12 @@ export class KafkaProbe {
   private admin: Admin | undefined;
   private readonly kafka: Kafka;
 
-  constructor(brokers: string[], clientId = 'redress-health') {
+  constructor(brokers: string[], clientId = 'redress-health', security?: KafkaSecurity) {
     // No retries and short timeouts: a probe says "down" quickly, and the next one (seconds later) retries.
     this.kafka = new Kafka({
       clientId,
       brokers,
+      ...kafkaSecurityOptions(security),
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
       connectionTimeout: 1_000,

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { loadBridgeSettings, loadConfig, type BridgeSettings } from '../config';
@@ -9,6 +9,8 @@ import { SearchIndex } from '../platform/search-index';
 import { loadSearchKeys } from '../platform/search-keys';
 import { describePayloadKeys, loadDataConverter } from '../platform/data-converter';
 import { startBridge, type Bridge } from './bridge/bridge';
+import { connectTemporal } from '../platform/temporal-connection';
+import { describeTransportSecurity } from '../config/transport-security';
 
 /** Serves the bridge's metrics (and the process's own) for Prometheus, and a liveness probe. */
 function serveMetrics(bridge: Bridge, logger: Logger, settings: BridgeSettings): Promise<Server> {
@@ -59,10 +61,11 @@ async function main(): Promise<void> {
   // Validated before anything connects, so a bad variable fails fast with its name.
   const settings = loadBridgeSettings();
   const logger = createLogger('bridge', config.logLevel);
+  logger.info(describeTransportSecurity(config), 'transport security');
   // Loaded before anything connects: in production a missing payload key ring stops the bridge here.
   const { dataConverter, keys: payloadKeys } = loadDataConverter(process.env);
   logger.info(describePayloadKeys(payloadKeys), 'payload encryption');
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await connectTemporal(config);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const search = loadSearchKeys(process.env, dataDir());
   logger.info({ source: search.source, keyIds: search.keys.map((k) => k.id) }, 'search-index keys loaded');

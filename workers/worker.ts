@@ -2,7 +2,8 @@ import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type Work
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka } from '../platform/kafka-client';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createActivities } from '../activities';
 import { loadPoliciesAsync } from '../platform/policy-files';
 import { deploymentTemplates } from '../platform/template-files';
@@ -76,13 +77,15 @@ export async function createComplaintWorker(
   overrides: Partial<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> & { dataConverter?: DataConverter } = {},
 ): Promise<ComplaintWorkerHandle> {
   const dataConverter = overrides.dataConverter ?? loadLoggedDataConverter(logger);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(
+    temporalConnectionOptions(config.temporal.address, config.temporal.security),
+  );
   const producer = await connectProducer(config, logger);
   // Policies are read once at start-up: a bad operator policy file stops the worker with the field named.
   const policies = await loadPoliciesAsync();
   // So are the letter templates: a bad operator template stops the worker with the file and field named.
   deploymentTemplates();
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const clientConnection = await connectTemporal(config);
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const activities = createActivities({
     publisher: kafkaPublisher(producer),

@@ -1,4 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
 import { ACTION_NAMES, ACTIONS, type ActionBody, type ActionName } from '../../domain/actions';
 import * as m from '../../workflows/messages';
 import type { ComplaintStatus } from '../../workflows/messages';
@@ -15,6 +16,8 @@ import { ComplaintIdParamsSchema, ComplaintStatusSchema } from './schemas';
  */
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
+/** The header as the document states it, so a client (or a fuzzer) knows what the route accepts. */
+const IdempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY);
 
 /**
  * The caller's Idempotency-Key and the update id it becomes (per caller, so two callers' keys never
@@ -65,6 +68,7 @@ function actionRoute<N extends ActionName>(deps: RouteDeps, name: N): RouteSpec 
     headers: [
       {
         name: 'Idempotency-Key',
+        schema: IdempotencyKeySchema,
         description:
           'Makes a retried request return the first one’s result instead of acting twice. Bound to the action and its body: the same key with another action or body answers 422 and does nothing',
       },

@@ -1,5 +1,6 @@
+import { AllowedMethods } from './allowed-methods';
 import type { SearchIndex } from '../../platform/search-index';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -12,7 +13,7 @@ import type { Db } from '../../store/db';
 import { authorize, identify } from './auth';
 import { Complaints, type WorkerTimeouts } from './complaints';
 import type { DeadLetters } from './dead-letters';
-import { ApiError, badRequest, tooManyRequests } from './errors';
+import { ApiError, invalidInput, tooManyRequests } from './errors';
 import { parseJsonBody } from './json-body';
 import { IdempotencyBindings } from './idempotency';
 import { InstantChecks } from './instants';
@@ -93,7 +94,7 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'q
   const fields = [...new Set(details.map((d) => d.field))];
   const shown = fields.slice(0, MAX_ERROR_DETAILS);
   const more = fields.length - shown.length;
-  throw badRequest(
+  throw invalidInput(result.error.issues)(
     `invalid ${where}: ${shown.join(', ')}${more > 0 ? ` and ${more} more (${fields.length} in all)` : ''}`,
     details.slice(0, MAX_ERROR_DETAILS),
   );
@@ -179,7 +180,24 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   const specs = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
 
+  const allowed = new AllowedMethods(routes);
+  /** 405 with `Allow`: the path exists, the method does not (RFC 9110). */
+  const methodNotAllowed = (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const methods = allowed.for(path) ?? [];
+    return reply
+      .status(405)
+      .header('allow', methods.join(', '))
+      .send({
+        error: 'method_not_allowed',
+        message: `${req.method} is not allowed on ${path}: use ${methods.join(', ')}`,
+      });
+  };
   app.setErrorHandler((err, req, reply) => {
+    // A method no route has, refused by Fastify before the not-found handler (QUERY without a content
+    // type): still "not this method" when the path exists.
+    if (!(err instanceof ApiError) && !req.routeOptions.url && allowed.for(req.url))
+      return methodNotAllowed(req, reply);
     if (err instanceof ApiError) return reply.status(err.statusCode).headers(err.headers).send(err.body());
     const statusCode = (err as { statusCode?: number }).statusCode;
     if (statusCode === 413) {
@@ -198,9 +216,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     logger.error({ err, route: req.routeOptions.url }, 'request failed');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0] ?? ''}` }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (allowed.for(path)) return methodNotAllowed(req, reply);
+    return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
+  });
 
   // Before the body is read: who is calling, are they within their rate, may they use this route.
   app.addHook('onRequest', (req, _reply, done) => {

@@ -37,7 +37,8 @@ const SentSchema = z
   .meta({ description: 'The letter as the mailer was sent it (absent until the store has it)' });
 
 const EntrySchema = z.union([
-  ConversationEntrySchema,
+  // Each kind of entry the workflow holds; a letter is joined with what the mailer was sent (`sent`).
+  ...ConversationEntrySchema.options.map((entry) => entry.extend({ sent: SentSchema.optional() })),
   // A letter from the store alone (Temporal no longer holds the complaint).
   z.object({
     seq: z.number(),
@@ -58,7 +59,9 @@ export const ConversationSchema = z.object({
     .boolean()
     .meta({ description: 'True when some of the conversation is no longer held (see `dropped`, `source`)' }),
   dropped: z.number().meta({ description: 'Older entries the workflow let go to stay bounded' }),
-  entries: z.array(EntrySchema.and(z.object({ sent: SentSchema.optional() }))),
+  // A union of whole objects, not an intersection: in JSON Schema an `allOf` of two closed objects
+  // (additionalProperties: false each) matches nothing, so the document contradicted every answer.
+  entries: z.array(EntrySchema),
   nextAfter: z.number().optional().meta({ description: 'Absent on the last page' }),
 });
 /** One page of a conversation, as the API answers it. */

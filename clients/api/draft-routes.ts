@@ -8,7 +8,7 @@ import { RESPECT_CATEGORIES, SEVERITIES } from '../../domain/respect/categories'
 import { deploymentTemplates } from '../../platform/template-files';
 import * as m from '../../workflows/messages';
 import type { ComplaintStatus } from '../../workflows/messages';
-import { badRequest } from './errors';
+import { invalidInput } from './errors';
 import { route, type RouteDeps, type RouteSpec } from './route';
 import { ComplaintIdParamsSchema } from './schemas';
 
@@ -27,6 +27,19 @@ const DraftBodySchema = z.strictObject({
     .record(z.string(), z.unknown())
     .meta({ description: "The body that action would be sent with (its own schema applies: see the action's route)" }),
 });
+
+/**
+ * The body as the document states it: one shape per action, each with that action's own input schema,
+ * so a client (or a contract test) knows what `input` must hold. The route parses with the looser
+ * {@link DraftBodySchema} and checks `input` itself, so the workflow gets the input as sent.
+ */
+const DraftBodyDocument = z.union(
+  DRAFTABLE.map((action) => z.strictObject({ action: z.literal(action), input: ACTIONS[action].input })) as unknown as [
+    z.ZodType,
+    z.ZodType,
+    ...z.ZodType[],
+  ],
+);
 
 const SpanSchema = z.object({ start: z.int(), end: z.int(), text: z.string() });
 
@@ -74,6 +87,7 @@ export function draftRoutes(deps: RouteDeps): RouteSpec[] {
       what: 'draft letters',
       params: ComplaintIdParamsSchema,
       body: DraftBodySchema,
+      bodyDocument: DraftBodyDocument,
       conflicts: true,
       responses: { 200: { description: 'The rendered draft and its findings', schema: DraftReportSchema } },
       handler: async (ctx) => {
@@ -81,7 +95,7 @@ export function draftRoutes(deps: RouteDeps): RouteSpec[] {
         // The action's own schema, here too, so a bad body is a 400 naming the field (the workflow holds it too).
         const parsed = ACTIONS[ctx.body.action].input.safeParse(ctx.body.input);
         if (!parsed.success) {
-          throw badRequest(
+          throw invalidInput(parsed.error.issues)(
             'invalid draft input',
             parsed.error.issues.map((i) => ({ field: ['input', ...i.path].join('.'), message: i.message })),
           );

@@ -28,6 +28,20 @@ export class ApiError extends Error {
 /** 400: the request is malformed; `details` names every invalid field. */
 export const badRequest = (message: string, details?: FieldError[] | Record<string, unknown>) =>
   new ApiError(400, 'bad_request', message, details);
+/**
+ * 422: the request has the shape the document states, but breaks a rule the document cannot state — an
+ * instant outside the instant rules (which depend on the clock and the policies), fields that contradict
+ * each other, a cursor this API did not issue. `details` names the field, as a 400's do. Kept apart from
+ * 400 so a client (or a contract test) can tell "my request is malformed" from "my request is refused".
+ */
+export const unprocessable = (message: string, details: FieldError[]) =>
+  new ApiError(422, 'unprocessable', message, details);
+/**
+ * The refusal of input that failed its zod schema: 422 when only refinements failed (zod's `custom`
+ * issues: rules between fields that JSON Schema, and so the document, does not carry), else 400.
+ */
+export const invalidInput = (issues: ReadonlyArray<{ code: string }>) =>
+  issues.every((issue) => issue.code === 'custom') ? unprocessable : badRequest;
 /** 401: no key, or a key the API does not know. */
 export const unauthorized = (message: string) =>
   new ApiError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer realm="redress"' });

@@ -10,11 +10,12 @@ import {
 import type { Policy } from '../../domain/policy/schema';
 import type { FieldError } from '../../domain/validation';
 import type { ComplaintStatus } from '../../workflows/messages';
-import { badRequest } from './errors';
+import { unprocessable } from './errors';
 
 /**
  * The API's use of the instant rules (domain/instant-rules.ts, the same rules the bridge applies): a
- * request whose instants break one is refused with 400 naming the field, as a schema failure is,
+ * request whose instants break one is refused with 422 naming the field (the document cannot state a
+ * rule that depends on the clock and the policies),
  * before anything starts in Temporal.
  */
 export class InstantChecks {
@@ -51,7 +52,7 @@ export class InstantChecks {
   }
 }
 
-/** Throws the 400 for a rule that failed, in the shape every invalid body gets. */
+/** Throws the 422 for a rule that failed (the instant has the documented shape), naming the field. */
 function refuse(problem: FieldError | undefined): void {
-  if (problem) throw badRequest(`invalid body: ${problem.field}`, [problem]);
+  if (problem) throw unprocessable(`invalid body: ${problem.field}`, [problem]);
 }

@@ -6,7 +6,7 @@ import { COMPLAINT_WORKFLOW, STAGES, type Stage } from '../../workflows/messages
 import type { SearchIndex } from '../../platform/search-index';
 import type { Queryable } from '../../store/db';
 import { listComplaints as listStored, type ComplaintFilter, type ComplaintRecord } from '../../store/queries';
-import { ApiError, badRequest } from './errors';
+import { ApiError, badRequest, unprocessable } from './errors';
 import type { ComplaintList, ComplaintSummary, ListQuery } from './schemas';
 
 /**
@@ -85,10 +85,11 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
 
+// A 422: any string has the documented shape of a cursor; one this API did not issue breaks a rule.
 const invalidCursor = (why: string) =>
-  badRequest('invalid cursor', [{ field: 'cursor', message: `${why}: pass back nextCursor of the previous page` }]);
+  unprocessable('invalid cursor', [{ field: 'cursor', message: `${why}: pass back nextCursor of the previous page` }]);
 
-/** Reads a cursor; a 400 naming `cursor` when it is not one of ours or was made for other filters. */
+/** Reads a cursor; a 422 naming `cursor` when it is not one of ours or was made for other filters. */
 export function decodeCursor(text: string, expectedFilters: string): Cursor {
   let value: unknown;
   try {

@@ -17,6 +17,7 @@ import { codecCorsOrigin, registerCodecRoutes } from './codec-routes';
 import { buildApi } from './app';
 import { Complaints } from './complaints';
 import { ApiMetrics, startLifecycleMetrics } from './metrics';
+import { describeTransportSecurity } from '../../config/transport-security';
 
 /**
  * The API process: listens until SIGINT or SIGTERM, then drains requests and exits. Keys come from
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const settings = loadApiSettings();
   const logger = createLogger('api', config.logLevel);
+  logger.info(describeTransportSecurity(config), 'transport security');
   // A deployment (the image sets NODE_ENV=production) refuses development keys; see loadApiKeys.
   const keys = loadApiKeys(settings, dataDir(), { production: process.env.NODE_ENV === 'production' });
   if (keys.files) {
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   });
   // /health probes over connections held for the process's life, never one per request (and the app
   // caches their answer for REDRESS_API_OPERATIONS_CACHE_MS).
-  const kafkaProbe = new KafkaProbe(config.kafka.brokers, `${config.kafka.clientId}-api-health`);
+  const kafkaProbe = new KafkaProbe(config.kafka.brokers, `${config.kafka.clientId}-api-health`, config.kafka.security);
   // The same ring that seals Temporal's payloads opens the dead letters the bridge and the projector sealed.
   const protection = originalProtection(payloadKeys);
   const deadLetters = new DeadLetters({

@@ -46,7 +46,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such complaint',
   409: 'Not allowed in the complaint’s current stage: the message is the reason',
   413: 'The body is larger than 1 MiB',
-  422: 'The Idempotency-Key was first used for another action or body: nothing was done',
+  422: 'Well-formed, but refused by a rule the schema cannot state — an instant outside the instant rules, fields that contradict each other, a cursor this API did not issue — or an Idempotency-Key first used for another action or body: `details` names the field; nothing was done',
   429: 'Too many requests from this caller: see Retry-After',
   503: 'No worker answered in time: see Retry-After; an action may still be applied, so retry it with the same Idempotency-Key',
 };
@@ -59,7 +59,8 @@ export function errorStatuses(r: RouteSpec): number[] {
   if (r.path.includes(':id')) statuses.add(404);
   if (r.conflicts) statuses.add(409);
   if (r.body) statuses.add(413);
-  if (r.headers?.some((h) => h.name === 'Idempotency-Key')) statuses.add(422);
+  // Rules beyond the schema (refinements, instants, cursors) apply to any input; so does a reused key.
+  if (r.query || r.body || r.headers?.some((h) => h.name === 'Idempotency-Key')) statuses.add(422);
   statuses.add(429);
   // A complaint's own routes are answered by the worker running its workflow.
   if (r.path.includes(':id') || r.waitsOnWorker) statuses.add(503);
@@ -90,9 +91,29 @@ function parameters(r: RouteSpec): JsonSchema[] {
   add('path', r.params);
   add('query', r.query);
   for (const h of r.headers ?? []) {
-    out.push({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } });
+    const schema = h.schema ? jsonSchema(h.schema, 'input') : { type: 'string' };
+    out.push({ name: h.name, in: 'header', required: false, description: h.description, schema });
   }
   return out;
+}
+
+/**
+ * Every string a body may hold is refused with a control character other than tab, CR and LF
+ * (json-body.ts and domain/unsafe-text.ts, the same rule as the bridge's): the document says so on each string it does not already
+ * constrain by format, pattern or a fixed set of values, so what it allows is what the API accepts.
+ */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$';
+
+function withStringRule(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withStringRule);
+  if (!schema || typeof schema !== 'object') return schema;
+  const s: JsonSchema = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withStringRule(v)]));
+  const free = s.type === 'string' && !('pattern' in s) && !('format' in s) && !('enum' in s) && !('const' in s);
+  return free ? { ...s, pattern: NO_CONTROL_CHARACTERS } : s;
+}
+
+function requestBodySchema(schema: z.ZodType): JsonSchema {
+  return withStringRule(jsonSchema(schema, 'input')) as JsonSchema;
 }
 
 function operation(r: RouteSpec): JsonSchema {
@@ -136,7 +157,7 @@ function operation(r: RouteSpec): JsonSchema {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: jsonSchema(r.body, 'input') } },
+            content: { 'application/json': { schema: requestBodySchema(r.bodyDocument ?? r.body) } },
           },
         }
       : {}),

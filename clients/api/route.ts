@@ -57,8 +57,13 @@ export interface RouteSpec {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  /** Request headers worth documenting (Idempotency-Key). */
-  headers?: Array<{ name: string; description: string }>;
+  /**
+   * The body as the OpenAPI document states it, when the route parses with a looser schema and checks
+   * the rest itself (the drafts route: one shape per action); `body` otherwise.
+   */
+  bodyDocument?: z.ZodType;
+  /** Request headers worth documenting (Idempotency-Key), with the schema the route checks them by. */
+  headers?: Array<{ name: string; description: string; schema?: z.ZodType }>;
   responses: Record<number, ResponseDoc>;
   /** Error statuses beyond those the route's shape implies (see openapi.ts). */
   conflicts?: boolean;

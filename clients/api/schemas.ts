@@ -7,7 +7,7 @@ import { DRAFTABLE } from '../../domain/drafts/letters';
 import { STAGES } from '../../domain/stages';
 import { VULNERABILITY_DRIVERS } from '../../domain/vulnerability';
 import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
-import { parseDuration } from './duration';
+import { DURATION_PATTERN, windowMs } from './duration';
 
 /**
  * The API's zod schemas: the single source of its request types (parsed with them), its response types
@@ -190,9 +190,24 @@ export type Timeline = z.infer<typeof TimelineSchema>;
  * A filter value as it goes into a visibility query. Double quotes and backslashes are refused because
  * the visibility store does not escape them consistently; apostrophes are escaped.
  */
-const FilterValueSchema = z
-  .string()
-  .regex(/^[^"\\\p{Cc}]{1,200}$/u, 'must be 1-200 characters without double quotes, backslashes or control characters');
+// The control characters (Unicode's Cc) spelled as ranges rather than `\p{Cc}`: the OpenAPI document carries
+// this pattern, and not every client's regular expressions know Unicode properties (Python's do not).
+const FilterValueSchema = z.string().regex(
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  /^[^"\\\u0000-\u001f\u007f-\u009f]{1,200}$/,
+  'must be 1-200 characters without double quotes, backslashes or control characters',
+);
+
+/**
+ * An optional query parameter whose empty value means absent: a form with a filter left unset sends
+ * `?severity=`, and the document (which allows any string there) must not promise what a 400 refuses.
+ */
+// A preprocess rather than a union with '': a union's failure names the parameter only, not the bad value
+// in it (`stage.1`), and in input mode the document shows the inner schema.
+const blankAsAbsent = <T extends z.ZodType>(schema: T, description?: string) => {
+  const text = description ?? schema.meta()?.description;
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional()).meta(text ? { description: text } : {});
+};
 
 /** A comma-separated list of allowed values: `stage=listening,apology`. */
 const csvOf = <const T extends readonly [string, ...string[]]>(values: T) =>
@@ -206,33 +221,28 @@ const BoolParamSchema = z.enum(['true', 'false']).transform((v) => v === 'true')
 
 /** The query of `GET /complaints`: filters, page size and cursor (see clients/api/list.ts). */
 export const ListQuerySchema = z.strictObject({
-  stage: csvOf(STAGES).optional(),
-  severity: csvOf(SEVERITIES).optional(),
-  channel: csvOf(CHANNELS).optional(),
-  category: FilterValueSchema.optional(),
-  assignee: FilterValueSchema.optional(),
-  customer: FilterValueSchema.optional().meta({ description: 'The customer id' }),
-  regime: FilterValueSchema.optional().meta({ description: 'Policy regime: default, fca-disp, fca-payments, cfpb' }),
-  product: FilterValueSchema.optional().meta({ description: 'The product (answered from the store only)' }),
-  breached: BoolParamSchema.optional().meta({ description: 'Whether any deadline was breached' }),
-  escalated: BoolParamSchema.optional(),
-  vulnerable: BoolParamSchema.optional().meta({
-    description: 'Whether the customer is flagged as in vulnerable circumstances (answered from the store only)',
-  }),
-  atRiskWithin: z
-    .string()
-    .transform((s, ctx) => {
-      const ms = parseDuration(s);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30m, 2h, 1d or 1h30m (at most 365d)' });
-        return z.NEVER;
-      }
-      return ms;
-    })
-    .optional()
-    .meta({ description: 'Only complaints whose next deadline is within this duration from now (e.g. 2h, 1d)' }),
-  receivedFrom: InstantSchema.optional().meta({ description: 'Received at or after this instant' }),
-  receivedTo: InstantSchema.optional().meta({ description: 'Received before this instant' }),
+  stage: blankAsAbsent(csvOf(STAGES)),
+  severity: blankAsAbsent(csvOf(SEVERITIES)),
+  channel: blankAsAbsent(csvOf(CHANNELS)),
+  category: blankAsAbsent(FilterValueSchema),
+  assignee: blankAsAbsent(FilterValueSchema),
+  customer: blankAsAbsent(FilterValueSchema, 'The customer id'),
+  regime: blankAsAbsent(FilterValueSchema, 'Policy regime: default, fca-disp, fca-payments, cfpb'),
+  product: blankAsAbsent(FilterValueSchema, 'The product (answered from the store only)'),
+  breached: blankAsAbsent(BoolParamSchema, 'Whether any deadline was breached'),
+  escalated: blankAsAbsent(BoolParamSchema),
+  vulnerable: blankAsAbsent(
+    BoolParamSchema,
+    'Whether the customer is flagged as in vulnerable circumstances (answered from the store only)',
+  ),
+  // The shape is the document's pattern, so every value it allows is answered (a window over a year is a
+  // year); a rule beyond the pattern would be a 400 the document does not promise.
+  atRiskWithin: blankAsAbsent(
+    z.string().regex(DURATION_PATTERN, 'must be a duration such as 30m, 2h, 1d or 1h30m').transform(windowMs),
+    'Only complaints whose next deadline is within this duration from now (e.g. 2h, 1d; at most a year: longer is taken as 365d; 0s: already due)',
+  ),
+  receivedFrom: blankAsAbsent(InstantSchema, 'Received at or after this instant'),
+  receivedTo: blankAsAbsent(InstantSchema, 'Received before this instant'),
   search: z.string().trim().min(1).max(200).optional().meta({
     description:
       'Words the summary contains, all of them, whole words, any case and accents (answered from the store only; complaints submitted before the search index existed are not found)',

@@ -49,15 +49,15 @@ describe('instants checked where they enter', () => {
     await h?.stop();
   });
 
-  it.each(refused)('POST /complaints refuses receivedAt %s with 400 naming receivedAt, starting nothing', async (r) => {
+  it.each(refused)('POST /complaints refuses receivedAt %s with 422 naming receivedAt, starting nothing', async (r) => {
     const id = `api-${r}-${run}`;
     const res = await h.call('operator', 'POST', '/complaints', {
       complaintId: id,
       ...complaintFixture({ receivedAt: RECEIPTS[r].at() }),
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(res.json).toMatchObject({
-      error: 'bad_request',
+      error: 'unprocessable',
       message: 'invalid body: receivedAt',
       details: [
         {
@@ -140,14 +140,14 @@ describe('instants checked where they enter', () => {
     it.each([
       ['in the past', () => new Date(Date.now() - 60_000).toISOString(), /must be in the future/],
       ['a year away', () => new Date(Date.now() + YEAR_MS).toISOString(), /35 business days after receipt/],
-    ])('refuses expectedBy %s with 400 naming expectedBy', async (_what, expectedBy, message) => {
+    ])('refuses expectedBy %s with 422 naming expectedBy', async (_what, expectedBy, message) => {
       const res = await h.call('supervisor', 'POST', `/complaints/${id}/extension`, {
         reason: 'We are waiting for the card scheme to answer.',
         expectedBy: expectedBy(),
       });
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(422);
       expect(res.json).toMatchObject({
-        error: 'bad_request',
+        error: 'unprocessable',
         message: 'invalid body: expectedBy',
         details: [{ field: 'expectedBy', message: expect.stringMatching(message) as unknown }],
       });

@@ -7,6 +7,7 @@ import { buildApi } from '../../clients/api/app';
 import { Complaints } from '../../clients/api/complaints';
 import { ApiMetrics, startLifecycleMetrics } from '../../clients/api/metrics';
 import { startTestStack, type TestStack } from './stack';
+import type { Db } from '../../store/db';
 import { DEFAULT_CODEC_CORS_ORIGIN, registerCodecRoutes } from '../../clients/api/codec-routes';
 import { DeadLetters } from '../../clients/api/dead-letters';
 import { loadOriginalProtection } from '../../platform/dead-letter-seal';
@@ -51,9 +52,16 @@ export async function startApiHarness(
     bridgeMetrics?: boolean;
     /** A worker metrics endpoint for /metrics to append. */
     workerMetricsUrl?: string;
+    /** Environment over the run's (e.g. TLS and SASL settings): the stack's config is loaded from it. */
+    env?: NodeJS.ProcessEnv;
+    /** The complaint store the API reads lists (and complaints Temporal forgot) from. */
+    store?: Db;
   } = {},
 ): Promise<ApiHarness> {
-  const stack = await startTestStack(name, { bridge: opts.bridgeMetrics ?? false });
+  const stack = await startTestStack(name, {
+    bridge: opts.bridgeMetrics ?? false,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const bridgeServer = stack.bridge ? await serveRegistry(stack.bridge.metrics.registry) : undefined;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const keys = Object.fromEntries(API_ROLES.map((role) => [role, generateApiKey()])) as Record<ApiRole, string>;
@@ -72,11 +80,11 @@ export async function startApiHarness(
     ? await startLifecycleMetrics(stack.config, `api-metrics-${scope.taskQueue}`, metrics, logger)
     : undefined;
   // As the API process probes: over the client it holds and one admin client, not a connection a call.
-  const kafkaProbe = new KafkaProbe(stack.config.kafka.brokers);
+  const kafkaProbe = new KafkaProbe(stack.config.kafka.brokers, undefined, stack.config.kafka.security);
   // As the API process opens dead letters: with the run's payload key ring.
   const protection = loadOriginalProtection(process.env);
   const deadLetters = new DeadLetters({
-    kafka: testKafka(stack.config.kafka.brokers.join(',')),
+    kafka: testKafka(stack.config.kafka.brokers.join(','), stack.config.kafka.security),
     topics: stack.config.topics,
     cipher: 'seal' in protection ? protection.seal : undefined,
     logger,
@@ -89,6 +97,7 @@ export async function startApiHarness(
     keys: store,
     metrics,
     deadLetters,
+    ...(opts.store ? { store: opts.store } : {}),
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     health: async () => ({
       temporal: await temporalAnswers(stack.client, stack.config.temporal.namespace),

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/free-port';
-import { startKafkaBroker } from '../../infra/kafka-broker';
+import { startKafkaBroker, type BrokerSecurity } from '../../infra/kafka-broker';
 import type { ManagedProcess } from '../../infra/managed-process';
 import { kafkaLibs } from '../../infra/paths';
 
@@ -15,7 +15,11 @@ export class DedicatedBroker {
   private ports?: { port: number; controllerPort: number };
   private process?: ManagedProcess;
 
-  constructor(name: string) {
+  /** `security`: a SASL_SSL listener (SCRAM over TLS) instead of PLAINTEXT. */
+  constructor(
+    name: string,
+    private readonly security?: BrokerSecurity,
+  ) {
     this.dataDir = mkdtempSync(join(tmpdir(), `redress-${name}-`));
   }
 
@@ -35,6 +39,7 @@ export class DedicatedBroker {
       dataDir: this.dataDir,
       logFile: join(this.dataDir, 'kafka.log'),
       heapMb: 384,
+      ...(this.security ? { security: this.security } : {}),
     });
   }
 

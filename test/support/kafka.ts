@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import type { KafkaSecurity } from '../../config/transport-security';
+import { kafkaSecurityOptions } from '../../platform/kafka-client';
 
 export interface Received {
   topic: string;
@@ -82,8 +84,14 @@ export class TopicCollector {
   }
 }
 
-export function testKafka(brokers: string): Kafka {
-  return new Kafka({ clientId: 'redress-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+/** `security`: the run's TLS and SASL settings, when the broker wants them (config.kafka.security). */
+export function testKafka(brokers: string, security?: KafkaSecurity): Kafka {
+  return new Kafka({
+    clientId: 'redress-test',
+    brokers: brokers.split(','),
+    ...kafkaSecurityOptions(security),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 export async function testProducer(kafka: Kafka): Promise<Producer> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -17,6 +17,7 @@ import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers
 import type { DataConverter } from '@temporalio/common';
 import { FAILURE_CONVERTER_PATH, loadDataConverter } from '../../platform/data-converter';
 import { TopicCollector, testKafka, testProducer } from './kafka';
+import { connectTemporal } from '../../platform/temporal-connection';
 
 /**
  * The tests' one way to quiet the SDK: its own logs at warnings and errors, and the Rust core's only at
@@ -85,8 +86,8 @@ export async function startTestRun(name: string, env: NodeJS.ProcessEnv = {}): P
     REDRESS_BRIDGE_GROUP: `bridge-${run}`,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  await ensureTopics(config.kafka.brokers, config.topics);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  await ensureTopics(config.kafka.brokers, config.topics, undefined, config.kafka.security);
+  const connection = await connectTemporal(config);
   const { dataConverter } = loadDataConverter(runEnv);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   return { config, logger, connection, client, dataConverter };
@@ -120,7 +121,7 @@ export async function startTestStack(
   const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle(), dataConverter });
   const running = worker.worker.run();
   const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger, opts.bridgeOptions);
-  const kafka = testKafka(config.kafka.brokers.join(','));
+  const kafka = testKafka(config.kafka.brokers.join(','), config.kafka.security);
   const producer = await testProducer(kafka);
   const collector = await new TopicCollector(kafka, [
     config.topics.lifecycle,

@@ -3,7 +3,12 @@ import { loadBridgeSettings, loadConfig } from '../../config';
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({});
-    expect(c.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'complaints' });
+    expect(c.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'complaints',
+      security: {},
+    });
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(c.api).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(c.topics.intake).toBe('complaints.intake');

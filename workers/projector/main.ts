@@ -12,6 +12,7 @@ import { createKafka } from '../../platform/kafka-client';
 import { startProjector, type Projector } from './projector';
 import { rebuildStore } from './rebuild';
 import { startRetention } from './retention-job';
+import { describeTransportSecurity } from '../../config/transport-security';
 
 /**
  * The projector process: `node dist/workers/projector/main.js` projects until SIGTERM;
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const env = ProjectorEnvSchema.parse(process.env);
   const logger = createLogger('projector', config.logLevel);
+  logger.info(describeTransportSecurity(config), 'transport security');
   const kafka = createKafka(config, 'projector', logger);
   const store = await openWithRetry(env, logger);
   if (process.argv.includes('--rebuild')) {
