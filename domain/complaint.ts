@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isInstant } from './clock/instant';
 import { COMPLAINT_ID_PATTERN } from './ids';
 import { REFERRING_REGULATORS } from './policy/vocabulary';
 import { IntakeVulnerabilitySchema } from './vulnerability';
@@ -24,7 +25,13 @@ export const ComplaintIdSchema = z
   );
 
 /** ISO-8601 instant with an explicit offset, so no reader has to guess a time zone. */
-export const InstantSchema = z.iso.datetime({ offset: true });
+// RFC 3339's date-time (the document's `format`) allows offsets to ±23:59; the clocks read no offset
+// beyond ±18:00 (as ECMAScript and java.time), so such an instant is refused here, with its field named,
+// rather than failing deep in a clock.
+export const InstantSchema = z.iso
+  // `abort`: a string that is no date-time at all gets that one message, not this one as well.
+  .datetime({ offset: true, abort: true })
+  .refine(isInstant, 'must be an exact instant: its UTC offset at most ±18:00');
 
 /** A short code: ISO country or subdivision (GB, GB-SCT, US-NY). */
 export const JurisdictionSchema = z

@@ -70,8 +70,15 @@ export const HELD_DRAFTS_VIEW_PATCH = 'held-drafts-in-view';
 /** Whether this run's view carries the held drafts (always, outside a workflow: tests of the view). */
 export const viewCarriesHeldDrafts = (): boolean => !inWorkflowContext() || patched(HELD_DRAFTS_VIEW_PATCH);
 
-/** The view's count of drafts awaiting approval, when this run's view carries it. */
+/**
+ * The view's count of drafts awaiting approval, when this run's view carries it. The patch is asked only
+ * once a draft has been held, so its marker is recorded in the activation that held it and a complaint
+ * that never holds one has none: asked on every view from intake on, a replay under load once failed on
+ * this marker (not reproduced since), and a marker no behaviour needs is a risk with no gain. No count is
+ * 0 to the store.
+ */
 export function heldDraftsInView(drafts: DraftBook): { heldDrafts?: number } {
+  if (drafts.held.length === 0) return {};
   return viewCarriesHeldDrafts() ? { heldDrafts: drafts.held.filter((d) => d.approvedBy === undefined).length } : {};
 }
 

@@ -14,6 +14,7 @@ import { startLocalServers } from '../../infra/local-servers';
 import { pgliteDb } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { createComplaintWorker } from '../../workers/worker';
+import { loadDataConverter } from '../../platform/data-converter';
 import { fill } from '../store/fill';
 import { time, type Timing } from '../store/timing';
 
@@ -64,7 +65,12 @@ async function main(): Promise<void> {
   const worker = await createComplaintWorker(config, logger);
   const running = worker.worker.run();
   const connection = await Connection.connect({ address: servers.temporalAddress });
-  const client = new Client({ connection, namespace: 'default' });
+  // The worker seals payloads with the process's key ring: the bench's client reads them with the same one.
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: loadDataConverter(process.env).dataConverter,
+  });
   const keys = { operator: generateApiKey(), supervisor: generateApiKey() };
   const apiKeys = new ApiKeyStore([
     { id: 'bench-operator', role: 'operator', sha256: hashApiKey(keys.operator) },

@@ -3,6 +3,7 @@ import { DeadLetterIdSchema, DeadLetterReplaySchema } from '../../domain/dead-le
 import { ACCESS } from './auth';
 import { DeadLetterSummarySchema, OpenedDeadLetterSchema, type DeadLetters } from './dead-letters';
 import { route, type RouteSpec } from './route';
+import { FilterValueSchema } from './schemas';
 
 /**
  * The dead letters for operators and supervisors (`redress dlq show`, `redress dlq replay`): the
@@ -17,14 +18,9 @@ const DeadLetterQuerySchema = z.strictObject({
     .string()
     .regex(/^[a-z-]{1,40}$/, 'must be a dead-letter code such as invalid-data (docs/events.md)')
     .optional(),
-  complaint: z
-    .string()
-    .regex(
-      /^[^"\\\p{Cc}]{1,200}$/u,
-      'must be 1-200 characters without double quotes, backslashes or control characters',
-    )
-    .optional()
-    .meta({ description: 'Only letters of this complaint id (letters whose envelope was valid carry it)' }),
+  complaint: FilterValueSchema.optional().meta({
+    description: 'Only letters of this complaint id (letters whose envelope was valid carry it)',
+  }),
   since: z.iso
     .datetime({ offset: true })
     .optional()

@@ -6,7 +6,7 @@ import { COMPLAINT_WORKFLOW, STAGES, type Stage } from '../../workflows/messages
 import type { SearchIndex } from '../../platform/search-index';
 import type { Queryable } from '../../store/db';
 import { listComplaints as listStored, type ComplaintFilter, type ComplaintRecord } from '../../store/queries';
-import { ApiError, badRequest, unprocessable } from './errors';
+import { ApiError, unprocessable } from './errors';
 import type { ComplaintList, ComplaintSummary, ListQuery } from './schemas';
 
 /**
@@ -41,7 +41,7 @@ export function filterQuery(scope: ListScope, q: Omit<ListQuery, 'limit' | 'curs
   // is about the customer's circumstances, kept out of Temporal's visibility store).
   for (const field of ['product', 'search', 'vulnerable'] as const) {
     if (q[field] !== undefined) {
-      throw badRequest(`the ${field} filter needs the store`, [
+      throw unprocessable(`the ${field} filter needs the store`, [
         { field, message: 'answered from the complaint store only: this API has none (DATABASE_URL)' },
       ]);
     }
@@ -214,7 +214,7 @@ export async function listComplaints(
  */
 export function storeFilter(q: ListQuery, now: number, search?: SearchIndex): ComplaintFilter {
   if (q.search !== undefined && !search) {
-    throw badRequest('text search is not configured', [
+    throw unprocessable('text search is not configured', [
       { field: 'search', message: 'this API has no search-index key (REDRESS_SEARCH_KEYS)' },
     ]);
   }

@@ -78,13 +78,14 @@ function parameters(r: RouteSpec): JsonSchema[] {
     const props = (s.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((s.required as string[] | undefined) ?? []);
     for (const [name, prop] of Object.entries(props)) {
-      const { description, ...rest } = prop;
+      const { description, blankIsAbsent, ...rest } = prop;
       out.push({
         name,
         in: where,
         required: where === 'path' || required.has(name),
         ...(typeof description === 'string' ? { description } : {}),
-        schema: rest,
+        // An empty filter is the same as none (schemas.ts blankAsAbsent): documented, so a client may send it.
+        schema: blankIsAbsent === true ? { anyOf: [{ type: 'string', maxLength: 0 }, rest] } : rest,
       });
     }
   };

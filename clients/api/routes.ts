@@ -42,7 +42,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       operationId: 'submitComplaint',
       summary: 'Submit a complaint',
       description:
-        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 400. The `service` role (submit only) gets `{ complaintId }` alone, whatever the outcome: it may not read complaints, so submitting an id that exists must not tell it about that complaint.',
+        'Starts the complaint’s lifecycle. The same complaintId again answers 200 with the complaint that exists, never a second one. A `receivedAt` more than 5 minutes in the future, or before the earliest policy in force (2020-01-01 for the shipped policies), is refused with 422. The `service` role (submit only) gets `{ complaintId }` alone, whatever the outcome: it may not read complaints, so submitting an id that exists must not tell it about that complaint.',
       tag: 'complaints',
       access: ACCESS.submit,
       what: 'submit complaints',

@@ -129,7 +129,9 @@ export const ComplaintStatusSchema = z.object({
       at: z.string(),
     })
     .optional()
-    .meta({ description: 'Vulnerable circumstances (FCA FG21/1), flagged at intake (`by: intake`) or recorded by an agent' }),
+    .meta({
+      description: 'Vulnerable circumstances (FCA FG21/1), flagged at intake (`by: intake`) or recorded by an agent',
+    }),
   heldDrafts: z
     .array(
       z.object({
@@ -192,7 +194,7 @@ export type Timeline = z.infer<typeof TimelineSchema>;
  */
 // The control characters (Unicode's Cc) spelled as ranges rather than `\p{Cc}`: the OpenAPI document carries
 // this pattern, and not every client's regular expressions know Unicode properties (Python's do not).
-const FilterValueSchema = z.string().regex(
+export const FilterValueSchema = z.string().regex(
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   /^[^"\\\u0000-\u001f\u007f-\u009f]{1,200}$/,
   'must be 1-200 characters without double quotes, backslashes or control characters',
@@ -206,7 +208,11 @@ const FilterValueSchema = z.string().regex(
 // in it (`stage.1`), and in input mode the document shows the inner schema.
 const blankAsAbsent = <T extends z.ZodType>(schema: T, description?: string) => {
   const text = description ?? schema.meta()?.description;
-  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional()).meta(text ? { description: text } : {});
+  // `blankIsAbsent` tells the OpenAPI document (clients/api/openapi.ts) that "" is allowed too, so the
+  // document promises what a filter form's empty field gets.
+  return z
+    .preprocess((v) => (v === '' ? undefined : v), schema.optional())
+    .meta({ ...(text ? { description: text } : {}), blankIsAbsent: true });
 };
 
 /** A comma-separated list of allowed values: `stage=listening,apology`. */

@@ -252,91 +252,114 @@ describe('the lifecycle through the action routes, as the caller', () => {
 describe('roles: every route, allowed and refused', () => {
   const closed = `roles-${run}`;
   /** One request per route, on a withdrawn complaint, so an allowed action reaches the workflow and is refused there (409). */
-  const requests: Array<{ method: string; path: string; url: string; body?: unknown; allowed: ApiRole[] | 'public' }> =
-    [
-      {
-        method: 'POST',
-        path: '/complaints',
-        url: '/complaints',
-        body: complaint(closed),
-        allowed: ['service', 'operator', 'supervisor'],
-      },
-      { method: 'GET', path: '/complaints', url: '/complaints', allowed: ['operator', 'supervisor', 'auditor'] },
-      {
-        method: 'GET',
-        path: '/complaints/{id}',
-        url: `/complaints/${closed}`,
-        allowed: ['operator', 'supervisor', 'auditor'],
-      },
-      {
-        method: 'GET',
-        path: '/complaints/{id}/timeline',
-        url: `/complaints/${closed}/timeline`,
-        allowed: ['operator', 'supervisor', 'auditor'],
-      },
-      {
-        method: 'GET',
-        path: '/complaints/{id}/conversation',
-        url: `/complaints/${closed}/conversation`,
-        allowed: ['operator', 'supervisor', 'auditor'],
-      },
-      ...(
+  const requests: Array<{
+    method: string;
+    path: string;
+    url: string;
+    body?: unknown;
+    allowed: ApiRole[] | 'public';
+    /** What an allowed caller gets, where it is not the rule below (a dead letter that does not exist: 404). */
+    status?: number;
+  }> = [
+    {
+      method: 'POST',
+      path: '/complaints',
+      url: '/complaints',
+      body: complaint(closed),
+      allowed: ['service', 'operator', 'supervisor'],
+    },
+    { method: 'GET', path: '/complaints', url: '/complaints', allowed: ['operator', 'supervisor', 'auditor'] },
+    {
+      method: 'GET',
+      path: '/complaints/{id}',
+      url: `/complaints/${closed}`,
+      allowed: ['operator', 'supervisor', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/complaints/{id}/timeline',
+      url: `/complaints/${closed}/timeline`,
+      allowed: ['operator', 'supervisor', 'auditor'],
+    },
+    {
+      method: 'GET',
+      path: '/complaints/{id}/conversation',
+      url: `/complaints/${closed}/conversation`,
+      allowed: ['operator', 'supervisor', 'auditor'],
+    },
+    ...(
+      [
+        ['assignment', { assignee: 'agent-1' }],
+        ['account', { account: 'A', confirmed: true, confirmedHow: 'on a call' }],
+        ['questions', { question: 'Q?' }],
+        ['apology', { text: 'Sorry', faultAdmitted: false }],
+        ['apology/skip', { reason: 'R' }],
+        ['remedy', { kind: 'explanation', description: 'D' }],
+        ['escalation', { reason: 'R' }],
+        ['withdrawal', { reason: 'R' }],
+        ['resolution', { response: 'final-response', outcome: 'upheld', reasons: 'R' }],
+        ['account/confirmation', { replyId: 'reply-1' }],
         [
-          ['assignment', { assignee: 'agent-1' }],
-          ['account', { account: 'A', confirmed: true, confirmedHow: 'on a call' }],
-          ['questions', { question: 'Q?' }],
-          ['apology', { text: 'Sorry', faultAdmitted: false }],
-          ['apology/skip', { reason: 'R' }],
-          ['remedy', { kind: 'explanation', description: 'D' }],
-          ['escalation', { reason: 'R' }],
-          ['withdrawal', { reason: 'R' }],
-          ['resolution', { response: 'final-response', outcome: 'upheld', reasons: 'R' }],
-          ['account/confirmation', { replyId: 'reply-1' }],
-          [
-            'commitments',
-            {
-              kind: 'call-back',
-              dueAt: new Date(Date.now() + 24 * HOUR).toISOString(),
-              words: 'W',
-              visibleToCustomer: true,
-            },
-          ],
-          ['commitments/kept', { commitmentId: 'c:commitment:1' }],
-          ['notes', { text: 'N' }],
-          ['drafts', { action: 'askQuestion', input: { question: 'Q' } }],
-        ] as const
-      ).map(([path, body]) => ({
-        method: 'POST',
-        path: `/complaints/{id}/${path}`,
-        url: `/complaints/${closed}/${path}`,
-        body,
-        allowed: ['operator', 'supervisor'] as ApiRole[],
-      })),
-      {
-        method: 'POST',
-        path: '/complaints/{id}/remedy/decision',
-        url: `/complaints/${closed}/remedy/decision`,
-        body: { approve: true, reason: 'R' },
-        allowed: ['supervisor'],
-      },
-      {
-        method: 'POST',
-        path: '/complaints/{id}/drafts/approval',
-        url: `/complaints/${closed}/drafts/approval`,
-        body: { draftId: 'a'.repeat(64) },
-        allowed: ['supervisor'],
-      },
-      {
-        method: 'POST',
-        path: '/complaints/{id}/extension',
-        url: `/complaints/${closed}/extension`,
-        body: { reason: 'R', expectedBy: new Date(Date.now() + 24 * HOUR).toISOString() },
-        allowed: ['supervisor'],
-      },
-      { method: 'GET', path: '/health', url: '/health', allowed: 'public' },
-      { method: 'GET', path: '/metrics', url: '/metrics', allowed: 'public' },
-      { method: 'GET', path: '/openapi.json', url: '/openapi.json', allowed: 'public' },
-    ];
+          'commitments',
+          {
+            kind: 'call-back',
+            dueAt: new Date(Date.now() + 24 * HOUR).toISOString(),
+            words: 'W',
+            visibleToCustomer: true,
+          },
+        ],
+        ['commitments/kept', { commitmentId: 'c:commitment:1' }],
+        ['notes', { text: 'N' }],
+        ['drafts', { action: 'askQuestion', input: { question: 'Q' } }],
+        ['vulnerability', { vulnerable: false }],
+      ] as const
+    ).map(([path, body]) => ({
+      method: 'POST',
+      path: `/complaints/{id}/${path}`,
+      url: `/complaints/${closed}/${path}`,
+      body,
+      allowed: ['operator', 'supervisor'] as ApiRole[],
+    })),
+    {
+      method: 'POST',
+      path: '/complaints/{id}/remedy/decision',
+      url: `/complaints/${closed}/remedy/decision`,
+      body: { approve: true, reason: 'R' },
+      allowed: ['supervisor'],
+    },
+    {
+      method: 'POST',
+      path: '/complaints/{id}/drafts/approval',
+      url: `/complaints/${closed}/drafts/approval`,
+      body: { draftId: 'a'.repeat(64) },
+      allowed: ['supervisor'],
+    },
+    {
+      method: 'POST',
+      path: '/complaints/{id}/extension',
+      url: `/complaints/${closed}/extension`,
+      body: { reason: 'R', expectedBy: new Date(Date.now() + 24 * HOUR).toISOString() },
+      allowed: ['supervisor'],
+    },
+    { method: 'GET', path: '/dead-letters', url: '/dead-letters', allowed: ['operator', 'supervisor'] },
+    {
+      method: 'GET',
+      path: '/dead-letters/{id}',
+      url: '/dead-letters/0-999999999',
+      allowed: ['operator', 'supervisor'],
+      status: 404,
+    },
+    {
+      method: 'POST',
+      path: '/dead-letters/{id}/replay',
+      url: '/dead-letters/0-999999999/replay',
+      allowed: ['operator', 'supervisor'],
+      status: 404,
+    },
+    { method: 'GET', path: '/health', url: '/health', allowed: 'public' },
+    { method: 'GET', path: '/metrics', url: '/metrics', allowed: 'public' },
+    { method: 'GET', path: '/openapi.json', url: '/openapi.json', allowed: 'public' },
+  ];
 
   beforeAll(async () => {
     await submit(closed);
@@ -355,7 +378,7 @@ describe('roles: every route, allowed and refused', () => {
       const res = await h.call(role, r.method, r.url, r.body);
       const allowed = r.allowed === 'public' || r.allowed.includes(role);
       // Allowed actions get through to the workflow, which refuses them: the complaint is withdrawn.
-      const expected = !allowed ? 403 : r.method === 'POST' && r.path !== '/complaints' ? 409 : 200;
+      const expected = !allowed ? 403 : (r.status ?? (r.method === 'POST' && r.path !== '/complaints' ? 409 : 200));
       expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({
         route: `${r.method} ${r.path}`,
         status: expected,
@@ -590,7 +613,8 @@ describe('list', () => {
       'GET',
       `/complaints?customer=${customerId}&stage=listening&cursor=${first.json.nextCursor}`,
     );
-    expect(other.status).toBe(400);
+    // A cursor of the documented shape that this API did not issue for these filters: a rule no schema states.
+    expect(other.status).toBe(422);
     expect(JSON.stringify(other.json)).toMatch(/made for other filters/);
   });
 
