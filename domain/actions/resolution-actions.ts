@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BEFORE_FINAL } from '../stages';
 import { ACTING, defineAction, text } from './define';
+import { CFPB_RESPONSE_TYPES } from '../policy/vocabulary';
 import { OUTCOMES, RESPONSE_KINDS_FOR_RESOLVE } from './vocabulary';
 
 /** The positions a resolution may choose (Annex 3R's out-of-time paragraph follows from `outsideTimeLimits`). */
@@ -23,7 +24,10 @@ export const RESOLUTION_ACTIONS = {
         response: z.enum(RESPONSE_KINDS_FOR_RESOLVE),
         outcome: z.enum(OUTCOMES),
         reasons: text(10_000),
-        responseType: text(100).optional().meta({ description: 'CFPB: one of the fixed response types' }),
+        responseType: z
+          .enum(CFPB_RESPONSE_TYPES)
+          .optional()
+          .meta({ description: "CFPB response only (required there): the portal's response type" }),
         cause: z
           .string()
           .regex(/^[a-z0-9-]{1,60}$/, 'must be a cause code such as billing-error')
@@ -61,6 +65,13 @@ export const RESOLUTION_ACTIONS = {
             path: ['customerAccepted'],
             message: "a summary resolution needs the customer's acceptance: say how they accepted it",
           });
+        }
+        // The CFPB portal's response types are what a CFPB response says (and what its letter words).
+        if (b.response === 'cfpb-response' && b.responseType === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['responseType'], message: 'a CFPB response needs its response type' });
+        }
+        if (b.response !== 'cfpb-response' && b.responseType !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['responseType'], message: 'is for a CFPB response only' });
         }
         if (b.response !== 'summary-resolution' && b.customerAccepted !== undefined) {
           ctx.addIssue({ code: 'custom', path: ['customerAccepted'], message: 'is for a summary resolution only' });

@@ -465,7 +465,7 @@ describe('regulatory regimes', () => {
       await h.fact(m.remedyFulfilledSignal, 'cfpb-fulfil', { remedyId: `${h.complaintId}:remedy:1` });
       await refused(
         h.act(m.resolveUpdate, { actor: operator, response: 'cfpb-response', outcome: 'upheld', reasons: 'Refunded.' }),
-        /responseType: must be one of closed-with-monetary-relief/,
+        /responseType: a CFPB response needs its response type/,
       );
       s = await h.act(m.resolveUpdate, {
         actor: operator,
