@@ -82,6 +82,13 @@ const RemedySchema = z.object({
   alternatives: z.array(z.string()).optional(),
   meetsDesiredOutcome: z.boolean().optional().meta({ description: 'Whether it gives what the customer asked for' }),
   explanation: z.string().optional().meta({ description: 'Why it differs from what the customer asked for' }),
+  desiredOutcome: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        "What the customer asked for (the complaint's desiredOutcome), beside the remedy; absent when they did not say",
+    }),
   status: z.enum(['awaiting-approval', 'rejected', 'requested', 'fulfilled', 'failed', 'declined', 'explained']),
   proposedBy: z.string(),
   approvedBy: z.string().optional(),
@@ -109,7 +116,8 @@ export const ComplaintStatusSchema = z.object({
   waitingOnCustomer: z.boolean(),
   remedy: RemedySchema.optional(),
   commitments: z.array(CommitmentStatusSchema).meta({
-    description: 'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
+    description:
+      'Every promise made to the customer (call-backs, reply-by dates, the remedy’s due date, a holding response’s date), kept, missed or open',
   }),
   outcome: z.enum(OUTCOMES).optional(),
   csat: z.number().optional(),
@@ -128,7 +136,9 @@ export const ComplaintStatusSchema = z.object({
       at: z.string(),
     })
     .optional()
-    .meta({ description: 'Vulnerable circumstances (FCA FG21/1), flagged at intake (`by: intake`) or recorded by an agent' }),
+    .meta({
+      description: 'Vulnerable circumstances (FCA FG21/1), flagged at intake (`by: intake`) or recorded by an agent',
+    }),
   heldDrafts: z
     .array(
       z.object({
