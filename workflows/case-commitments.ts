@@ -190,14 +190,20 @@ function brokenPromise(complaint: ComplaintCase, clock: string): CommitmentStatu
   return promise.kind === 'holding' ? { ...promise, words: HOLDING_WORDS } : promise;
 }
 
+/** The id of a remedy's due date as a commitment. */
+export const remedyPromiseId = (remedyId: string): string => `${remedyId}:due`;
+/** The id of this cycle's holding-response date as a commitment. */
+export const holdingPromiseId = (complaint: ComplaintCase): string =>
+  `${complaint.complaintId}:holding:c${complaint.cycle}`;
+
 /**
  * The new date given after a remedy or holding promise was missed is kept by the event the promise was
- * for: the remedy's fulfilment, or the final response. (Only such a new date is kept this way: the
+ * for: that remedy's fulfilment, or the final response. (Only such a new date is kept this way: the
  * rescheduled commitments an agent's own promises get are kept by the agent.)
  */
-export function keepRescheduled(complaint: ComplaintCase, now: number, kind: 'remedy' | 'holding', actor: Actor): void {
+export function keepRescheduled(complaint: ComplaintCase, now: number, promiseId: string, actor: Actor): void {
   for (const c of complaint.commitments) {
-    if (c.kind !== kind || c.status !== 'open') continue;
+    if (c.rescheduledFrom !== promiseId || c.status !== 'open') continue;
     c.status = 'kept';
     complaint.record(now, actor, 'commitment-kept', `${c.kind} due ${c.dueAt}`);
     complaint.lifecycle(now, 'complaint.commitment-kept', `commitment-kept:${c.commitmentId}`, {
@@ -224,7 +230,7 @@ export function commitmentsOf(complaint: ComplaintCase): CommitmentStatus[] {
   if (r?.dueBy && ['requested', 'fulfilled', 'failed'].includes(r.status)) {
     const breached = complaint.clocks[REMEDY_DUE_CLOCK]?.breach.fired ?? false;
     made.push({
-      commitmentId: `${r.remedyId}:due`,
+      commitmentId: remedyPromiseId(r.remedyId),
       kind: 'remedy',
       owner: r.approvedBy ?? r.proposedBy,
       dueAt: r.dueBy,
@@ -237,7 +243,7 @@ export function commitmentsOf(complaint: ComplaintCase): CommitmentStatus[] {
   const final = complaint.clocks[HOLDING_CLOCK];
   if (complaint.extended && final) {
     made.push({
-      commitmentId: `${complaint.complaintId}:holding:c${complaint.cycle}`,
+      commitmentId: holdingPromiseId(complaint),
       kind: 'holding',
       owner: complaint.assignee ?? 'unassigned',
       dueAt: final.deadline,
