@@ -68,7 +68,11 @@ export const ConversationEntrySchema = z.discriminatedUnion('kind', [
 export type ConversationEntry = z.infer<typeof ConversationEntrySchema>;
 export type ConversationKind = ConversationEntry['kind'];
 /** An entry as it is added: the log numbers it. */
-export type NewConversationEntry = ConversationEntry extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
+export type NewConversationEntry = ConversationEntry extends infer E
+  ? E extends unknown
+    ? Omit<E, 'seq'>
+    : never
+  : never;
 
 /** What the workflow's `conversation` query answers: the entries it holds and how many it let go. */
 export interface ConversationPage {
