@@ -4,7 +4,8 @@ import { z } from 'zod';
  * A complaint's conversation (issue 13): every message in and out, in order — the customer's complaint
  * (description and desired outcome), each reply, survey comments, each letter Redress queued, and the
  * agents' internal notes. Personal text: only the operator, supervisor and auditor roles read it, and
- * it never goes into the status, the timeline, search attributes or the record view.
+ * it never goes into the timeline, search attributes or the record view. The status (read by the same
+ * roles) carries one piece of it: the desired outcome beside the remedy, which is weighed against it.
  *
  * The workflow keeps it (workflows/conversation-log.ts); the API joins each letter with what the mailer
  * was sent (its rendered subject and body, from the store) by the letter's idempotency key.
@@ -67,7 +68,11 @@ export const ConversationEntrySchema = z.discriminatedUnion('kind', [
 export type ConversationEntry = z.infer<typeof ConversationEntrySchema>;
 export type ConversationKind = ConversationEntry['kind'];
 /** An entry as it is added: the log numbers it. */
-export type NewConversationEntry = ConversationEntry extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
+export type NewConversationEntry = ConversationEntry extends infer E
+  ? E extends unknown
+    ? Omit<E, 'seq'>
+    : never
+  : never;
 
 /** What the workflow's `conversation` query answers: the entries it holds and how many it let go. */
 export interface ConversationPage {

@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor';
 import type { CommitmentStatus } from '../domain/commitments';
 import { toEpochMs } from '../domain/clock';
+import type { BreachAction } from '../domain/policy/vocabulary';
 import { REMEDY_DUE_CLOCK, type ComplaintCase } from './case';
 import type { AddCommitmentInput, KeepCommitmentInput } from './messages';
 
@@ -11,13 +12,25 @@ import type { AddCommitmentInput, KeepCommitmentInput } from './messages';
  * day on, itself a commitment. That one is not rescheduled again by itself: a second miss escalates and
  * leaves the new promise to a person.
  *
+ * A remedy's due date and a holding response's date are promises too (read from their clocks, see
+ * `commitmentsOf`): when one breaches, `onPromiseClockBreached` treats it as a missed commitment — the
+ * same apology with a new date, which is then a commitment kept by the remedy's fulfilment or the final
+ * response. That sends a letter, so it is behind `MISSED_PROMISE_APOLOGY_PATCH`.
+ *
  * State only until one is made, so histories from before commitments existed replay unchanged.
  */
+
+/**
+ * The `patched()` id under which a breached remedy-due or holding-response date apologises to the
+ * customer with a new date; a history recorded before has no marker there and sends no letter.
+ */
+export const MISSED_PROMISE_APOLOGY_PATCH = 'redress-missed-promise-apology';
 
 /** A commitment the case keeps (the status adds those read from the remedy and holding clocks). */
 export interface Commitment {
   commitmentId: string;
-  kind: 'call-back' | 'reply' | 'other';
+  /** `remedy` and `holding` only as the new date after such a promise was missed (`source: 'rescheduled'`). */
+  kind: 'call-back' | 'reply' | 'other' | 'remedy' | 'holding';
   owner: string;
   dueAt: string;
   words: string;
@@ -29,6 +42,8 @@ export interface Commitment {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The clock a holding response extends to the date it gave (every shipped regime's name for it). */
+const HOLDING_CLOCK = 'final-response';
 
 function make(complaint: ComplaintCase, now: number, actor: Actor, c: Omit<Commitment, 'commitmentId' | 'status'>) {
   const commitment: Commitment = {
@@ -96,6 +111,15 @@ function miss(complaint: ComplaintCase, now: number, c: Commitment): void {
   complaint.escalate(now, SYSTEM_ACTOR, `commitment ${c.commitmentId} missed`);
   complaint.alertSupervisor('commitment missed', `${c.kind} owned by ${c.owner} was due ${c.dueAt}`);
   if (!c.visibleToCustomer || c.source === 'rescheduled') return;
+  apologiseWithNewDate(complaint, now, c);
+}
+
+/** The apology for a promise the customer was given and we broke: a new date, itself a commitment. */
+function apologiseWithNewDate(
+  complaint: ComplaintCase,
+  now: number,
+  c: Pick<Commitment, 'commitmentId' | 'kind' | 'owner' | 'dueAt' | 'words'>,
+): void {
   const next = make(complaint, now, SYSTEM_ACTOR, {
     kind: c.kind,
     owner: c.owner,
@@ -111,6 +135,82 @@ function miss(complaint: ComplaintCase, now: number, c: Commitment): void {
     dueAt: c.dueAt,
     newDueAt: next.dueAt,
   });
+}
+
+/**
+ * What the holding-response apology quotes as the promise. The holding letter's own words are the
+ * template's (in the customer's locale); this one sentence is not yet translated (docs/api.md says so).
+ */
+const HOLDING_WORDS = 'We will send you our final response.';
+
+/**
+ * A policy clock's breach, when that clock is a promise the customer was given (the remedy's due date,
+ * or the final response's date after a holding response): the commitment is missed like one an agent
+ * made — escalated and alerted (unless the clock's breach actions already did), and apologised for with
+ * a new date. No shipped regime forbids that, and the FCA's asks for it (DISP 1.6.1R(2): keep the
+ * customer informed). A new date never makes the breach compliant: under fca-payments day 35 is a
+ * limit no letter moves, and the breach still counts in the reports.
+ */
+export function onPromiseClockBreached(
+  complaint: ComplaintCase,
+  now: number,
+  clock: string,
+  actions: readonly BreachAction[],
+): void {
+  const promise = brokenPromise(complaint, clock);
+  // Asked only when a promise clock breaches, so the marker sits exactly where the new letter is.
+  if (!promise || !complaint.options.missedPromiseApology?.()) return;
+  complaint.record(
+    now,
+    SYSTEM_ACTOR,
+    'commitment-missed',
+    `${promise.kind} owned by ${promise.owner} was due ${promise.dueAt}`,
+  );
+  complaint.lifecycle(now, 'complaint.commitment-missed', `commitment-missed:${promise.commitmentId}`, {
+    commitmentId: promise.commitmentId,
+    kind: promise.kind,
+    owner: promise.owner,
+    dueAt: promise.dueAt,
+  });
+  if (!actions.includes('escalate')) complaint.escalate(now, SYSTEM_ACTOR, `commitment ${promise.commitmentId} missed`);
+  if (!actions.includes('notify-supervisor')) {
+    complaint.alertSupervisor(
+      'commitment missed',
+      `${promise.kind} owned by ${promise.owner} was due ${promise.dueAt}`,
+    );
+  }
+  apologiseWithNewDate(complaint, now, promise);
+}
+
+/** The promise a breached clock stood for, if it was one the customer was given (as the status reads it). */
+function brokenPromise(complaint: ComplaintCase, clock: string): CommitmentStatus | undefined {
+  const source = clock === REMEDY_DUE_CLOCK ? 'remedy' : clock === HOLDING_CLOCK ? 'holding' : undefined;
+  const promise = source && commitmentsOf(complaint).find((c) => c.source === source);
+  if (!promise) return undefined;
+  return promise.kind === 'holding' ? { ...promise, words: HOLDING_WORDS } : promise;
+}
+
+/** The id of a remedy's due date as a commitment. */
+export const remedyPromiseId = (remedyId: string): string => `${remedyId}:due`;
+/** The id of this cycle's holding-response date as a commitment. */
+export const holdingPromiseId = (complaint: ComplaintCase): string =>
+  `${complaint.complaintId}:holding:c${complaint.cycle}`;
+
+/**
+ * The new date given after a remedy or holding promise was missed is kept by the event the promise was
+ * for: that remedy's fulfilment, or the final response. (Only such a new date is kept this way: the
+ * rescheduled commitments an agent's own promises get are kept by the agent.)
+ */
+export function keepRescheduled(complaint: ComplaintCase, now: number, promiseId: string, actor: Actor): void {
+  for (const c of complaint.commitments) {
+    if (c.rescheduledFrom !== promiseId || c.status !== 'open') continue;
+    c.status = 'kept';
+    complaint.record(now, actor, 'commitment-kept', `${c.kind} due ${c.dueAt}`);
+    complaint.lifecycle(now, 'complaint.commitment-kept', `commitment-kept:${c.commitmentId}`, {
+      commitmentId: c.commitmentId,
+      by: actor.id,
+    });
+  }
 }
 
 /** Every commitment for the status: those made by actions, then the remedy's and the holding response's. */
@@ -130,7 +230,7 @@ export function commitmentsOf(complaint: ComplaintCase): CommitmentStatus[] {
   if (r?.dueBy && ['requested', 'fulfilled', 'failed'].includes(r.status)) {
     const breached = complaint.clocks[REMEDY_DUE_CLOCK]?.breach.fired ?? false;
     made.push({
-      commitmentId: `${r.remedyId}:due`,
+      commitmentId: remedyPromiseId(r.remedyId),
       kind: 'remedy',
       owner: r.approvedBy ?? r.proposedBy,
       dueAt: r.dueBy,
@@ -140,10 +240,10 @@ export function commitmentsOf(complaint: ComplaintCase): CommitmentStatus[] {
       source: 'remedy',
     });
   }
-  const final = complaint.clocks['final-response'];
+  const final = complaint.clocks[HOLDING_CLOCK];
   if (complaint.extended && final) {
     made.push({
-      commitmentId: `${complaint.complaintId}:holding:c${complaint.cycle}`,
+      commitmentId: holdingPromiseId(complaint),
       kind: 'holding',
       owner: complaint.assignee ?? 'unassigned',
       dueAt: final.deadline,

@@ -5,6 +5,7 @@ import { declineVars, resolutionVars } from '../domain/drafts/letters';
 import { needsSupervisorApproval } from '../domain/policy/content';
 import { REMEDY_DUE_CLOCK, DEFAULT_REMEDY_DAYS, type ComplaintCase } from './case';
 import { agentText } from './respect-flags';
+import { holdingPromiseId, keepRescheduled } from './case-commitments';
 import type {
   ApologiseInput,
   AskQuestionInput,
@@ -280,6 +281,7 @@ export function doResolve(complaint: ComplaintCase, now: number, i: ResolveInput
   const accepted = i.customerAccepted !== undefined ? ` (the customer accepted it ${i.customerAccepted})` : '';
   complaint.record(now, i.actor, `${i.response}-sent`, `${i.outcome}: ${i.reasons}${accepted}`, flags);
   complaint.notify(now, i.response, `${i.response}:c${complaint.cycle}`, vars);
+  keepRescheduled(complaint, now, holdingPromiseId(complaint), i.actor);
   complaint.firstResponse(now);
   complaint.applyPolicyEvent(
     now,

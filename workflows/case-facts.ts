@@ -5,6 +5,7 @@ import { customerActor, REMEDY_DUE_CLOCK, systemActor, type ComplaintCase } from
 import { confirmListening, doWithdraw } from './case-effects';
 import { lowScoreAfterFinal, replyAfterFinal } from './case-after-final';
 import { reopen, resolveCase } from './case-lifecycle';
+import { keepRescheduled, remedyPromiseId } from './case-commitments';
 import type { ExternalFact, Remedy } from './messages';
 
 /**
@@ -101,6 +102,7 @@ export function onRemedyFulfilled(
   complaint.lifecycle(now, 'complaint.remedy-fulfilled', `remedy-fulfilled:${remedy.remedyId}`, {
     remedyId: remedy.remedyId,
   });
+  keepRescheduled(complaint, now, remedyPromiseId(remedy.remedyId), systemActor(f));
   complaint.applyPolicyEvent(now, 'remedy-fulfilled');
 }
 

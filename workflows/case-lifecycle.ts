@@ -1,4 +1,4 @@
-import { runDueCommitments } from './case-commitments';
+import { onPromiseClockBreached, runDueCommitments } from './case-commitments';
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor';
 import { dueEvents, markFired, nextDueEvent, toEpochMs, type ClockEvent } from '../domain/clock';
 import { clockSpec, clocksStartingOn } from '../domain/policy/plan';
@@ -144,6 +144,7 @@ export function fireClockEvent(complaint: ComplaintCase, now: number, event: Clo
   if (actions.includes('notify-supervisor'))
     complaint.alertSupervisor(`${event.clock} deadline breached`, `deadline was ${deadline ?? ''}`);
   climbLadder(complaint, now, event, cycle, deadline);
+  onPromiseClockBreached(complaint, now, event.clock, actions);
 }
 
 export function sendSurvey(complaint: ComplaintCase, now: number): void {

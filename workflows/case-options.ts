@@ -21,4 +21,9 @@ export interface CaseOptions {
   progressUpdates?: () => boolean;
   /** Whether a written kind with no written address flags the complaint (the engine's `patched` gate). */
   writtenChannel?: () => boolean;
+  /**
+   * Whether a breached remedy-due or holding-response date is apologised for with a new date, like a
+   * commitment an agent made (the engine's `patched` gate, case-commitments.ts); never if absent.
+   */
+  missedPromiseApology?: () => boolean;
 }

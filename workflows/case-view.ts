@@ -48,7 +48,14 @@ export function statusOf(complaint: ComplaintCase, now: number): ComplaintStatus
     clocks,
     ...(next !== undefined ? { nextDeadline: iso(next) } : {}),
     waitingOnCustomer: complaint.waitingOnCustomer,
-    ...(complaint.remedy ? { remedy: { ...complaint.remedy } } : {}),
+    ...(complaint.remedy
+      ? {
+          remedy: {
+            ...complaint.remedy,
+            ...(details.desiredOutcome !== undefined ? { desiredOutcome: details.desiredOutcome } : {}),
+          },
+        }
+      : {}),
     commitments: commitmentsOf(complaint),
     ...(complaint.outcome ? { outcome: complaint.outcome } : {}),
     ...(complaint.csat !== undefined ? { csat: complaint.csat } : {}),

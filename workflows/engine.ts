@@ -16,6 +16,7 @@ import { onPublishFailed, queueViewIfChanged } from './case-publishing';
 import { WARNING_LADDER_PATCH } from './case-ladder';
 import { REPLY_AFTER_FINAL_PATCH } from './case-after-final';
 import { PROGRESS_UPDATES_PATCH } from './case-progress';
+import { MISSED_PROMISE_APOLOGY_PATCH } from './case-commitments';
 import { registerHandlers } from './handlers';
 
 /**
@@ -49,6 +50,7 @@ const CASE_OPTIONS: CaseOptions = {
   replyAfterFinal: () => patched(REPLY_AFTER_FINAL_PATCH),
   progressUpdates: () => patched(PROGRESS_UPDATES_PATCH),
   writtenChannel: () => patched(WRITTEN_CHANNEL_PATCH),
+  missedPromiseApology: () => patched(MISSED_PROMISE_APOLOGY_PATCH),
 };
 /** Our own bound besides the server's suggestion: continue as new well before any history limit. */
 const HISTORY_EVENTS_LIMIT = 10_000;

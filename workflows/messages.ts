@@ -85,6 +85,15 @@ export interface Remedy {
   failureReason?: string;
 }
 
+/**
+ * The remedy as the status shows it: with what the customer asked for beside it (their `desiredOutcome`,
+ * when they said), so whoever weighs or approves the remedy sees both at once. Read from the complaint,
+ * never kept twice in state; the status is read by the same roles as the conversation.
+ */
+export interface RemedyInStatus extends Remedy {
+  desiredOutcome?: string;
+}
+
 export interface ClockStatus {
   clock: string;
   kind: 'deadline' | 'window';
@@ -120,7 +129,7 @@ export interface ComplaintStatus {
   /** The earliest deadline of a running clock, what supervisors sort the at-risk list by. */
   nextDeadline?: string;
   waitingOnCustomer: boolean;
-  remedy?: Remedy;
+  remedy?: RemedyInStatus;
   /** Every promise made to the customer, with its due instant and whether it was kept (domain/commitments.ts). */
   commitments: CommitmentStatus[];
   outcome?: Outcome;

@@ -82,6 +82,10 @@ const RemedySchema = z.object({
   alternatives: z.array(z.string()).optional(),
   meetsDesiredOutcome: z.boolean().optional().meta({ description: 'Whether it gives what the customer asked for' }),
   explanation: z.string().optional().meta({ description: 'Why it differs from what the customer asked for' }),
+  desiredOutcome: z.string().optional().meta({
+    description:
+      "What the customer asked for (the complaint's desiredOutcome), beside the remedy; absent when they did not say",
+  }),
   status: z.enum(['awaiting-approval', 'rejected', 'requested', 'fulfilled', 'failed', 'declined', 'explained']),
   proposedBy: z.string(),
   approvedBy: z.string().optional(),

@@ -11,10 +11,13 @@ import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { waitUntil } from '../support/wait';
 import { complaintFixture } from '../support/fixtures';
 import { HOUR } from '../support/time';
+import { complaintWorkflowId } from '../../domain/ids';
+import { customerRepliedSignal, type ComplaintStatus } from '../../workflows/messages';
 
 /**
  * The `redress` CLI against the real API on the real stack: submit, status, list, at-risk and actions
- * (one needing a supervisor), run in-process through the dispatcher, and once as the built bin.
+ * (one needing a supervisor; the note, account confirmation and commitment verbs), run in-process
+ * through the dispatcher, and once as the built bin.
  */
 const run = randomUUID().slice(0, 6);
 const customerId = `cli-${run}`;
@@ -92,7 +95,9 @@ describe('redress CLI on the real stack', () => {
     });
     expect(listed.err).toBe('');
     const table = await redress('operator', 'list', '--customer', customerId);
-    expect(table.out.split('\n')[0]).toMatch(/^complaint\s+stage\s+severity\s+regime\s+product\s+assignee\s+next deadline/);
+    expect(table.out.split('\n')[0]).toMatch(
+      /^complaint\s+stage\s+severity\s+regime\s+product\s+assignee\s+next deadline/,
+    );
     expect(table.out).toMatch(new RegExp(`${soon}\\s+acknowledged\\s+medium\\s+fca-disp`));
 
     const atRisk = await waitUntil("the complaint in the CLI's at-risk list", async () => {
@@ -112,7 +117,16 @@ describe('redress CLI on the real stack', () => {
     const assigned = await redress('operator', 'assign', soon, '--to', 'agent-3');
     expect(assigned).toMatchObject({ code: 0, err: '' });
     expect(assigned.out).toMatch(new RegExp(`^${soon}: stage listening; regime fca-disp; assigned to agent-3`));
-    await redress('operator', 'account', soon, '--text', 'Charged twice.', '--confirmed', '--confirmed-how', 'on a call');
+    await redress(
+      'operator',
+      'account',
+      soon,
+      '--text',
+      'Charged twice.',
+      '--confirmed',
+      '--confirmed-how',
+      'on a call',
+    );
     await redress('operator', 'apologise', soon, '--text', 'We are sorry.', '--fault-admitted');
     const proposed = await redress(
       'operator',
@@ -136,6 +150,80 @@ describe('redress CLI on the real stack', () => {
     expect(approved.out).toMatch(/remedy refund 300 GBP requested/);
     const timeline = await redress('auditor', 'timeline', soon);
     expect(timeline.out).toMatch(/it-supervisor \(supervisor\)\s+remedy-approved\s+Our error/);
+  });
+
+  it('takes the issue-13 actions: note, confirm-account on the customer’s reply, commit and kept', async () => {
+    const account = await redress('operator', 'account', later, '--text', 'You were charged twice in October.');
+    expect(account).toMatchObject({ code: 0, err: '' });
+    expect(account.out).toMatch(new RegExp(`^${later}: stage listening`));
+    const note = await redress('operator', 'note', later, '--text', 'Customer prefers a call after 5pm.');
+    expect(note).toMatchObject({ code: 0, err: '' });
+
+    // The customer's reply, as the bridge delivers one (the Kafka path is conversation.test.ts's).
+    const replyId = `cli-reply-${run}`;
+    await h.stack.client.workflow.getHandle(complaintWorkflowId(later)).signal(customerRepliedSignal, {
+      eventId: replyId,
+      source: 'contact-centre',
+      occurredAt: new Date().toISOString(),
+      data: { message: 'Yes, that is what happened.' },
+    });
+    const confirmed = await waitUntil('the reply read as the confirmation', async () => {
+      const res = await redress('operator', 'confirm-account', later, '--reply', replyId);
+      return res.code === 0 && res;
+    });
+    expect(confirmed.out).toMatch(new RegExp(`^${later}: stage apology`));
+    const refused = await redress('operator', 'confirm-account', later, '--reply', replyId);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/refused \(409 conflict\)/);
+
+    const dueAt = new Date(Date.now() + 2 * HOUR).toISOString();
+    const words = 'We will call you today after 5pm.';
+    const committed = await redress(
+      'operator',
+      'commit',
+      later,
+      '--kind',
+      'call-back',
+      '--due',
+      dueAt,
+      '--words',
+      words,
+      '--told',
+      '--json',
+    );
+    expect(committed.code).toBe(0);
+    const made = (JSON.parse(committed.out) as ComplaintStatus).commitments.find((c) => c.source === 'action')!;
+    expect(made).toMatchObject({
+      kind: 'call-back',
+      dueAt,
+      words,
+      visibleToCustomer: true,
+      status: 'open',
+      owner: 'it-operator',
+    });
+    const kept = await redress(
+      'operator',
+      'kept',
+      later,
+      '--commitment',
+      made.commitmentId,
+      '--note',
+      'Called at 5.30pm.',
+      '--json',
+    );
+    expect(kept.code).toBe(0);
+    const after = (JSON.parse(kept.out) as ComplaintStatus).commitments.find(
+      (c) => c.commitmentId === made.commitmentId,
+    );
+    expect(after?.status).toBe('kept');
+
+    const timeline = (await redress('auditor', 'timeline', later)).out;
+    expect(timeline).toMatch(/it-operator \(operator\)\s+account-confirmed\s+.*cli-reply-/);
+    expect(timeline).toMatch(/commitment-made\s+call-back by/);
+    expect(timeline).toMatch(/commitment-kept\s+call-back due .*: Called at 5.30pm./);
+    // The note's words stay in the conversation: the timeline only says one was added.
+    expect(timeline).toMatch(/it-operator \(operator\)\s+note-added/);
+    expect(timeline).not.toContain('after 5pm');
   });
 
   it('says what is wrong: usage (2), a missing key (2), an unreachable API (3)', async () => {

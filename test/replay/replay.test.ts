@@ -44,7 +44,8 @@ const SCENARIOS = [
 /**
  * Paths only the outbox engine has, recorded under its tag alone, each with the patch marker its branch
  * is behind (so the replay below covers the patched branch and not only the old one): the warning ladder
- * (the legacy engine never climbs it), and issue 15's regime rules. The FCA holding sequence and the
+ * (the legacy engine never climbs it), issue 15's regime rules, and issue 13's apology for a missed
+ * remedy or holding-response date. The FCA holding sequence and the
  * fault-admitted refusal are behind no patch: they follow policy content and a validator-only rule.
  */
 const OUTBOX_ONLY_SCENARIOS: Record<string, string | null> = {
@@ -59,6 +60,8 @@ const OUTBOX_ONLY_SCENARIOS: Record<string, string | null> = {
   'draft-approval': 'held-drafts-in-view',
   'draft-once': 'held-drafts-in-view',
   'draft-mild': null,
+  'missed-remedy-due': 'redress-missed-promise-apology',
+  'missed-holding-date': 'redress-missed-promise-apology',
 };
 
 /**

@@ -2,38 +2,19 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { buildApi, registeredRoutes } from '../../clients/api/app';
-import { errorStatuses, openApiDocument } from '../../clients/api/openapi';
-import { apiRoutes } from '../../clients/api/routes';
+import { errorStatuses } from '../../clients/api/openapi';
+import { offlineDoc, offlineRoutes } from '../support/offline-api';
 import { ApiKeyStore } from '../../config/api-keys';
 import { loadConfig } from '../../config';
 
-/** The OpenAPI document, generated from the route table, without any server. */
-type Doc = {
-  paths: Record<
-    string,
-    Record<string, { responses: Record<string, unknown>; requestBody?: unknown; security?: unknown[] }>
-  >;
-  components: { schemas: Record<string, unknown> };
-};
 const app = buildApi({
   config: loadConfig({}),
   client: {} as Client, // never called: nothing here sends a request
   logger: pino({ level: 'silent' }),
   keys: new ApiKeyStore([]),
 });
-const routes = apiRoutes({
-  complaints: {} as never,
-  idempotency: {} as never,
-  client: {} as Client,
-  scope: { taskQueue: 'q' },
-  listScanLimit: 1,
-  metrics: {} as never,
-  instants: {} as never,
-  health: () => Promise.resolve({}),
-  renderMetrics: () => Promise.resolve({ contentType: 'text/plain', text: '' }),
-  openApi: () => ({}),
-});
-const doc = openApiDocument(routes, '1.0.0') as unknown as Doc;
+const routes = offlineRoutes;
+const doc = offlineDoc;
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {

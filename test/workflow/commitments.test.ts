@@ -89,3 +89,31 @@ it('keeps a commitment kept before its instant, and refuses to keep one twice', 
     expect(h.lifecycle()).not.toContain('complaint.commitment-missed');
   });
 });
+
+it('escalates a missed commitment the customer was never told of, and sends them no apology', async () => {
+  await withComplaint(env, 'commitment-internal', DE, async (h) => {
+    const now = await h.time();
+    let s = await h.act(m.addCommitmentUpdate, {
+      actor: operator,
+      kind: 'other',
+      dueAt: new Date(now + 2 * HOUR).toISOString(),
+      words: 'Ask the warehouse for the courier scan.',
+      visibleToCustomer: false,
+    });
+    const { commitmentId } = s.commitments[0]!;
+    await h.sleep(3 * HOUR);
+    s = await h.status();
+    expect(s.commitments.find((c) => c.commitmentId === commitmentId)?.status).toBe('missed');
+    expect(s.escalated).toBe(true);
+    expect(h.notifications('supervisor-alert').some((n) => String(n.subject).includes('commitment missed'))).toBe(true);
+    // No letter and no new date: the customer was never given this promise.
+    expect(h.notifications('commitment-apology')).toHaveLength(0);
+    expect(s.commitments.filter((c) => c.rescheduledFrom === commitmentId)).toHaveLength(0);
+    expect(
+      h
+        .notifications()
+        .filter((n) => n.channel !== 'internal')
+        .map((n) => n.kind),
+    ).toEqual(['acknowledgement']);
+  });
+});

@@ -1,7 +1,14 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ConversationEntry } from '../../domain/conversation';
 import * as m from '../../workflows/messages';
-import { customerIn, operator, withComplaint, type ComplaintHarness, refused } from '../support/complaint-harness';
+import {
+  customerIn,
+  listenOnCall,
+  operator,
+  withComplaint,
+  type ComplaintHarness,
+  refused,
+} from '../support/complaint-harness';
 import { createTimeSkippingEnv } from '../support/workflow-env';
 
 /**
@@ -16,7 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
-
 
 const conversation = (h: ComplaintHarness) => h.handle.query(m.conversationQuery);
 const shape = (e: ConversationEntry) => `${e.direction} ${e.kind}${e.kind === 'letter' ? `:${e.letter}` : ''}`;
@@ -65,7 +71,26 @@ it('keeps every message in order, completes listening on the customer’s reply,
       meetsDesiredOutcome: false,
       explanation: 'The charge was already reversed by your bank, so we add a credit for the trouble.',
     });
-    expect(s.remedy).toMatchObject({ meetsDesiredOutcome: false, explanation: expect.stringContaining('reversed') as string });
+    // What the customer asked for sits beside the remedy in the status, for whoever weighs it.
+    expect(s.remedy).toMatchObject({
+      meetsDesiredOutcome: false,
+      explanation: expect.stringContaining('reversed') as string,
+      desiredOutcome: DE.desiredOutcome,
+    });
+    await h.fact(m.remedyFulfilledSignal, 'credited', { remedyId: s.remedy!.remedyId });
+    s = await h.act(m.resolveUpdate, {
+      actor: operator,
+      response: 'final-response',
+      outcome: 'upheld',
+      reasons: 'Our billing run charged you twice.',
+    });
+    expect(s.remedy?.desiredOutcome).toBe(DE.desiredOutcome);
+    // The explanation is the customer's to read, in the final response beside the remedy.
+    const [final] = h.notifications('final-response');
+    expect(String(final!.body)).toContain('What we are doing about it: A credit of 30 GBP');
+    expect(String(final!.body)).toContain(
+      'Why this is not what you asked for: The charge was already reversed by your bank, so we add a credit for the trouble.',
+    );
 
     const { entries, dropped } = await conversation(h);
     expect(dropped).toBe(0);
@@ -77,6 +102,7 @@ it('keeps every message in order, completes listening on the customer’s reply,
       'in reply',
       'internal note',
       'out letter:apology',
+      'out letter:final-response',
     ]);
     expect(entries[0]).toMatchObject({
       text: expect.stringContaining('charged twice') as string,
@@ -123,5 +149,31 @@ it('keeps a correction in listening, for the account to be recorded again', asyn
     expect(s.stage).toBe('listening');
     expect(s.waitingOnCustomer).toBe(false);
     expect((await h.timeline()).map((e) => e.action)).toContain('account-corrected');
+  });
+});
+
+it('shows on the timeline why an agent completed listening without the customer’s reply', async () => {
+  await withComplaint(env, 'conversation-on-a-call', { customer: customerIn('DE') }, async (h) => {
+    const s = await listenOnCall(h, 'Charged twice in October.');
+    expect(s.stage).toBe('apology');
+    const recorded = (await h.timeline()).find((e) => e.action === 'account-recorded');
+    expect(recorded).toMatchObject({
+      actor: { id: 'agent-7', role: 'operator' },
+      detail: 'confirmed by the customer without a written reply: on a call',
+    });
+  });
+});
+
+it('shows no desired outcome beside a remedy when the customer did not say one', async () => {
+  await withComplaint(env, 'conversation-no-wish', { customer: customerIn('DE') }, async (h) => {
+    await listenOnCall(h, 'Charged twice in October.');
+    await h.act(m.skipApologyUpdate, { actor: operator, reason: 'Apologised on the call.' });
+    const s = await h.act(m.proposeRemedyUpdate, {
+      actor: operator,
+      kind: 'explanation',
+      description: 'Why it happened',
+    });
+    expect(s.remedy).toMatchObject({ kind: 'explanation' });
+    expect(s.remedy).not.toHaveProperty('desiredOutcome');
   });
 });

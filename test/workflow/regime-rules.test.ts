@@ -61,7 +61,7 @@ it('refuses a holding response before week 7, then tracks the final response to 
     // Not stopped: due at the promised date, which is a commitment to the customer.
     expect(final.status).toBe('running');
     expect(Date.parse(final.deadline)).toBe(receivedAt + 70 * DAY);
-    expect(s.commitments.find((c) => c.kind === 'holding')).toMatchObject({ dueAt: final.deadline, status: 'open' });
+    expect(s.commitments.find((c) => c.source === 'holding')).toMatchObject({ dueAt: final.deadline, status: 'open' });
     expect(h.notifications('holding-response')).toHaveLength(1);
 
     await h.sleep(12 * DAY); // day 62: past the eight weeks, before the promise
@@ -71,7 +71,7 @@ it('refuses a holding response before week 7, then tracks the final response to 
     await h.sleep(9 * DAY); // day 71: the promised date passed without a final response
     s = await h.status();
     expect(s.breaches.map((b) => b.clock)).toContain('final-response');
-    expect(s.commitments.find((c) => c.kind === 'holding')?.status).toBe('missed');
+    expect(s.commitments.find((c) => c.source === 'holding')?.status).toBe('missed');
     expect(h.lifecycle()).toContain('complaint.deadline-breached');
   });
 });
