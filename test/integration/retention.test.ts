@@ -177,13 +177,11 @@ it('lists, reads and counts a closed complaint after Temporal has forgotten it',
   expect(metrics).toMatch(/^redress_complaints\{stage="closed"\} 1$/m);
   const day = new Date().toISOString().slice(0, 10);
   const period = `from=${day}T00:00:00Z&to=${new Date(Date.parse(day) + 2 * 86_400_000).toISOString()}`;
+  // The complaint is of the test's own regime (it-closing, for FR), not the FCA's: the FCA return leaves
+  // it out, redress included, while the other reports count it.
   const fca = await call('auditor', 'GET', `/reports/fca-return?${period}`);
-  expect(fca.json).toMatchObject({
-    opened: 1,
-    closed: 1,
-    outcomes: { upheld: 1 },
-    redressPaid: [{ currency: 'EUR', amount: 20 }],
-  });
+  expect(fca.status).toBe(200);
+  expect(fca.json).toMatchObject({ opened: 0, closed: 0, redressPaid: [] });
   const causes = await call('auditor', 'GET', `/reports/root-cause?${period}`);
   expect(causes.json).toMatchObject({ products: [{ closed: 1, causes: [{ cause: 'billing-error', closed: 1 }] }] });
   const csat = await call('auditor', 'GET', `/reports/csat?${period}`);
