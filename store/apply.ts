@@ -94,8 +94,9 @@ async function applyOne(tx: Queryable, r: StoreRecord): Promise<boolean> {
       const l = r.letter;
       const { rows } = await tx.query(
         `INSERT INTO complaint_letters (event_id, complaint_id, kind, channel, locale, recipient_type, subject, body,
-           body_sha256, idempotency_key, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+           body_sha256, idempotency_key, occurred_at, attachments)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
         [
           r.envelope.eventId,
           complaintId,
@@ -108,6 +109,8 @@ async function applyOne(tx: Queryable, r: StoreRecord): Promise<boolean> {
           l.bodySha256,
           l.idempotencyKey,
           occurredAt,
+          // By reference only (name, url or documentId, sha256): the documents themselves are not stored.
+          JSON.stringify(l.attachments ?? []),
         ],
       );
       return rows.length > 0;

@@ -246,7 +246,8 @@ export async function complaintRecord(db: Queryable, complaintId: string) {
     ),
     complaintEvents(db, complaintId),
     all<Record<string, unknown>>(
-      `SELECT event_id, kind, channel, locale, recipient_type, subject, body, body_sha256, idempotency_key, occurred_at
+      `SELECT event_id, kind, channel, locale, recipient_type, subject, body, body_sha256, attachments,
+         idempotency_key, occurred_at
        FROM complaint_letters WHERE complaint_id = $1 ORDER BY occurred_at, event_id`,
     ),
     all<Record<string, unknown>>(

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ComplaintViewSchema, COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
 import { InstantSchema } from '../domain/complaint';
 import { EnvelopeSchema, LIFECYCLE_EVENT_TYPES, type Envelope } from '../domain/events';
+import { AttachmentSchema } from '../domain/letters/firm-settings';
 import { describeFieldErrors, fieldErrors, jsonErrorMessage, type FieldError } from '../domain/validation';
 
 /**
@@ -55,6 +56,8 @@ const LetterData = z.object({
   recipient: z.object({ type: z.enum(['customer', 'supervisors', 'staff']) }),
   subject: z.string(),
   body: z.string(),
+  /** The documents it encloses, by reference (absent: none); the contract's own schema, declared once. */
+  attachments: z.array(AttachmentSchema).optional(),
   idempotencyKey: z.string(),
 });
 /** `data` of `remedy.requested` on `complaints.remedies`. */

@@ -90,6 +90,31 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
     ]);
   });
 
+  it('keeps the documents a letter encloses, by reference, and none for a letter that encloses nothing', async () => {
+    const leaflet = {
+      name: 'Financial Ombudsman Service leaflet',
+      url: 'https://www.financial-ombudsman.org.uk/leaflet.pdf',
+      sha256: 'a'.repeat(64),
+    };
+    const statement = { name: 'Statement, March 2026', documentId: 'doc-77', sha256: 'b'.repeat(64) };
+    const final = letter('c-att', 'final', 'Dear Ada, our final response.');
+    await apply(db, [
+      { ...final, data: { ...final.data, kind: 'final-response', attachments: [leaflet, statement] } },
+      letter('c-att', 'ack', 'Dear Ada, we have it.'),
+    ]);
+    const { rows } = await db.query<{ kind: string; attachments: unknown }>(
+      "SELECT kind, attachments FROM complaint_letters WHERE complaint_id = 'c-att' ORDER BY kind",
+    );
+    expect(rows).toEqual([
+      { kind: 'acknowledgement', attachments: [] },
+      { kind: 'final-response', attachments: [leaflet, statement] },
+    ]);
+    // And in the record a complaint Temporal has forgotten answers with.
+    await apply(db, intakeEvents('c-att'));
+    const record = await complaintRecord(db, 'c-att');
+    expect(record?.letters.map((l) => l.attachments)).toEqual(expect.arrayContaining([[leaflet, statement], []]));
+  });
+
   it('tracks a remedy the same whichever topic is read first', async () => {
     const at = '2026-03-05T10:00:00.000Z';
     const due = '2026-03-06T10:00:00.000Z';
