@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelSchema, SeveritySchema } from './complaint';
+import { ChannelSchema, InstantSchema, SeveritySchema } from './complaint';
 import { STAGES } from './stages';
 
 /**
@@ -10,7 +10,11 @@ import { STAGES } from './stages';
  * whatever order redeliveries come in. Additive to the lifecycle contract (DESIGN §4).
  */
 
-const Instant = z.string().min(1);
+/**
+ * Instants are the domain's ISO-8601 instants, checked when a view is read: a view whose instant the
+ * store's `timestamptz` columns would refuse is rejected at decode (dead-lettered), never half-applied.
+ */
+const Instant = InstantSchema;
 
 export const ClockViewSchema = z.object({
   clock: z.string(),

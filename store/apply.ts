@@ -1,6 +1,6 @@
 import type { ComplaintView } from '../domain/complaint-view';
 import type { Queryable } from './db';
-import { LifecycleData, type StoreRecord } from './records';
+import { LifecycleData, type StoreRecord, type Unapplicable } from './records';
 
 /**
  * Applies decoded records to the store inside the caller's transaction. Every write is idempotent, so
@@ -12,6 +12,12 @@ import { LifecycleData, type StoreRecord } from './records';
  * - a remedy request fills only what is still empty.
  * The result does not depend on how the three topics interleave, which is what lets a rebuild from
  * offset zero (in whatever order it reads them) equal the live store.
+ *
+ * Each record runs under a SAVEPOINT: one the database refuses for its values (SQLSTATE class 22, data
+ * exception, or 23, integrity constraint) is rolled back alone and returned as `refused`, for the
+ * dead-letter topic, and the batch goes on. Any other error (the connection, a timeout, the server
+ * shutting down, or a bug in this file's SQL) is thrown: it is not the record's fault, so the caller
+ * rolls the whole batch back and retries it later rather than dead-lettering good records.
  */
 
 /** Counts of what a batch changed, for logs and metrics. */
@@ -21,13 +27,55 @@ export interface Applied {
   letters: number;
   remedies: number;
   duplicates: number;
+  /** Records the database refused for their values, by index in the batch, with why (none written). */
+  refused: Array<{ index: number; rejection: Unapplicable }>;
 }
 
-/** Applies `records` in order; returns what changed. */
+/** The SQLSTATE of a database error (pg and PGlite both carry it as `code`), else undefined. */
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Why the database refused a record, when it is the record's values (class 22 or 23); undefined for
+ * every other error. Only the SQLSTATE and the names the server gives (column, constraint) are kept:
+ * the server's message quotes the offending value, and a dead letter's reason never holds values.
+ */
+function refusal(err: unknown, r: StoreRecord): Unapplicable | undefined {
+  const state = sqlState(err);
+  if (state === undefined || !(state.startsWith('22') || state.startsWith('23'))) return undefined;
+  const e = err as { column?: unknown; constraint?: unknown };
+  const where = [
+    typeof e.column === 'string' ? `column ${e.column}` : undefined,
+    typeof e.constraint === 'string' ? `constraint ${e.constraint}` : undefined,
+  ].filter((w) => w !== undefined);
+  const kind = state.startsWith('22') ? 'a data exception' : 'an integrity constraint violation';
+  return {
+    code: 'unapplicable',
+    reason: `the store refused ${r.envelope.type}: SQLSTATE ${state} (${kind})${where.length > 0 ? ` on ${where.join(', ')}` : ''}`,
+    errors: [],
+    eventId: r.envelope.eventId,
+    complaintId: r.envelope.complaintId,
+  };
+}
+
+/** Applies `records` in order, each under its own savepoint; returns what changed and what was refused. */
 export async function applyRecords(tx: Queryable, records: readonly StoreRecord[]): Promise<Applied> {
-  const applied: Applied = { views: 0, events: 0, letters: 0, remedies: 0, duplicates: 0 };
-  for (const r of records) {
-    const changed = await applyOne(tx, r);
+  const applied: Applied = { views: 0, events: 0, letters: 0, remedies: 0, duplicates: 0, refused: [] };
+  for (const [index, r] of records.entries()) {
+    await tx.query('SAVEPOINT apply_record');
+    let changed: boolean;
+    try {
+      changed = await applyOne(tx, r);
+    } catch (err) {
+      const rejection = refusal(err, r);
+      if (!rejection) throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT apply_record');
+      applied.refused.push({ index, rejection });
+      continue;
+    }
+    await tx.query('RELEASE SAVEPOINT apply_record');
     if (!changed) applied.duplicates += 1;
     else if (r.kind === 'view') applied.views += 1;
     else if (r.kind === 'event') applied.events += 1;
@@ -46,8 +94,9 @@ async function applyOne(tx: Queryable, r: StoreRecord): Promise<boolean> {
       const l = r.letter;
       const { rows } = await tx.query(
         `INSERT INTO complaint_letters (event_id, complaint_id, kind, channel, locale, recipient_type, subject, body,
-           body_sha256, idempotency_key, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+           body_sha256, idempotency_key, occurred_at, attachments)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
         [
           r.envelope.eventId,
           complaintId,
@@ -60,6 +109,8 @@ async function applyOne(tx: Queryable, r: StoreRecord): Promise<boolean> {
           l.bodySha256,
           l.idempotencyKey,
           occurredAt,
+          // By reference only (name, url or documentId, sha256): the documents themselves are not stored.
+          JSON.stringify(l.attachments ?? []),
         ],
       );
       return rows.length > 0;

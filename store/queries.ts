@@ -211,6 +211,29 @@ export async function customerLetters(db: Queryable, complaintId: string): Promi
   return rows.map((r) => fromRow<SentLetter>(r));
 }
 
+/** A lifecycle event as the store's event log keeps it. */
+export interface StoredEvent {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A complaint's event log, oldest first: the lifecycle events Redress published (what happened and when),
+ * not the workflow's timeline (who did it and why, assignments, notes), which only Temporal holds.
+ */
+export async function complaintEvents(db: Queryable, complaintId: string): Promise<StoredEvent[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    // Events of one instant in the order they were published: one complaint's events share a key, so a
+    // partition, whose offsets are that order (the event ids would put "acknowledged" before "opened").
+    `SELECT event_id, type, occurred_at, data FROM complaint_events WHERE complaint_id = $1
+     ORDER BY occurred_at, kafka_offset::bigint, event_id`,
+    [complaintId],
+  );
+  return rows.map((r) => fromRow<StoredEvent>(r));
+}
+
 /** A complaint's whole record: the row, its clocks, events, letters, remedies and breaches, oldest first. */
 export async function complaintRecord(db: Queryable, complaintId: string) {
   const complaint = await getComplaint(db, complaintId);
@@ -221,11 +244,10 @@ export async function complaintRecord(db: Queryable, complaintId: string) {
     all<Record<string, unknown>>(
       'SELECT clock, kind, status, deadline, breached, met FROM complaint_clocks WHERE complaint_id = $1 ORDER BY deadline, clock',
     ),
-    all<{ eventId: string; type: string; occurredAt: string; data: Record<string, unknown> }>(
-      'SELECT event_id, type, occurred_at, data FROM complaint_events WHERE complaint_id = $1 ORDER BY occurred_at, event_id',
-    ),
+    complaintEvents(db, complaintId),
     all<Record<string, unknown>>(
-      `SELECT event_id, kind, channel, locale, recipient_type, subject, body, body_sha256, idempotency_key, occurred_at
+      `SELECT event_id, kind, channel, locale, recipient_type, subject, body, body_sha256, attachments,
+         idempotency_key, occurred_at
        FROM complaint_letters WHERE complaint_id = $1 ORDER BY occurred_at, event_id`,
     ),
     all<Record<string, unknown>>(

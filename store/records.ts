@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ComplaintViewSchema, COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
+import { InstantSchema } from '../domain/complaint';
 import { EnvelopeSchema, LIFECYCLE_EVENT_TYPES, type Envelope } from '../domain/events';
+import { AttachmentSchema } from '../domain/letters/firm-settings';
 import { describeFieldErrors, fieldErrors, jsonErrorMessage, type FieldError } from '../domain/validation';
 
 /**
@@ -20,17 +22,21 @@ export interface SourcePosition {
   offset: string;
 }
 
-/** The fields of lifecycle `data` the store reads, per type (the workflow's `lifecycle(...)` calls). */
+/**
+ * The fields of lifecycle `data` the store reads, per type (the workflow's `lifecycle(...)` calls).
+ * Instants are checked here with the domain's schema, so one the database would refuse ("soon") is
+ * dead-lettered as `invalid-data` at decode rather than failing the batch's transaction.
+ */
 const OpenedData = z.object({
   category: z.string(),
   channel: z.string(),
   severity: z.string(),
   regime: z.string(),
   policyVersion: z.number().int(),
-  receivedAt: z.string().min(1),
+  receivedAt: InstantSchema,
   repeatOf: z.array(z.string()).default([]),
 });
-const BreachedData = z.object({ clock: z.string(), deadline: z.string().nullish() });
+const BreachedData = z.object({ clock: z.string(), deadline: InstantSchema.nullish() });
 const StageData = z.object({ from: z.string(), to: z.string() });
 const RemedyIdData = z.object({ remedyId: z.string().min(1) });
 const RemedyProposedData = RemedyIdData.extend({
@@ -39,7 +45,7 @@ const RemedyProposedData = RemedyIdData.extend({
   currency: z.string().nullable(),
   needsApproval: z.boolean(),
 });
-const RemedyRequestedData = RemedyIdData.extend({ dueBy: z.string().nullish() });
+const RemedyRequestedData = RemedyIdData.extend({ dueBy: InstantSchema.nullish() });
 const OutcomeData = z.object({ outcome: z.string().nullable().optional(), csat: z.number().nullable().optional() });
 
 /** `data` of `notification.requested` on `complaints.notifications` (activities/notifications.ts). */
@@ -50,6 +56,8 @@ const LetterData = z.object({
   recipient: z.object({ type: z.enum(['customer', 'supervisors', 'staff']) }),
   subject: z.string(),
   body: z.string(),
+  /** The documents it encloses, by reference (absent: none); the contract's own schema, declared once. */
+  attachments: z.array(AttachmentSchema).optional(),
   idempotencyKey: z.string(),
 });
 /** `data` of `remedy.requested` on `complaints.remedies`. */
@@ -58,7 +66,7 @@ const RemedyRequestData = z.object({
   kind: z.string(),
   amount: z.number().optional(),
   currency: z.string().optional(),
-  dueBy: z.string().optional(),
+  dueBy: InstantSchema.optional(),
 });
 
 const LIFECYCLE_DATA: Partial<Record<string, z.ZodType>> = {
@@ -84,7 +92,8 @@ export type StoreRecord =
 
 /** Why a record cannot be applied, in the shape the dead-letter topic records (codes of docs/events.md). */
 export interface Unapplicable {
-  code: 'empty' | 'not-json' | 'invalid-envelope' | 'unknown-type' | 'invalid-data' | 'key-mismatch';
+  /** `unapplicable`: decoded, but the database refused its values (store/apply.ts); the others at decode. */
+  code: 'empty' | 'not-json' | 'invalid-envelope' | 'unknown-type' | 'invalid-data' | 'key-mismatch' | 'unapplicable';
   reason: string;
   errors: FieldError[];
   eventId?: string;

@@ -5,10 +5,18 @@ import type { Queryable } from './db';
  * Reports computed from the store. The FCA complaints return (DISP 1.10) counts, for a period: the
  * complaints opened, those closed and their outcome, how fast they were closed, and the redress paid.
  *
+ * Only complaints of the FCA's regimes ({@link FCA_REGIMES}) are counted: the return is the FCA's, and a
+ * CFPB or default-regime complaint in it would overstate what the firm reports to its regulator.
+ *
  * "Closed" is the final response (or summary resolution) the view records, else the resolution event.
  * "Within 3 business days" is a closure by the deadline of the complaint's `summary-resolution` clock
  * (the FCA DISP regime's 3-business-day window, computed by the workflow with the region's calendar);
- * a complaint without that clock is judged against 8 weeks only. "Within 8 weeks" is calendar time from
+ * a complaint without that clock is judged against 8 weeks only. That includes every `fca-payments`
+ * complaint: its policy has no summary-resolution window, so no workflow computed the close of its
+ * third business day, and the store holds no business calendar to compute it after the fact (the
+ * holidays in force when the complaint arrived are in the workflow's history, not in the store). Such
+ * complaints are counted apart in `closedWithoutThreeDayWindow`, so the reader sees that the 3-day
+ * figure leaves them out rather than reading them as slow. "Within 8 weeks" is calendar time from
  * receipt. Redress is the amount of remedies fulfilled in the period, by currency.
  */
 export interface FcaReturn {
@@ -18,6 +26,8 @@ export interface FcaReturn {
   closed: number;
   outcomes: { upheld: number; partlyUpheld: number; notUpheld: number; unknown: number };
   closedWithin: { threeBusinessDays: number; eightWeeks: number; later: number };
+  /** Of the closed, those without a 3-business-day window to judge (all `fca-payments` ones): never in `threeBusinessDays`. */
+  closedWithoutThreeDayWindow: number;
   redressPaid: Array<{ currency: string; amount: number; remedies: number }>;
   /**
    * The closed complaints by product group and root cause (`unspecified` / `unrecorded` where the
@@ -39,18 +49,28 @@ export interface FcaReturn {
 /** When a complaint closed, for every report of closures: its final response, else its resolution. */
 export const CLOSED_AT = 'COALESCE(c.final_response_at, c.resolved_at)';
 
+/**
+ * The regimes (policy ids) whose complaints the FCA return counts: FCA DISP and its payment-services
+ * rules. A firm's own policy for FCA business must use one of these ids to be counted.
+ */
+export const FCA_REGIMES: readonly string[] = ['fca-disp', 'fca-payments'];
+
 /** The return for complaints in `[from, to)` (ISO-8601 instants). */
 export async function fcaReturn(db: Queryable, period: { from: string; to: string }): Promise<FcaReturn> {
-  const p = [period.from, period.to];
+  // Regimes as a JSON array: the two drivers encode array parameters differently (store/db.ts).
+  const p = [period.from, period.to, JSON.stringify(FCA_REGIMES)];
+  const fca = 'c.regime IN (SELECT jsonb_array_elements_text($3::jsonb))';
   const opened = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM complaints WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz',
+    `SELECT count(*)::int AS n FROM complaints c
+     WHERE ${fca} AND c.received_at >= $1::timestamptz AND c.received_at < $2::timestamptz`,
     p,
   );
   const redress = await db.query<{ currency: string; amount: number; remedies: number }>(
-    `SELECT currency, sum(amount)::float8 AS amount, count(*)::int AS remedies FROM complaint_remedies
-     WHERE status = 'fulfilled' AND amount IS NOT NULL AND currency IS NOT NULL
-       AND fulfilled_at >= $1::timestamptz AND fulfilled_at < $2::timestamptz
-     GROUP BY currency ORDER BY currency`,
+    `SELECT r.currency, sum(r.amount)::float8 AS amount, count(*)::int AS remedies
+     FROM complaint_remedies r JOIN complaints c ON c.complaint_id = r.complaint_id
+     WHERE ${fca} AND r.status = 'fulfilled' AND r.amount IS NOT NULL AND r.currency IS NOT NULL
+       AND r.fulfilled_at >= $1::timestamptz AND r.fulfilled_at < $2::timestamptz
+     GROUP BY r.currency ORDER BY r.currency`,
     p,
   );
   const groups = await db.query<{
@@ -61,6 +81,7 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     partly: number;
     not_upheld: number;
     three: number;
+    no_window: number;
     eight: number;
   }>(
     `SELECT COALESCE(c.product, 'unspecified') AS product, COALESCE(c.cause, 'unrecorded') AS cause,
@@ -69,10 +90,11 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
        count(*) FILTER (WHERE c.outcome = 'partly-upheld')::int AS partly,
        count(*) FILTER (WHERE c.outcome = 'not-upheld')::int AS not_upheld,
        count(*) FILTER (WHERE sr.deadline IS NOT NULL AND ${CLOSED_AT} <= sr.deadline)::int AS three,
+       count(*) FILTER (WHERE sr.deadline IS NULL)::int AS no_window,
        count(*) FILTER (WHERE ${CLOSED_AT} <= c.received_at + interval '56 days')::int AS eight
      FROM complaints c
      LEFT JOIN complaint_clocks sr ON sr.complaint_id = c.complaint_id AND sr.clock = 'summary-resolution'
-     WHERE ${CLOSED_AT} >= $1::timestamptz AND ${CLOSED_AT} < $2::timestamptz
+     WHERE ${fca} AND ${CLOSED_AT} >= $1::timestamptz AND ${CLOSED_AT} < $2::timestamptz
      GROUP BY 1, 2 ORDER BY 1, 2`,
     p,
   );
@@ -84,9 +106,10 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
       partly: t.partly + g.partly,
       not_upheld: t.not_upheld + g.not_upheld,
       three: t.three + g.three,
+      no_window: t.no_window + g.no_window,
       eight: t.eight + g.eight,
     }),
-    { n: 0, upheld: 0, partly: 0, not_upheld: 0, three: 0, eight: 0 },
+    { n: 0, upheld: 0, partly: 0, not_upheld: 0, three: 0, no_window: 0, eight: 0 },
   );
   return {
     from: period.from,
@@ -101,6 +124,7 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     },
     // The buckets partition the closed complaints: 3 business days always fall within 8 weeks.
     closedWithin: { threeBusinessDays: c.three, eightWeeks: c.eight - c.three, later: c.n - c.eight },
+    closedWithoutThreeDayWindow: c.no_window,
     redressPaid: redress.rows,
     byProductAndCause: groups.rows.map((g) => ({
       product: g.product,
@@ -130,6 +154,7 @@ export function fcaReturnCsv(r: FcaReturn): string {
     ['closed_within_3_business_days', r.closedWithin.threeBusinessDays],
     ['closed_within_8_weeks', r.closedWithin.eightWeeks],
     ['closed_after_8_weeks', r.closedWithin.later],
+    ['closed_without_3_business_day_window', r.closedWithoutThreeDayWindow],
     ...r.redressPaid.map((x): [string, number] => [`redress_paid_${x.currency}`, x.amount]),
     ...r.byProductAndCause.flatMap((g): Array<[string, number]> => {
       const at = `product=${g.product};cause=${g.cause}`;

@@ -35,6 +35,10 @@ export const FcaReturnSchema = z.object({
   closed: z.number(),
   outcomes: z.object({ upheld: z.number(), partlyUpheld: z.number(), notUpheld: z.number(), unknown: z.number() }),
   closedWithin: z.object({ threeBusinessDays: z.number(), eightWeeks: z.number(), later: z.number() }),
+  closedWithoutThreeDayWindow: z.number().meta({
+    description:
+      'Closed complaints with no 3-business-day window to judge (fca-payments): never counted in threeBusinessDays',
+  }),
   redressPaid: z.array(z.object({ currency: z.string(), amount: z.number(), remedies: z.number() })),
   byProductAndCause: z
     .array(

@@ -170,6 +170,8 @@ export const ComplaintDetailSchema = ComplaintStatusSchema.extend({ timeline: z.
 export type ComplaintDetail = z.infer<typeof ComplaintDetailSchema>;
 
 const Row = z.record(z.string(), z.unknown());
+/** A lifecycle event from the store's event log (store/queries.ts `StoredEvent`). */
+const StoredEventSchema = z.object({ eventId: z.string(), type: z.string(), occurredAt: z.string(), data: Row });
 /**
  * `GET /complaints/:id` for a complaint Temporal no longer holds (past the namespace's retention): its
  * record from the store (store/queries.ts), with `source: "store"` so a client can tell.
@@ -179,7 +181,7 @@ export const StoredComplaintSchema = z.object({
   complaintId: z.string(),
   complaint: Row.meta({ description: 'The stored row: stage, regime, deadlines, outcome, times' }),
   clocks: z.array(Row),
-  events: z.array(z.object({ eventId: z.string(), type: z.string(), occurredAt: z.string(), data: Row })),
+  events: z.array(StoredEventSchema),
   letters: z.array(Row).meta({ description: 'Letters sent, with their rendered body and its SHA-256' }),
   remedies: z.array(Row),
   breaches: z.array(Row),
@@ -189,6 +191,18 @@ export const StoredComplaintSchema = z.object({
 export const TimelineSchema = z.object({ complaintId: z.string(), entries: z.array(TimelineEntrySchema) });
 /** See {@link TimelineSchema}. */
 export type Timeline = z.infer<typeof TimelineSchema>;
+
+/**
+ * `GET /complaints/:id/timeline` for a complaint Temporal no longer holds: the store's event log, with
+ * `source: "store"`. Lifecycle events only (what happened, when): who did it and why was the workflow's.
+ */
+export const StoredTimelineSchema = z.object({
+  source: z.literal('store'),
+  complaintId: z.string(),
+  entries: z.array(StoredEventSchema),
+});
+/** See {@link StoredTimelineSchema}. */
+export type StoredTimeline = z.infer<typeof StoredTimelineSchema>;
 
 // ------------------------------------------------------------------ list
 

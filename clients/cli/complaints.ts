@@ -6,6 +6,7 @@ import {
   type ComplaintList,
   type ComplaintSummary,
   type ListQuery,
+  type StoredTimeline,
   type Timeline,
 } from '../api/schemas';
 import { formatDuration } from '../api/duration';
@@ -130,8 +131,16 @@ export function timeline(argv: string[], io: ApiCliIo): Promise<number> {
     const { values, positionals } = parseCommand(argv, {});
     if (values.help) return io.out(`usage: redress ${TIMELINE_USAGE}`);
     const id = oneId(positionals);
-    const { body } = await apiClient(env(io), values.api).request<Timeline>('GET', `${path(id)}/timeline`);
+    const { body } = await apiClient(env(io), values.api).request<Timeline | StoredTimeline>(
+      'GET',
+      `${path(id)}/timeline`,
+    );
     if (values.json) return io.out(JSON.stringify(body, null, 2));
+    if ('source' in body) {
+      // Temporal has forgotten it: the store's event log says what happened and when, not who or why.
+      io.out(`from the store (Temporal no longer holds ${body.complaintId}): lifecycle events only`);
+      return io.out(table([['at', 'what'], ...body.entries.map((e) => [e.occurredAt, e.type])]));
+    }
     io.out(
       table([
         ['at', 'who', 'what', 'detail'],

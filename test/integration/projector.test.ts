@@ -9,7 +9,7 @@ import { TopicCollector, testKafka, testProducer } from '../support/kafka';
 import { publishRecords, recordStream, storeCounts } from '../support/projector-harness';
 import { startTestRun, type TestRun } from '../support/stack';
 import { DRIVERS, freshStore } from '../support/store';
-import { updated, view } from '../support/store-events';
+import { intakeEvents, updated, view } from '../support/store-events';
 import type { Db } from '../../store/db';
 
 /**
@@ -40,6 +40,10 @@ describe.each(DRIVERS)('the projector into %s', (driver) => {
   });
 
   const stream = () => recordStream(run.config, `c-${driver}`, 40);
+  // The poison complaint's intake events in order: the first the store cannot take, the next two fine.
+  const poison = intakeEvents('c-poison').map((e) =>
+    e.type === 'complaint.opened' ? { ...e, data: { ...e.data, policyVersion: 2 ** 40 } } : e,
+  );
 
   it('projects every record once, and dead-letters what it cannot apply while the rest flows', async () => {
     const dlq = await new TopicCollector(kafka, [run.config.topics.dlq]).start();
@@ -55,23 +59,49 @@ describe.each(DRIVERS)('the projector into %s', (driver) => {
         { key: 'c-bad', value: JSON.stringify({ ...updated('c-bad', view()), type: 'complaint.unheard-of' }) },
         // A view that breaks the ComplaintView schema (revision 0).
         { key: 'c-bad', value: JSON.stringify(updated('c-bad', view({ revision: 0 }))) },
+        // An instant the database could not store: refused at decode, not in the transaction.
+        { key: 'c-bad', value: JSON.stringify(updated('c-bad', view({ revision: 2, receivedAt: 'soon' }))) },
+        // Poison: decodes (an integer), but out of range for the integer column. Without a savepoint
+        // a record at a time, this failed the batch's transaction again and again, pausing the
+        // partition as if the database were down, so the projector never caught up.
+        ...poison.map((e) => ({ key: e.complaintId, value: JSON.stringify(e) })),
       ],
     });
     await publishRecords(producer, s.messages.slice(half));
     await waitUntil('the projector has caught up', () => projector!.caughtUp());
 
-    expect(await storeCounts(db)).toEqual(s.expected);
+    // The stream, and the two events of the poison complaint that came after its refused one.
+    expect(await storeCounts(db)).toEqual({ ...s.expected, events: s.expected.events + 2 });
     const one = await complaintRecord(db, s.complaintIds[0]!);
     expect(one?.complaint).toMatchObject({ revision: 3, stage: 'listening', assignee: 'agent-3' });
     expect(one?.letters.map((l) => l.bodySha256)).toHaveLength(1);
     expect(one?.remedies).toMatchObject([{ remedyId: 'r1', status: 'requested', dueBy: '2026-03-06T10:00:00.000Z' }]);
     expect(await getComplaint(db, 'c-bad')).toBeUndefined();
+    // Only the poison record was rolled back: the two events after it are in the log (their facts
+    // update a row that does not exist, so there is still no complaint row).
+    expect(await getComplaint(db, 'c-poison')).toBeUndefined();
+    const logged = await db.query<{ type: string }>(
+      "SELECT type FROM complaint_events WHERE complaint_id = 'c-poison' ORDER BY type",
+    );
+    expect(logged.rows.map((r) => r.type)).toEqual(['complaint.acknowledged', 'complaint.stage-changed']);
 
-    await dlq.waitFor(run.config.topics.dlq, () => true, 3);
-    const letters = dlq.find<{ code: string; source: { topic: string }; eventId?: string }>(run.config.topics.dlq);
-    expect(letters.map((l) => l.code).sort()).toEqual(['invalid-data', 'not-json', 'unknown-type']);
+    await dlq.waitFor(run.config.topics.dlq, () => true, 5);
+    const letters = dlq.find<{ code: string; reason: string; source: { topic: string }; eventId?: string }>(
+      run.config.topics.dlq,
+    );
+    expect(letters.map((l) => l.code).sort()).toEqual([
+      'invalid-data',
+      'invalid-data',
+      'not-json',
+      'unapplicable',
+      'unknown-type',
+    ]);
     expect(new Set(letters.map((l) => l.source.topic))).toEqual(new Set([lifecycle]));
-    expect(projector.health()).toMatchObject({ status: 'ok', deadLettered: 3 });
+    const refused = letters.find((l) => l.code === 'unapplicable');
+    expect(refused).toMatchObject({ eventId: poison[0]!.eventId, complaintId: 'c-poison' });
+    expect(refused?.reason).toBe('the store refused complaint.opened: SQLSTATE 22003 (a data exception)');
+    expect(letters.find((l) => l.reason.includes('receivedAt'))).toMatchObject({ code: 'invalid-data' });
+    expect(projector.health()).toMatchObject({ status: 'ok', db: true, deadLettered: 5 });
     await dlq.stop();
   });
 

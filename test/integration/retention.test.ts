@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import pino from 'pino';
 import { buildApi } from '../../clients/api/app';
+import { main } from '../../clients/cli/main';
 import { ApiKeyStore, generateApiKey, hashApiKey } from '../../config/api-keys';
 import { complaintWorkflowId } from '../../domain/ids';
 import {
@@ -30,12 +31,12 @@ import { startTestStack, type TestStack } from '../support/stack';
  * own with the shortest retention the server accepts (1 hour: it refuses less), a complaint is worked to
  * closed by the real worker (the `it-closing` policy's follow-up and reopen windows last seconds), its
  * events reach the store through Kafka and the projector, and then its closed workflow is deleted — what
- * retention does an hour later, done at once. The API still lists it, answers its stored record, and
- * counts it in the metrics and reports.
+ * retention does an hour later, done at once. The API still lists it, answers its stored record and its
+ * timeline (the store's event log), and counts it in the metrics and reports.
  */
 const POLICY_DIR = join(__dirname, '../support/policies-closing');
 const namespace = `retention-${randomUUID().slice(0, 8)}`;
-const keys = { operator: generateApiKey(), auditor: generateApiKey() };
+const keys = { operator: generateApiKey(), auditor: generateApiKey(), service: generateApiKey() };
 let savedPolicyDir: string | undefined;
 let stack: TestStack;
 let kafka: Kafka;
@@ -72,6 +73,7 @@ beforeAll(async () => {
   const apiKeys = new ApiKeyStore([
     { id: 'it-operator', role: 'operator', sha256: hashApiKey(keys.operator) },
     { id: 'it-auditor', role: 'auditor', sha256: hashApiKey(keys.auditor) },
+    { id: 'it-service', role: 'service', sha256: hashApiKey(keys.service) },
   ]);
   api = buildApi({ config: stack.config, client: stack.client, logger, keys: apiKeys, store: db });
   base = await listenLocally(api);
@@ -145,8 +147,11 @@ it('lists, reads and counts a closed complaint after Temporal has forgotten it',
   // Survey after 3.6 s, no answer within 3.6 s, then the 3.6 s reopen window: the workflow completes.
   await handle.result();
   await waitUntil(
-    'the store has the closed complaint',
-    async () => (await getComplaint(db, id))?.stage === 'closed',
+    'the store has the closed complaint and its complaint.closed event',
+    async () => {
+      const stored = await getComplaint(db, id);
+      return stored?.stage === 'closed' && stored.closedAt !== null;
+    },
     60_000,
   );
 
@@ -173,17 +178,37 @@ it('lists, reads and counts a closed complaint after Temporal has forgotten it',
   });
   expect((record.json.letters as unknown[]).length).toBeGreaterThanOrEqual(2);
 
+  // Its timeline too: the store's event log, for the roles that may read complaints and no others.
+  const timeline = await call('auditor', 'GET', `/complaints/${id}/timeline`);
+  expect(timeline.status).toBe(200);
+  expect(timeline.json).toMatchObject({ source: 'store', complaintId: id });
+  const types = (timeline.json.entries as Array<{ type: string; eventId: string; occurredAt: string }>).map(
+    (e) => e.type,
+  );
+  expect(types[0]).toBe('complaint.opened');
+  expect(types).toEqual(expect.arrayContaining(['complaint.resolved', 'complaint.closed']));
+  expect(types.at(-1)).toBe('complaint.closed');
+  expect((await call('service', 'GET', `/complaints/${id}/timeline`)).status).toBe(403);
+  expect((await call('auditor', 'GET', '/complaints/ret-never-was/timeline')).status).toBe(404);
+  const out: string[] = [];
+  const cli = {
+    out: (s: string) => out.push(s),
+    err: () => undefined,
+    env: { REDRESS_API_URL: base, REDRESS_API_KEY: keys.auditor },
+  };
+  expect(await main(['timeline', id], cli)).toBe(0);
+  expect(out.join('\n')).toMatch(/^from the store \(Temporal no longer holds ret-/);
+  expect(out.join('\n')).toMatch(/complaint\.closed/);
+
   const metrics = await fetch(`${base}/metrics`).then((r) => r.text());
   expect(metrics).toMatch(/^redress_complaints\{stage="closed"\} 1$/m);
   const day = new Date().toISOString().slice(0, 10);
   const period = `from=${day}T00:00:00Z&to=${new Date(Date.parse(day) + 2 * 86_400_000).toISOString()}`;
+  // The complaint is of the test's own regime (it-closing, for FR), not the FCA's: the FCA return leaves
+  // it out, redress included, while the other reports count it.
   const fca = await call('auditor', 'GET', `/reports/fca-return?${period}`);
-  expect(fca.json).toMatchObject({
-    opened: 1,
-    closed: 1,
-    outcomes: { upheld: 1 },
-    redressPaid: [{ currency: 'EUR', amount: 20 }],
-  });
+  expect(fca.status).toBe(200);
+  expect(fca.json).toMatchObject({ opened: 0, closed: 0, redressPaid: [] });
   const causes = await call('auditor', 'GET', `/reports/root-cause?${period}`);
   expect(causes.json).toMatchObject({ products: [{ closed: 1, causes: [{ cause: 'billing-error', closed: 1 }] }] });
   const csat = await call('auditor', 'GET', `/reports/csat?${period}`);

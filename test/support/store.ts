@@ -1,5 +1,8 @@
+import type { OutboundEvent } from '../../domain/events';
+import { applyRecords, type Applied } from '../../store/apply';
 import { pgDb, pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
+import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
 
 /** The two drivers every store test runs on. */
 export const DRIVERS = ['pglite', 'pg'] as const;
@@ -40,3 +43,21 @@ export async function freshStore(driver: Driver): Promise<{ db: Db; url?: string
     },
   };
 }
+
+let offset = 0;
+/** Decodes an envelope as the projector would read it from its topic (a fixture that does not decode throws). */
+export function decodeFixture(e: OutboundEvent): StoreRecord {
+  const role: SourceRole =
+    e.type === 'notification.requested' ? 'notifications' : e.type === 'remedy.requested' ? 'remedies' : 'lifecycle';
+  const d = decodeRecord(role, Buffer.from(JSON.stringify(e)), Buffer.from(e.complaintId), {
+    topic: `complaints.${role}`,
+    partition: 0,
+    offset: String((offset += 1)),
+  });
+  if (!d.ok) throw new Error(`fixture did not decode: ${d.rejection.reason}`);
+  return d.record;
+}
+
+/** Applies envelopes to `db` in one transaction, as one projector batch. */
+export const applyEvents = (db: Db, events: readonly OutboundEvent[]): Promise<Applied> =>
+  db.transaction((tx) => applyRecords(tx, events.map(decodeFixture)));

@@ -91,4 +91,15 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['Error', 'ComplaintStatus', 'ComplaintDetail', 'Timeline', 'ComplaintList', 'Health']),
     );
   });
+
+  it("documents the store's answers for a complaint Temporal has forgotten, its record and its timeline", () => {
+    type Answer = { content: Record<string, { schema: { anyOf: Array<{ properties?: Record<string, unknown> }> } }> };
+    const sources = (path: string) =>
+      (doc.paths[path]!.get!.responses['200'] as Answer).content['application/json']!.schema.anyOf.map(
+        (s) => s.properties?.source,
+      );
+    for (const path of ['/complaints/{id}', '/complaints/{id}/timeline']) {
+      expect(sources(path)).toContainEqual(expect.objectContaining({ const: 'store' }));
+    }
+  });
 });

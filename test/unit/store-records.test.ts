@@ -52,6 +52,28 @@ describe('decodeRecord', () => {
       'unknown-type',
     ],
     ['a view of revision 0', 'lifecycle', updated('c-1', view({ revision: 0 })), undefined, 'invalid-data'],
+    ['a view received "soon"', 'lifecycle', updated('c-1', view({ receivedAt: 'soon' })), undefined, 'invalid-data'],
+    [
+      'a view whose clock deadline is no instant',
+      'lifecycle',
+      updated('c-1', view({ clocks: [{ ...view().clocks[0]!, deadline: 'tomorrow' }] })),
+      undefined,
+      'invalid-data',
+    ],
+    [
+      'a complaint opened at no instant',
+      'lifecycle',
+      { ...intakeEvents('c-1')[0]!, data: { ...intakeEvents('c-1')[0]!.data, receivedAt: 'soon' } },
+      undefined,
+      'invalid-data',
+    ],
+    [
+      'a remedy request due at no instant',
+      'remedies',
+      remedyRequest('c-1', 'r1', '2026-03-05T10:00:00Z', 'next week'),
+      undefined,
+      'invalid-data',
+    ],
     [
       'a breach without its clock',
       'lifecycle',

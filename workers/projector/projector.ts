@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { applyRecords } from '../../store/apply';
@@ -18,7 +18,10 @@ import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
  *   write is idempotent, store/apply.ts): nothing lost, nothing doubled;
  * - a database (or dead-letter topic) outage pauses the partition and retries with backoff, the
  *   health reads degraded, nothing is committed and nothing is dead-lettered; it catches up when the
- *   database is back.
+ *   database is back;
+ * - a record the database refuses for its values (store/apply.ts: SQLSTATE class 22 or 23) is rolled
+ *   back alone and dead-lettered as `unapplicable`, and the batch commits: one bad record must not
+ *   stall its partition as if the database were down.
  */
 
 export interface ProjectorOptions {
@@ -104,15 +107,15 @@ export async function startProjector(
     const role = roles.get(topic);
     if (!role || messages.length === 0 || stopping) return;
     const records: StoreRecord[] = [];
-    const letters: DeadLetter[] = [];
-    const letterKeys: Array<Buffer | null> = [];
+    /** The message each record came from, for its dead letter if the database refuses it. */
+    const sources: KafkaMessage[] = [];
+    const decodeLetters: Array<{ letter: DeadLetter; key: Buffer | null }> = [];
     for (const m of messages) {
       const d = decodeRecord(role, m.value, m.key, { topic, partition, offset: m.offset });
-      if (d.ok) records.push(d.record);
-      else {
-        letters.push(deadLetter(topic, partition, m, d.rejection, originals));
-        letterKeys.push(deadLetterKey(m));
-      }
+      if (d.ok) {
+        records.push(d.record);
+        sources.push(m);
+      } else decodeLetters.push({ letter: deadLetter(topic, partition, m, d.rejection, originals), key: deadLetterKey(m) });
     }
     const tp = `${topic}:${partition}`;
     const timer = metrics.batchSeconds.startTimer();
@@ -123,14 +126,23 @@ export async function startProjector(
       const applied = await db.transaction((tx) => applyRecords(tx, records));
       timer();
       stage = 'dead-letter topic';
+      // A poison record (decoded, refused by the database for its values) is dead-lettered like an
+      // undecodable one; it is not an outage, so the partition goes on. Refused again on a retry of
+      // this batch (nothing of it was written), so a failed DLQ send loses no dead letter.
+      const refusedLetters = applied.refused.map(({ index, rejection }) => {
+        const m = sources[index]!;
+        return { letter: deadLetter(topic, partition, m, rejection, originals), key: deadLetterKey(m) };
+      });
+      const dead = [...decodeLetters, ...refusedLetters];
+      const letters = dead.map((d) => d.letter);
       if (letters.length > 0) {
         await producer.send({
           topic: config.topics.dlq,
           acks: -1,
-          messages: letters.map((l, i) => ({
-            key: letterKeys[i] ?? null,
-            value: JSON.stringify(l),
-            headers: deadLetterHeaders(l),
+          messages: dead.map(({ letter, key }) => ({
+            key,
+            value: JSON.stringify(letter),
+            headers: deadLetterHeaders(letter),
           })),
         });
         for (const l of letters) {
