@@ -9,7 +9,7 @@ import type { HeldDraft } from '../../workflows/case-drafts';
 import type { ComplaintStatus } from '../../workflows/messages';
 import type { Complaints } from '../api/complaints';
 import { ApiError } from '../api/errors';
-import { actionForm, fieldErrorsOf, formFields, inputFromForm, typedValues, type FormBody } from './forms';
+import { actionForm, formFields, readActionForm, type FormBody } from './forms';
 import { html, type SafeHtml } from './html';
 import { formatInstant } from './layout';
 import type { Session } from './sessions';
@@ -210,21 +210,13 @@ export function draftCheckRoute(
         throw deps.refused(403, `the ${s.principal.role} role cannot draft letters`);
       const body = req.body ?? {};
       const path = `/ui/complaints/${id}`;
-      const fields = formFields(action.input);
-      const values = typedValues(fields, body);
       const back = `/ui/complaints/${encodeURIComponent(id)}#action-${name}`;
-      const parsed = action.input.safeParse(inputFromForm(fields, body));
-      if (!parsed.success) {
-        await deps.setFlash(s, {
-          path,
-          kind: 'refused',
-          action: name,
-          message: `${action.summary}: check the fields marked below.`,
-          fieldErrors: fieldErrorsOf(parsed.error),
-          values,
-        });
+      const form = readActionForm(action, body, path);
+      if (!form.ok) {
+        await deps.setFlash(s, form.flash);
         return reply.redirect(back, 303);
       }
+      const { values } = form;
       // The draft update answers with the report, not the status: the client's act() is typed for actions.
       const update = m.draftUpdate as unknown as UpdateDefinition<
         ComplaintStatus,
@@ -235,7 +227,7 @@ export function draftCheckRoute(
           id,
           'draft',
           update,
-          { action: name, input: parsed.data as Record<string, unknown> },
+          { action: name, input: form.input as Record<string, unknown> },
           {
             id: s.principal.id,
             role: s.principal.role,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ActionSpec } from '../../domain/actions';
 import { html, type SafeHtml } from './html';
+import type { Flash } from './sessions';
 
 /**
  * The complaint page's forms, derived from the action registry (domain/actions): one form per action,
@@ -154,6 +155,32 @@ export function typedValues(fields: readonly FormField[], body: FormBody): Recor
     if (v !== '') out[f.name] = v;
   }
   return out;
+}
+
+/**
+ * A posted action form read against the action's schema (the action and the draft check both post one):
+ * its input, or the flash that shows the page why not, with what was typed kept for the form.
+ */
+export function readActionForm(
+  action: ActionSpec,
+  body: FormBody,
+  path: string,
+): { ok: true; input: unknown; values: Record<string, string> } | { ok: false; flash: Flash } {
+  const fields = formFields(action.input);
+  const values = typedValues(fields, body);
+  const parsed = action.input.safeParse(inputFromForm(fields, body));
+  if (parsed.success) return { ok: true, input: parsed.data, values };
+  return {
+    ok: false,
+    flash: {
+      path,
+      kind: 'refused',
+      action: action.name,
+      message: `${action.summary}: check the fields marked below.`,
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values,
+    },
+  };
 }
 
 interface FormState {

@@ -20,7 +20,7 @@ import { dashboardFigures, dashboardTrends } from '../../store/workspace';
 import { draftCheckRoute } from './drafts-panel';
 import { readComplaintPage, renderComplaint } from './complaint-page';
 import { renderDashboard } from './dashboard-page';
-import { fieldErrorsOf, formFields, inputFromForm, typedValues, type FormBody } from './forms';
+import { fieldErrorsOf, readActionForm, type FormBody } from './forms';
 import { html, type SafeHtml } from './html';
 import { mayOpen, page, type PAGE_ACCESS } from './layout';
 import { QueueQuerySchema, renderQueue } from './queue-page';
@@ -243,17 +243,9 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
         const body = req.body ?? {};
         const back = body._back === 'dashboard' ? '/ui/dashboard' : `/ui/complaints/${encodeURIComponent(id)}`;
         const path = back === '/ui/dashboard' ? back : `/ui/complaints/${id}`;
-        const fields = formFields(action.input);
-        const parsed = action.input.safeParse(inputFromForm(fields, body));
-        if (!parsed.success) {
-          await sessions.setFlash(s, {
-            path,
-            kind: 'refused',
-            action: name,
-            message: `${action.summary}: check the fields marked below.`,
-            fieldErrors: fieldErrorsOf(parsed.error),
-            values: typedValues(fields, body),
-          });
+        const form = readActionForm(action, body, path);
+        if (!form.ok) {
+          await sessions.setFlash(s, form.flash);
           return reply.redirect(`${back}#action-${name}`, 303);
         }
         const nonce =
@@ -264,7 +256,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
             id,
             action.name,
             ACTION_UPDATES[name as ActionName] as UpdateDefinition<ComplaintStatus, [never]>,
-            parsed.data as never,
+            form.input as never,
             { id: s.principal.id, role: s.principal.role },
             // The form's nonce: a second click on the same form is the same update, which Temporal runs once.
             nonce ? `web:${s.principal.id}:${nonce}` : undefined,
@@ -277,7 +269,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
         } catch (err) {
           if (!(err instanceof ApiError) || (err.statusCode >= 500 && err.statusCode !== 503)) throw err;
           // The workflow's refusal (409, 403), or no worker in time (503): shown beside the form.
-          flash = { path, kind: 'refused', action: name, message: err.message, values: typedValues(fields, body) };
+          flash = { path, kind: 'refused', action: name, message: err.message, values: form.values };
         }
         await sessions.setFlash(s, flash);
         return reply.redirect(`${back}#action-${name}`, 303);

@@ -54,7 +54,23 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   maxSessions: 10_000,
 };
 
-const token = () => randomBytes(32).toString('base64url');
+/** A new random token (a session's id, its CSRF token): 256 bits. */
+export const newToken = (): string => randomBytes(32).toString('base64url');
+
+/** A new session for `principal` at `t`, with its tokens and both expiries: one shape for every store. */
+export function newSession(
+  principal: Principal,
+  limits: Pick<SessionLimits, 'maxAgeMs' | 'idleMs'>,
+  t: number,
+): Session {
+  return {
+    id: newToken(),
+    principal,
+    csrf: newToken(),
+    expiresAt: t + limits.maxAgeMs,
+    idleUntil: t + limits.idleMs,
+  };
+}
 
 /** Whether two tokens are equal, in time that does not depend on where they differ. */
 export function sameToken(a: string | undefined, b: string): boolean {
@@ -102,13 +118,7 @@ export class SessionStore implements Sessions {
       if (oldest === undefined) break;
       this.sessions.delete(oldest);
     }
-    const session: Session = {
-      id: token(),
-      principal,
-      csrf: token(),
-      expiresAt: t + this.limits.maxAgeMs,
-      idleUntil: t + this.limits.idleMs,
-    };
+    const session = newSession(principal, this.limits, t);
     this.sessions.set(session.id, session);
     return session;
   }

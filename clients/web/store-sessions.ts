@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { ApiRole, Principal } from '../../config/api-keys';
-import type { Flash, Session, SessionLimits, Sessions } from './sessions';
+import { newSession, type Flash, type Session, type SessionLimits, type Sessions } from './sessions';
 import type { Queryable } from '../../store/db';
 
 /**
@@ -15,7 +15,6 @@ import type { Queryable } from '../../store/db';
  */
 
 const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
-const token = () => randomBytes(32).toString('base64url');
 const iso = (ms: number) => new Date(ms).toISOString();
 const ms = (v: unknown) => (v instanceof Date ? v.getTime() : Date.parse(String(v)));
 
@@ -74,13 +73,7 @@ export class StoreSessions implements Sessions {
 
   async create(principal: Principal): Promise<Session> {
     const t = this.now();
-    const session: Session = {
-      id: token(),
-      principal,
-      csrf: token(),
-      expiresAt: t + this.limits.maxAgeMs,
-      idleUntil: t + this.limits.idleMs,
-    };
+    const session = newSession(principal, this.limits, t);
     await this.db.query(
       `INSERT INTO web_sessions (token_sha256, principal_id, role, csrf, created_at, expires_at, idle_until)
        VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::timestamptz)`,
