@@ -1,3 +1,4 @@
+import type { Attachment } from '../domain/letters/firm-settings';
 import type { Queryable } from './db';
 
 /**
@@ -199,12 +200,14 @@ export interface SentLetter {
   body: string;
   bodySha256: string;
   occurredAt: string;
+  /** Documents the letter says are enclosed, by reference (migration 0006; `[]` for none). */
+  attachments: Attachment[];
 }
 
 /** The letters a complaint's customer was sent, oldest first (staff notifications left out). */
 export async function customerLetters(db: Queryable, complaintId: string): Promise<SentLetter[]> {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT idempotency_key, kind, channel, locale, subject, body, body_sha256, occurred_at
+    `SELECT idempotency_key, kind, channel, locale, subject, body, body_sha256, occurred_at, attachments
      FROM complaint_letters WHERE complaint_id = $1 AND recipient_type = 'customer' ORDER BY occurred_at, event_id`,
     [complaintId],
   );

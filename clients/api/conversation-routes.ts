@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConversationEntrySchema, type ConversationEntry } from '../../domain/conversation';
+import { AttachmentSchema } from '../../domain/letters/firm-settings';
 import { customerLetters, type SentLetter } from '../../store/queries';
 import { ACCESS } from './auth';
 import { ApiError } from './errors';
@@ -33,6 +34,7 @@ const SentSchema = z
     bodySha256: z.string(),
     locale: z.string(),
     at: z.string(),
+    attachments: z.array(AttachmentSchema).meta({ description: 'Documents enclosed, by reference' }),
   })
   .meta({ description: 'The letter as the mailer was sent it (absent until the store has it)' });
 
@@ -74,6 +76,7 @@ const sentOf = (l: SentLetter) => ({
   bodySha256: l.bodySha256,
   locale: l.locale,
   at: l.occurredAt,
+  attachments: l.attachments,
 });
 
 /** The workflow's entries, each letter joined with what the mailer was sent. */

@@ -148,6 +148,8 @@ it('answers every message in order, each letter with the text the customer was s
   });
   expect(account.sent?.body).toContain('You were charged twice for October.');
   expect(account.sent?.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+  // Enclosures come by reference with the letter as sent (none here: no leaflet is configured).
+  expect(account.sent?.attachments).toEqual([]);
   expect(page.entries[3]).toMatchObject({ eventId: `reply-${id}`, confirmsAccount: true });
   expect(page.entries[4]).toMatchObject({ text: 'Customer is travelling until Friday.', author: { role: 'operator' } });
   expect(page.entries[5]!.sent?.body).toContain('We are sorry we charged you twice.');
