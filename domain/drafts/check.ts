@@ -46,7 +46,7 @@ export interface DraftRequest {
 export interface DraftContext {
   complaintId: string;
   policy: Policy;
-  customer: { name: string; locale?: string };
+  customer: { name: string; locale?: string; jurisdiction?: string };
   /** The zone of the complaint's business calendar: where the letter's dates are written in words. */
   timeZone?: string;
   remedy?: RemedyOnFile;

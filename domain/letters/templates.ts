@@ -113,9 +113,15 @@ export function renderTemplate(
   return { subject: fill(template.subject, all), body, attachments };
 }
 
-/** The locale of a customer's letters: theirs, else the regime's (US English for the CFPB). */
-export function letterLocale(customer: { locale?: string } | undefined, regime: string): string {
-  return customer?.locale ?? (regime === 'cfpb' ? 'en-US' : 'en-GB');
+/**
+ * The locale of a customer's letters: theirs, else US English for a customer in the US (a complaint made
+ * directly is under `default`, not `cfpb`, and still reads "apologize" and US dates) or under the CFPB,
+ * else British English.
+ */
+export function letterLocale(customer: { locale?: string; jurisdiction?: string } | undefined, regime: string): string {
+  if (customer?.locale !== undefined) return customer.locale;
+  const inUs = customer?.jurisdiction === 'US' || customer?.jurisdiction?.startsWith('US-') === true;
+  return regime === 'cfpb' || inUs ? 'en-US' : 'en-GB';
 }
 
 /** What a letter is rendered from. */
@@ -123,7 +129,7 @@ export interface LetterRequest {
   complaintId: string;
   kind: NotificationKind;
   regime: string;
-  customer?: { name: string; locale?: string };
+  customer?: { name: string; locale?: string; jurisdiction?: string };
   vars: Record<string, string>;
   /** The IANA zone of the complaint's business calendar; UTC when absent. */
   timeZone?: string;

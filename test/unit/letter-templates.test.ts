@@ -175,11 +175,36 @@ describe('the regulated wording', () => {
     );
   });
 
+  it('writes to a customer in the US in US English under any regime, unless they chose a locale', () => {
+    const letter = (customer: { locale?: string; jurisdiction?: string }, regime: string) =>
+      renderCustomerLetter(shipped, {
+        complaintId: SAMPLE_COMPLAINT_ID,
+        kind: 'apology',
+        regime,
+        customer: { ...SAMPLE_CUSTOMER, ...customer },
+        vars: { ...KIND_SPECS.apology.sample },
+      });
+    expect(letter({ jurisdiction: 'US-NY' }, 'default')).toMatchObject({
+      locale: 'en-US',
+      subject: 'We apologize (c-1001)',
+    });
+    expect(letter({ jurisdiction: 'US' }, 'default').locale).toBe('en-US');
+    expect(letter({ jurisdiction: 'GB-ENG' }, 'default').locale).toBe('en-GB');
+    expect(letter({ jurisdiction: 'GB-ENG' }, 'cfpb').locale).toBe('en-US');
+    expect(letter({ jurisdiction: 'US-CA', locale: 'es-US' }, 'default').locale).toBe('es-US');
+  });
+
   it("takes the waiver position and the out-of-time finding from the resolve action's body", () => {
-    const body = { response: 'final-response', outcome: 'not-upheld', reasons: 'The fee was charged as agreed.' } as const;
+    const body = {
+      response: 'final-response',
+      outcome: 'not-upheld',
+      reasons: 'The fee was charged as agreed.',
+    } as const;
     const depends = withFirm({ timeLimitWaiver: 'depends' });
     const consented = resolutionVars({ ...body, waiverPosition: 'consent' }, undefined);
-    expect(render('final-response', 'fca-disp', 'en-GB', { set: depends, vars: consented }).body).toContain('We consent');
+    expect(render('final-response', 'fca-disp', 'en-GB', { set: depends, vars: consented }).body).toContain(
+      'We consent',
+    );
     const late = resolutionVars({ ...body, outsideTimeLimits: true }, undefined);
     expect(late.outsideTimeLimits).toBe('yes');
     expect(render('final-response', 'fca-disp', 'en-GB', { vars: late }).body).toContain(
