@@ -5,7 +5,7 @@ import { clockSpec, clocksStartingOn } from '../domain/policy/plan';
 import type { BreachAction } from '../domain/policy/vocabulary';
 import type { ComplaintCase } from './case';
 import { climbLadder } from './case-ladder';
-import { runDueProgressUpdate } from './case-progress';
+import { promisedResponseDeadline, runDueProgressUpdate } from './case-progress';
 
 /**
  * A complaint's life over time: intake, the timers (clock warnings and breaches, the survey, the
@@ -49,7 +49,7 @@ export function openCase(complaint: ComplaintCase, now: number): void {
   const deadlines = Object.fromEntries(Object.values(complaint.clocks).map((s) => [s.clock, s.deadline]));
   complaint.notify(now, 'acknowledgement', 'acknowledgement', {
     firstResponseDeadline: deadlines['first-response'] ?? 'soon',
-    finalResponseDeadline: deadlines['final-response'] ?? deadlines['response'] ?? 'soon',
+    finalResponseDeadline: promisedResponseDeadline(complaint),
   });
   complaint.applyPolicyEvent(now, 'acknowledged');
   complaint.setStage(now, 'acknowledged', SYSTEM_ACTOR);

@@ -35,10 +35,17 @@ export function runDueProgressUpdate(complaint: ComplaintCase, now: number): voi
     scheduleProgressUpdate(complaint, now);
     return;
   }
-  const final = complaint.clocks['final-response'] ?? complaint.clocks['response'];
   complaint.record(now, SYSTEM_ACTOR, 'progress-update-sent');
   // The letter itself schedules the next update (every customer letter does).
   complaint.notify(now, 'progress-update', complaint.repeatable('progress-update', `progress:${now}`), {
-    finalResponseDeadline: final?.deadline ?? 'soon',
+    finalResponseDeadline: promisedResponseDeadline(complaint),
   });
+}
+
+/**
+ * The deadline a letter promises the customer's response by: the final response's, or the CFPB's
+ * `response` where a regime has no final-response clock of its own; "soon" before any is known.
+ */
+export function promisedResponseDeadline(complaint: ComplaintCase): string {
+  return complaint.clocks['final-response']?.deadline ?? complaint.clocks['response']?.deadline ?? 'soon';
 }
