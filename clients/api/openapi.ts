@@ -123,7 +123,10 @@ function operation(r: RouteSpec): JsonSchema {
     const content = doc.contentType
       ? { [doc.contentType]: { schema: { type: 'string' } } }
       : doc.schema
-        ? { 'application/json': { schema: ref(doc.schema) ?? jsonSchema(doc.schema, 'output') } }
+        ? {
+            'application/json': { schema: ref(doc.schema) ?? jsonSchema(doc.schema, 'output') },
+            ...(doc.alsoAs ? { [doc.alsoAs]: { schema: { type: 'string' } } } : {}),
+          }
         : undefined;
     responses[status] = {
       description: doc.description,

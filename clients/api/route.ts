@@ -39,6 +39,8 @@ export interface ResponseDoc {
   schema?: z.ZodType;
   /** Not JSON: the media type (e.g. Prometheus text). */
   contentType?: string;
+  /** A text media type the same answer may come in instead of JSON, when asked for (a report's `format=csv`). */
+  alsoAs?: string;
   headers?: Record<string, string>;
 }
 

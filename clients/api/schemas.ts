@@ -234,12 +234,16 @@ const blankAsAbsent = <T extends z.ZodType>(schema: T, description?: string) => 
 };
 
 /** A comma-separated list of allowed values: `stage=listening,apology`. */
-const csvOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z
+const csvOf = <const T extends readonly [string, ...string[]]>(values: T) => {
+  // The pattern states the list in the document, so what it allows is what the API answers.
+  const one = `\\s*(?:${values.join('|')})\\s*`;
+  return z
     .string()
+    .regex(new RegExp(`^${one}(?:,${one})*$`), `must be one or more (comma-separated) of: ${values.join(', ')}`)
     .transform((s) => s.split(',').map((v) => v.trim()))
     .pipe(z.array(z.enum(values)).min(1))
     .meta({ description: `One or more (comma-separated) of: ${values.join(', ')}` });
+};
 
 const BoolParamSchema = z.enum(['true', 'false']).transform((v) => v === 'true');
 

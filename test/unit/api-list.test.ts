@@ -49,7 +49,7 @@ describe('list filters as a visibility query', () => {
   it('refuses values that could break out of a string literal, naming the field', () => {
     const result = ListQuerySchema.safeParse({ category: "x' OR '1'='1\\", assignee: 'say "hi"', stage: 'open' });
     expect(result.success).toBe(false);
-    expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['assignee', 'category', 'stage.0']);
+    expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['assignee', 'category', 'stage']);
   });
 
   it('refuses product and text search, which only the store answers, naming the field', () => {
