@@ -99,7 +99,8 @@ it('filters by product, which only the store has', async () => {
 it('refuses a cursor made for other filters', async () => {
   const first = (await get('/complaints?assignee=agent-s&limit=1')).json as unknown as Page;
   const other = await get(`/complaints?assignee=agent-t&limit=1&cursor=${first.nextCursor ?? ''}`);
-  expect(other.status).toBe(400);
+  // A cursor of the documented shape that this API did not issue for these filters: a rule no schema states.
+  expect(other.status).toBe(422);
 });
 
 it('answers a complaint Temporal does not hold from the store, with its events and letters', async () => {
@@ -161,7 +162,8 @@ it('answers the FCA return from the store, as JSON or CSV', async () => {
   });
   expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
   expect(await res.text()).toMatch(/^measure,value\r\nfrom,2026-03-01T00:00:00.000Z\r\n/);
-  expect((await get('/reports/fca-return?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z')).status).toBe(400);
+  // Two instants in the wrong order: each of the documented shape, so 422, not 400.
+  expect((await get('/reports/fca-return?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z')).status).toBe(422);
 });
 
 it('answers the breach, CSAT and root-cause reports from the store, as JSON or CSV', async () => {
