@@ -28,7 +28,7 @@ import {
   type TimelineEntry,
 } from '../../workflows/messages';
 import { intakeStatus } from '../../workflows/intake-status';
-import { ApiError, conflict, forbidden, notFound, workerUnavailable } from './errors';
+import { ApiError, conflict, forbidden, notFound, tooManyRequests, workerUnavailable } from './errors';
 import type { CreateComplaint } from './schemas';
 
 /**
@@ -141,6 +141,9 @@ export class Complaints {
           `no worker answered for complaint ${complaintId} within ${this.timeouts.readMs / 1000} s: try again shortly`,
         );
       }
+      // Temporal holds one consistent query per workflow while a task is pending and refuses more with
+      // RESOURCE_EXHAUSTED (history.MaxBufferedQueryCount): many readers of one busy complaint. Retry soon.
+      if (resourceExhausted(err)) throw tooManyRequests(1);
       throw err;
     }
   }
@@ -212,6 +215,15 @@ export class Complaints {
  * deadline has passed (the form a timed-out call takes depends on where it was cut short: the client's
  * retries, the frontend or the history service). A missing complaint or a refused action is an answer.
  */
+/** Whether Temporal refused the call for its own limits (gRPC RESOURCE_EXHAUSTED), anywhere in the cause chain. */
+export function resourceExhausted(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth += 1) {
+    if ((e as { code?: unknown }).code === GRPC_RESOURCE_EXHAUSTED) return true;
+  }
+  return false;
+}
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
 function noWorkerAnswered(err: unknown, deadline: number): boolean {
   if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) return false;
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return true;

@@ -1,3 +1,4 @@
+import type { WorkerTimeouts } from '../../clients/api/complaints';
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -54,6 +55,8 @@ export async function startApiHarness(
     workerMetricsUrl?: string;
     /** Environment over the run's (e.g. TLS and SASL settings): the stack's config is loaded from it. */
     env?: NodeJS.ProcessEnv;
+    /** How long the API waits for a worker to answer a read or an action (the API's defaults if absent). */
+    workerTimeouts?: WorkerTimeouts;
     /** The complaint store the API reads lists (and complaints Temporal forgot) from. */
     store?: Db;
   } = {},
@@ -98,6 +101,7 @@ export async function startApiHarness(
     metrics,
     deadLetters,
     ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.workerTimeouts ? { workerTimeouts: opts.workerTimeouts } : {}),
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     health: async () => ({
       temporal: await temporalAnswers(stack.client, stack.config.temporal.namespace),
