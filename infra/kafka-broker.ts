@@ -17,6 +17,19 @@ export interface KafkaBrokerOptions {
   heapMb?: number;
   /** A SASL_SSL listener (SCRAM over TLS) instead of PLAINTEXT: a broker like a deployment's, for tests. */
   security?: BrokerSecurity;
+  /** One node of a cluster (infra/cluster): its id, the whole quorum and the cluster's id. Absent: a cluster of one. */
+  clusterMember?: ClusterMember;
+}
+
+export interface ClusterMember {
+  nodeId: number;
+  /** `controller.quorum.voters`: `id@host:controllerPort` of every node. */
+  voters: string;
+  /** The same for every node of a cluster: a node formatted with another id refuses to join. */
+  clusterId: string;
+  /** Replicas of the internal topics (consumer offsets, transactions) and their min ISR. */
+  replicationFactor: number;
+  minInsyncReplicas: number;
 }
 
 /**
@@ -79,10 +92,13 @@ function classpath(libs: string): string {
 function writeConfig(o: KafkaBrokerOptions): string {
   mkdirSync(o.dataDir, { recursive: true });
   const file = join(o.dataDir, 'server.properties');
+  const m = o.clusterMember;
+  const rf = String(m?.replicationFactor ?? 1);
+  const isr = String(m?.minInsyncReplicas ?? 1);
   const props = {
     'process.roles': 'broker,controller',
-    'node.id': '1',
-    'controller.quorum.voters': `1@${o.host}:${o.controllerPort}`,
+    'node.id': String(m?.nodeId ?? 1),
+    'controller.quorum.voters': m?.voters ?? `1@${o.host}:${o.controllerPort}`,
     listeners: `PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
     'advertised.listeners': `PLAINTEXT://${o.host}:${o.port},CONTROLLER://${o.host}:${o.controllerPort}`,
     'controller.listener.names': 'CONTROLLER',
@@ -90,13 +106,15 @@ function writeConfig(o: KafkaBrokerOptions): string {
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': join(o.dataDir, 'logs'),
     'num.partitions': '4',
-    // One node: every internal topic can have one replica only.
-    'offsets.topic.replication.factor': '1',
-    'transaction.state.log.replication.factor': '1',
-    'transaction.state.log.min.isr': '1',
-    'share.coordinator.state.topic.replication.factor': '1',
-    'share.coordinator.state.topic.min.isr': '1',
-    'min.insync.replicas': '1',
+    // One node: every internal topic can have one replica only; a cluster's member says how many.
+    'offsets.topic.replication.factor': rf,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': isr,
+    'share.coordinator.state.topic.replication.factor': rf,
+    'share.coordinator.state.topic.min.isr': isr,
+    'min.insync.replicas': isr,
+    // A broker that lost its leadership to a SIGKILL takes it back once in sync, so load spreads again.
+    'auto.leader.rebalance.enable': 'true',
     // A consumer group starts at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms': '0',
     'auto.create.topics.enable': 'false',
@@ -128,6 +146,15 @@ function writeConfig(o: KafkaBrokerOptions): string {
   return file;
 }
 
+/** A new cluster id, from Kafka's own tool (a base64 UUID of the form it expects). */
+export function newKafkaClusterId(libs: string): string {
+  const out = execFileSync('java', ['-Xmx128m', '-cp', classpath(libs), 'kafka.tools.StorageTool', 'random-uuid'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return out.trim().split('\n').pop() ?? '';
+}
+
 /** Formats the storage directory once: a formatted directory is left as it is, so data survives. */
 function formatStorage(o: KafkaBrokerOptions, config: string): void {
   if (existsSync(join(o.dataDir, 'logs', 'meta.properties'))) return;
@@ -136,7 +163,7 @@ function formatStorage(o: KafkaBrokerOptions, config: string): void {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
-  const clusterId = java(['random-uuid']).split('\n').pop() ?? '';
+  const clusterId = o.clusterMember?.clusterId ?? newKafkaClusterId(o.libs);
   const scram = (o.security?.users ?? []).flatMap((u) => [
     '--add-scram',
     `${o.security?.mechanism}=[name=${u.name},password=${u.password}]`,
@@ -144,7 +171,10 @@ function formatStorage(o: KafkaBrokerOptions, config: string): void {
   java(['format', '-t', clusterId, '-c', config, '--ignore-formatted', ...scram]);
 }
 
-/** Starts a single-node KRaft broker and waits until it serves metadata. */
+/**
+ * Starts a KRaft broker and waits until it serves metadata: a single node, or one member of a cluster
+ * (start the members together: none serves metadata before a quorum of controllers is up).
+ */
 export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedProcess> {
   if (!existsSync(o.libs)) {
     throw new Error(`the Kafka broker's jars are missing at ${o.libs}: run infra/obtain.sh (the README's commands do)`);
@@ -153,7 +183,7 @@ export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedPr
   formatStorage(o, config);
   const heap = o.heapMb ?? 768;
   return startManaged({
-    name: 'kafka',
+    name: o.clusterMember ? `kafka-${o.clusterMember.nodeId}` : 'kafka',
     command: 'java',
     args: [
       `-Xms${heap}m`,

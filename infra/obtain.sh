@@ -5,7 +5,8 @@
 #   - Temporal's time-skipping test server (Java), from Maven Central, behind a small exec wrapper;
 #   - docker-compose (Debian), only to validate docker-compose.yml: no Docker engine runs here;
 #   - PostgreSQL (Debian's package), the server the store's tests run on besides embedded PGlite;
-#   - Chromium (Debian's package), the headless browser the web pages' tests drive (no browser download).
+#   - Chromium (Debian's package), the headless browser the web pages' tests drive (no browser download);
+#   - on request (`obtain.sh temporal-server`), the Temporal server, its SQL tool and UI server for scripts/cluster.
 # Each step is skipped when its result is already cached; an interrupted step leaves no half result,
 # because everything is built in a temporary directory and moved into place last.
 set -euo pipefail
@@ -28,6 +29,29 @@ obtain_temporal_cli() {
   mkdir -p "$(dirname "$REDRESS_TEMPORAL_BIN")"
   mv "$tmp/temporal" "$REDRESS_TEMPORAL_BIN"
   rmdir "$tmp"
+}
+
+# The production topology (scripts/cluster) runs the Temporal server itself, not the dev server: the
+# server, its SQL schema tool and the UI server, each built from its Go module at the version
+# docker-compose.yml names (neither go.mod has a replace directive, so `go install` builds them).
+obtain_temporal_server() {
+  [ -x "$REDRESS_TEMPORAL_SERVER_DIR/temporal-server" ] && [ -x "$REDRESS_TEMPORAL_SERVER_DIR/temporal-sql-tool" ] \
+    && [ -x "$REDRESS_TEMPORAL_SERVER_DIR/temporal-ui-server" ] && [ -d "$REDRESS_TEMPORAL_SERVER_DIR/schema" ] && return 0
+  need go "Go 1.22+ builds the Temporal server"
+  log "building temporal-server, temporal-sql-tool v$TEMPORAL_SERVER_VERSION and the UI server v$TEMPORAL_UI_VERSION from their Go modules (many minutes the first time)"
+  local tmp; tmp="$(mktemp -d "$REDRESS_CACHE/.temporal-server.XXXXXX")"
+  CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-mod=mod go install \
+    "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION" "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION"
+  CGO_ENABLED=0 GOBIN="$tmp/ui" GOFLAGS=-mod=mod go install "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_VERSION"
+  mv "$tmp/server" "$tmp/temporal-server"
+  mv "$tmp/sql" "$tmp/temporal-sql-tool"
+  mv "$tmp/ui/server" "$tmp/temporal-ui-server" && rmdir "$tmp/ui"
+  # The SQL schemas ship inside the server's module; the UI server's configuration template inside its own.
+  local mod; mod="$(go env GOMODCACHE)"
+  cp -r "$mod/go.temporal.io/server@v$TEMPORAL_SERVER_VERSION/schema/postgresql/v12" "$tmp/schema"
+  chmod -R u+w "$tmp/schema"
+  rm -rf "$REDRESS_TEMPORAL_SERVER_DIR"
+  mv "$tmp" "$REDRESS_TEMPORAL_SERVER_DIR"
 }
 
 # Copies the runtime jars a pom declares into $2, through a temporary directory.
@@ -99,6 +123,8 @@ case "$what" in
   docker-compose) obtain_docker_compose ;;
   postgres) obtain_postgres ;;
   chromium) obtain_chromium ;;
+  # Not in `all`: only scripts/cluster needs it, and it is many minutes of build.
+  temporal-server) obtain_temporal_server ;;
   all)
     obtain_temporal_cli
     maven_jars "$here/maven/kafka/pom.xml" "$REDRESS_KAFKA_LIBS"
@@ -107,5 +133,5 @@ case "$what" in
     obtain_postgres
     obtain_chromium
     ;;
-  *) log "usage: obtain.sh [all|temporal|kafka|test-server|docker-compose|postgres|chromium]"; exit 2 ;;
+  *) log "usage: obtain.sh [all|temporal|kafka|test-server|docker-compose|postgres|chromium|temporal-server]"; exit 2 ;;
 esac
