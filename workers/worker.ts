@@ -5,6 +5,7 @@ import { createKafka } from '../platform/kafka-client';
 import { Client } from '@temporalio/client';
 import { connectTemporal, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createActivities } from '../activities';
+import { COMPLAINT_WORKFLOW } from '../workflows/contract';
 import { loadPoliciesAsync } from '../platform/policy-files';
 import { deploymentTemplates } from '../platform/template-files';
 import { kafkaPublisher } from '../activities/publisher';
@@ -93,6 +94,7 @@ export async function createComplaintWorker(
     logger,
     policies,
     client,
+    opener: { client, workflowType: COMPLAINT_WORKFLOW, taskQueue: config.temporal.taskQueue },
   });
   const worker = await Worker.create({
     connection,
