@@ -121,7 +121,10 @@ export function createActivities({ publisher, topics, logger, policies, client, 
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       // Ids only: the new complaint's words are the customer's.
-      logger.info({ complaintId: input.complaintId, linkedFrom: input.linkedFrom?.complaintId }, 'linked complaint opened');
+      logger.info(
+        { complaintId: input.complaintId, linkedFrom: input.linkedFrom?.complaintId },
+        'linked complaint opened',
+      );
     },
 
     /** Picks the regime and its calendar, assesses severity, and looks for the customer's other complaints. */

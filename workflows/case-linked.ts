@@ -1,12 +1,7 @@
 import type { Actor } from '../domain/actor';
 import type { ConversationEntry } from '../domain/conversation';
 import { REDRESS_SOURCE } from '../domain/events';
-import {
-  linkedComplaint,
-  linkedComplaintId,
-  linkedOpenedBy,
-  type NewMatter,
-} from '../domain/linked-complaint';
+import { linkedComplaint, linkedComplaintId, linkedOpenedBy, type NewMatter } from '../domain/linked-complaint';
 import type { ComplaintCase } from './case';
 import type { OpenNewMatterInput } from './messages';
 

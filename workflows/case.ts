@@ -355,7 +355,8 @@ export class ComplaintCase {
   /** Takes everything queued for publishing (the workflow publishes it in one activity call). */
   takeOutbox(): PublishBatch | undefined {
     const { linked, ...batch } = this.outbox;
-    if (batch.notifications.length + batch.remedies.length + batch.lifecycle.length + linked.length === 0) return undefined;
+    if (batch.notifications.length + batch.remedies.length + batch.lifecycle.length + linked.length === 0)
+      return undefined;
     this.outbox = { notifications: [], remedies: [], lifecycle: [], linked: [] };
     return linked.length > 0 ? { ...batch, linked } : batch;
   }

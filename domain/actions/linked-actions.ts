@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { NewMatterSchema } from '../linked-complaint';
 import { OPEN_STAGES } from '../stages';
 import { ACTING, defineAction, text } from './define';

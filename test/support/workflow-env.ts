@@ -9,6 +9,7 @@ import { timeSkippingServer } from '../../infra/paths';
 import { indexedSearchAttributes } from '../../infra/search-attributes';
 import { loadPolicies } from '../../platform/policy-files';
 import { quietTemporalRuntime, workflowBundle } from './stack';
+import { COMPLAINT_WORKFLOW } from '../../workflows/contract';
 
 /** One record the activities published, as the recording publisher saw it. */
 export interface Published {
@@ -55,7 +56,10 @@ export async function createTimeSkippingEnv(dataConverter?: DataConverter): Prom
   return env;
 }
 
-/** A worker with the real workflow bundle and real activities over a recording publisher. */
+/**
+ * A worker with the real workflow bundle and real activities over a recording publisher. Linked
+ * complaints (a reply's new matter) are started on the same server and task queue, so this worker runs them too.
+ */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
@@ -73,6 +77,7 @@ export async function createTestWorker(
       logger: pino({ level: 'silent' }),
       policies: loadPolicies(),
       // No client: the time-skipping server has no visibility, so repeat detection is tested on the dev server.
+      opener: { client: env.client, workflowType: COMPLAINT_WORKFLOW, taskQueue },
     }),
   });
 }
