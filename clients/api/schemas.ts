@@ -193,6 +193,9 @@ export const StoredComplaintSchema = z.object({
   letters: z.array(Row).meta({ description: 'Letters sent, with their rendered body and its SHA-256' }),
   remedies: z.array(Row),
   breaches: z.array(Row),
+  links: z
+    .object({ linkedFrom: z.string().optional(), relatedTo: z.array(z.string()) })
+    .meta({ description: 'The complaint whose reply raised this one, and those this one’s replies raised' }),
 });
 
 /** `GET /complaints/:id/timeline`. */
