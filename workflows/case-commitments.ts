@@ -131,7 +131,7 @@ function apologiseWithNewDate(
     rescheduledFrom: c.commitmentId,
   });
   // A holding response's promise is quoted in the template's words, in the customer's locale; an agent's in theirs.
-  const promise = c.kind === 'holding' ? { promise: 'holding' } : { words: c.words };
+  const promise: Record<string, string> = c.kind === 'holding' ? { promise: 'holding' } : { words: c.words };
   complaint.notify(now, 'commitment-apology', `commitment-apology:${c.commitmentId}`, {
     ...promise,
     dueAt: c.dueAt,

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApi } from '../../clients/api/app';
-import { ApiKeyStore, generateApiKey, hashApiKey, type ApiRole } from '../../config/api-keys';
+import type { ApiRole } from '../../config/api-keys';
 import { linkedComplaintId } from '../../domain/linked-complaint';
 import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { complaintRecord, listComplaints } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
-import { listenLocally, requestAs } from '../support/api-harness';
+import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
-import { startTestStack, type TestStack } from '../support/stack';
 import { sleep, waitUntil } from '../support/wait';
 
 /**
@@ -21,22 +18,17 @@ import { sleep, waitUntil } from '../support/wait';
  * projector), with the first complaint's deadlines as they were. The action route refuses the same reply
  * again, a role that cannot act, and a body without its summary.
  */
-const ROLES: ApiRole[] = ['service', 'operator', 'supervisor', 'auditor'];
-const keys = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Record<ApiRole, string>;
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const id = `linked-${randomUUID().slice(0, 8)}`;
 const customerId = `cust-${id}`;
 const replyId = `reply-${id}`;
 const childId = linkedComplaintId(id, replyId);
 
-let stack: TestStack;
+let h: ApiHarness;
 let db: Db;
 let projector: Projector;
-let api: FastifyInstance;
-let base: string;
 
-const call = (as: ApiRole, method: 'GET' | 'POST', path: string, body?: unknown) =>
-  requestAs(base, keys, as, method, path, body);
+const call = (as: ApiRole, method: 'GET' | 'POST', path: string, body?: unknown) => h.call(as, method, path, body);
 const reply = {
   eventId: replyId,
   type: 'customer.replied',
@@ -51,21 +43,18 @@ const reply = {
 type Status = { linkedFrom?: string; relatedTo?: string[]; clocks: Array<{ clock: string; deadline: string }> };
 
 beforeAll(async () => {
-  stack = await startTestStack('linked-new-matter');
   ({ db } = await pgliteDb(undefined));
   await migrate(db);
-  projector = await startProjector(stack.config, testKafka(stack.config.kafka.brokers.join(',')), db, logger, {
-    groupId: `p-${stack.config.topics.lifecycle}`,
+  // The bridge runs (it carries the reply from Kafka); its metrics are a side effect of asking for it.
+  h = await startApiHarness('linked-new-matter', { bridgeMetrics: true, store: db });
+  projector = await startProjector(h.stack.config, testKafka(h.stack.config.kafka.brokers.join(',')), db, logger, {
+    groupId: `p-${h.stack.config.topics.lifecycle}`,
   });
-  const store = new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
-  api = buildApi({ config: stack.config, client: stack.client, logger, keys: store, store: db });
-  base = await listenLocally(api);
 }, 120_000);
 
 afterAll(async () => {
-  await api?.close();
   await projector?.stop();
-  await stack?.stop();
+  await h?.stop();
   await db?.close();
 });
 
@@ -83,8 +72,8 @@ it('opens one linked complaint for a redelivered reply, linked both ways in the 
   });
 
   // The same fact twice, as Kafka redelivers it after a rebalance: one complaint, one acknowledgement.
-  await stack.publish(stack.config.topics.events, id, reply);
-  await stack.publish(stack.config.topics.events, id, reply);
+  await h.stack.publish(h.stack.config.topics.events, id, reply);
+  await h.stack.publish(h.stack.config.topics.events, id, reply);
   const child = await waitUntil('the linked complaint acknowledged', async () => {
     const { status, json } = await call('operator', 'GET', `/complaints/${childId}`);
     return status === 200 && json.stage !== 'received' && (json as unknown as Status);
@@ -94,20 +83,20 @@ it('opens one linked complaint for a redelivered reply, linked both ways in the 
   expect(first.relatedTo).toEqual([childId]);
   expect(first.clocks.map((c) => [c.clock, c.deadline])).toEqual(before.clocks.map((c) => [c.clock, c.deadline]));
 
-  await stack.collector.waitFor<{ complaintId: string; data: { kind: string } }>(
-    stack.config.topics.notifications,
+  await h.stack.collector.waitFor<{ complaintId: string; data: { kind: string } }>(
+    h.stack.config.topics.notifications,
     (e) => e.complaintId === childId && e.data.kind === 'acknowledgement',
   );
   // Give a second (wrong) start the time to publish its acknowledgement, then count.
   await sleep(2_000);
   expect(
-    stack.collector.find<{ complaintId: string; data: { kind: string } }>(
-      stack.config.topics.notifications,
+    h.stack.collector.find<{ complaintId: string; data: { kind: string } }>(
+      h.stack.config.topics.notifications,
       (e) => e.complaintId === childId && e.data.kind === 'acknowledgement',
     ),
   ).toHaveLength(1);
-  const linked = stack.collector.find<{ complaintId: string; type: string; data: Record<string, unknown> }>(
-    stack.config.topics.lifecycle,
+  const linked = h.stack.collector.find<{ complaintId: string; type: string; data: Record<string, unknown> }>(
+    h.stack.config.topics.lifecycle,
     (e) => e.complaintId === id && e.type === 'complaint.linked',
   );
   expect(linked.map((e) => e.data)).toEqual([{ relatedTo: childId, replyId }]);
