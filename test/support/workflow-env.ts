@@ -36,6 +36,24 @@ export class RecordingPublisher implements Publisher {
 const converters = new WeakMap<TestWorkflowEnvironment, DataConverter>();
 
 /**
+ * One time-skipping server for a test file: started before its tests, torn down after them. Returns the
+ * environment's getter (it exists once `beforeAll` has run).
+ */
+export function useTimeSkippingEnv(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping server is not started yet: use it inside a test');
+    return env;
+  };
+}
+
+/**
  * Temporal's time-skipping test server (Java, from Maven Central via infra/obtain.sh): a timer of days
  * fires in milliseconds while the workflow under test waits on it.
  */

@@ -1,4 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { createActivities } from '../../activities';
 import { complaintWorkflowId } from '../../domain/ids';
@@ -19,7 +18,7 @@ import {
 import { complaintFixture } from '../support/fixtures';
 import { DAY } from '../support/time';
 import { waitUntil } from '../support/wait';
-import { createTimeSkippingEnv, RecordingPublisher } from '../support/workflow-env';
+import { RecordingPublisher, useTimeSkippingEnv } from '../support/workflow-env';
 
 /**
  * A customer's reply that raises a new matter opens a new complaint (issue 15): its own workflow with
@@ -27,21 +26,15 @@ import { createTimeSkippingEnv, RecordingPublisher } from '../support/workflow-e
  * first complaint's clocks and stage do not move. Recorded for the replay corpus (patch
  * `redress-linked-new-matter`).
  */
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 /** The linked complaint's harness, once its workflow has taken it in and acknowledged it. */
 async function linkedComplaint(h: ComplaintHarness, replyId: string): Promise<ComplaintHarness> {
   const id = linkedComplaintId(h.complaintId, replyId);
   const child = new ComplaintHarness(
-    env,
+    env(),
     id,
-    env.client.workflow.getHandle<m.ComplaintWorkflow>(complaintWorkflowId(id)),
+    env().client.workflow.getHandle<m.ComplaintWorkflow>(complaintWorkflowId(id)),
     h.published,
   );
   await waitUntil(
@@ -63,7 +56,7 @@ async function endAll(children: ComplaintHarness[]): Promise<void> {
 const deadlines = (s: m.ComplaintStatus) => Object.fromEntries(s.clocks.map((c) => [c.clock, c.deadline]));
 
 it('opens the new matter once, with its own deadlines from the reply, leaving the first complaint’s clocks as they were', async () => {
-  await withComplaint(env, 'linked-new-matter', {}, async (h) => {
+  await withComplaint(env(), 'linked-new-matter', {}, async (h) => {
     await listenOnCall(h, 'Charged twice for October');
     // Waiting on the customer: clocks that pause for it are paused, and a reply about this complaint resumes them.
     await h.act(m.askQuestionUpdate, { actor: operator, question: 'Which card did you pay with?' });
@@ -91,7 +84,7 @@ it('opens the new matter once, with its own deadlines from the reply, leaving th
         topics: { ...DEFAULT_TOPICS },
         logger: pino({ level: 'silent' }),
         policies: loadPolicies(),
-        opener: { client: env.client, workflowType: COMPLAINT_WORKFLOW, taskQueue: `tq-${h.complaintId}` },
+        opener: { client: env().client, workflowType: COMPLAINT_WORKFLOW, taskQueue: `tq-${h.complaintId}` },
       });
       // A running workflow ignores a start's input: the same id is what makes the retry harmless.
       await activities.openLinkedComplaint({
@@ -136,7 +129,7 @@ it('opens the new matter once, with its own deadlines from the reply, leaving th
 
 it('after the final response, a new matter in a reply is a new complaint, not a reopening (fact or agent)', async () => {
   // A regime whose final response is not its last word (the default): a dissatisfied reply would reopen.
-  await withComplaint(env, 'linked-new-matter-after-final', { customer: customerIn('DE') }, async (h) => {
+  await withComplaint(env(), 'linked-new-matter-after-final', { customer: customerIn('DE') }, async (h) => {
     await toFollowUp(h);
     const before = await h.status();
     const children: ComplaintHarness[] = [];
