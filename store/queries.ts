@@ -272,8 +272,7 @@ export async function complaintRecord(db: Queryable, complaintId: string) {
  */
 export function linksIn(events: readonly StoredEvent[]): { linkedFrom?: string; relatedTo: string[] } {
   const opened = events.find((e) => e.type === 'complaint.opened')?.data.linkedFrom as
-    | { complaintId?: unknown }
-    | undefined;
+    { complaintId?: unknown } | undefined;
   const relatedTo = events.filter((e) => e.type === 'complaint.linked').map((e) => String(e.data.relatedTo));
   return {
     ...(typeof opened?.complaintId === 'string' ? { linkedFrom: opened.complaintId } : {}),
