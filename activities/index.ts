@@ -33,7 +33,13 @@ export interface ActivityDeps {
    * Where a linked complaint (a new matter a reply raised) is started: the complaint workflow's type
    * and task queue on this client. Without it `openLinkedComplaint` fails and the complaint is flagged.
    */
-  opener?: { client: Client; workflowType: string; taskQueue: string };
+  opener?: {
+    client: Client;
+    workflowType: string;
+    taskQueue: string;
+    /** The summaries' blind index (platform/search-index.ts): the new complaint's summary is indexed like any. */
+    search?: { tokensOf(text: string): string[] };
+  };
 }
 
 /** What intake decides about a complaint, recorded in history so replay never recomputes it. */
@@ -112,10 +118,14 @@ export function createActivities({ publisher, topics, logger, policies, client, 
       if (!opener) {
         throw ApplicationFailure.nonRetryable('this worker cannot start complaints (no opener)', 'NoOpener');
       }
+      // Indexed here, not in the workflow: the key is the process's, and the tokens of a retry are the same.
+      const indexed = opener.search
+        ? { ...input, searchTokens: opener.search.tokensOf(input.complaint.summary) }
+        : input;
       try {
         await opener.client.workflow.signalWithStart(
           opener.workflowType,
-          complaintSignalWithStart(input, opener.taskQueue),
+          complaintSignalWithStart(indexed, opener.taskQueue),
         );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { ApiRole } from '../../config/api-keys';
 import { linkedComplaintId } from '../../domain/linked-complaint';
 import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
+import { SearchIndex } from '../../platform/search-index';
 import { complaintRecord, listComplaints } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
@@ -46,7 +47,8 @@ beforeAll(async () => {
   ({ db } = await pgliteDb(undefined));
   await migrate(db);
   // The bridge runs (it carries the reply from Kafka); its metrics are a side effect of asking for it.
-  h = await startApiHarness('linked-new-matter', { bridgeMetrics: true, store: db });
+  const search = new SearchIndex([{ id: 'it', secret: randomBytes(32) }]);
+  h = await startApiHarness('linked-new-matter', { bridgeMetrics: true, store: db, search });
   projector = await startProjector(h.stack.config, testKafka(h.stack.config.kafka.brokers.join(',')), db, logger, {
     groupId: `p-${h.stack.config.topics.lifecycle}`,
   });
@@ -110,6 +112,10 @@ it('opens one linked complaint for a redelivered reply, linked both ways in the 
   });
   const rows = await listComplaints(db, { customerId }, { limit: 10 });
   expect(rows.map((r) => r.complaintId).sort()).toEqual([id, childId].sort());
+  // Found by its summary like any complaint: the worker that opened it indexed it with the deployment's ring.
+  const found = await call('operator', 'GET', `/complaints?search=${encodeURIComponent('card declined')}`);
+  expect(found.status).toBe(200);
+  expect((found.json.items as Array<{ complaintId: string }>).map((c) => c.complaintId)).toEqual([childId]);
 });
 
 it('refuses the action on a reply already opened, for a role that cannot act, and without a summary', async () => {
