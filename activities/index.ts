@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { metricMeter } from '@temporalio/activity';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { calendarSnapshotCovering } from '../platform/calendar';
 import { permanentFailure } from './publish-failure';
 import type { CalendarSnapshot } from '../domain/clock';
@@ -15,6 +16,7 @@ import {
 } from '../domain/ids';
 import { regionFor, selectPolicy, type Policy } from '../domain/policy';
 import { SA } from '../workflows/search-attributes';
+import { complaintSignalWithStart, type ComplaintInput } from '../workflows/messages';
 import type { Topics } from '../domain/topics';
 import { renderNotification, type NotificationRequest } from './notifications';
 import type { Publisher } from './publisher';
@@ -27,6 +29,17 @@ export interface ActivityDeps {
   policies: readonly Policy[];
   /** For finding a customer's other complaints; without it no repeat is ever flagged. */
   client?: Client;
+  /**
+   * Where a linked complaint (a new matter a reply raised) is started: the complaint workflow's type
+   * and task queue on this client. Without it `openLinkedComplaint` fails and the complaint is flagged.
+   */
+  opener?: {
+    client: Client;
+    workflowType: string;
+    taskQueue: string;
+    /** The summaries' blind index (platform/search-index.ts): the new complaint's summary is indexed like any. */
+    search?: { tokensOf(text: string): string[] };
+  };
 }
 
 /** What intake decides about a complaint, recorded in history so replay never recomputes it. */
@@ -58,6 +71,11 @@ export interface PublishBatch {
   notifications?: NotificationRequest[];
   remedies?: RemedyRequest[];
   lifecycle?: OutboundEvent[];
+  /**
+   * Complaints to open for new matters replies raised (workflows/case-linked.ts). Not published: the
+   * outbox hands each to `openLinkedComplaint`, in the same order and with the same retries.
+   */
+  linked?: ComplaintInput[];
 }
 
 /** A message that can never be published (the broker refused it, or it could not be rendered). */
@@ -88,8 +106,37 @@ function publishFailures(topic: string): void {
  * the policies and a logger. Every publish carries an id derived from the workflow's step: a retried
  * activity publishes the same event again, which consumers drop.
  */
-export function createActivities({ publisher, topics, logger, policies, client }: ActivityDeps) {
+export function createActivities({ publisher, topics, logger, policies, client, opener }: ActivityDeps) {
   return {
+    /**
+     * Opens the complaint for a new matter a reply raised, as a workflow of its own (signal-with-start).
+     * Its id is derived from the first complaint and the reply, so a retried attempt, or the same reply
+     * marked twice, finds the complaint already there: signalled (it remembers the event and ignores it),
+     * or, once it has ended, refused by the reuse policy, which is the same answer: it exists.
+     */
+    async openLinkedComplaint(input: ComplaintInput): Promise<void> {
+      if (!opener) {
+        throw ApplicationFailure.nonRetryable('this worker cannot start complaints (no opener)', 'NoOpener');
+      }
+      // Indexed here, not in the workflow: the key is the process's, and the tokens of a retry are the same.
+      const indexed = opener.search
+        ? { ...input, searchTokens: opener.search.tokensOf(input.complaint.summary) }
+        : input;
+      try {
+        await opener.client.workflow.signalWithStart(
+          opener.workflowType,
+          complaintSignalWithStart(indexed, opener.taskQueue),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      // Ids only: the new complaint's words are the customer's.
+      logger.info(
+        { complaintId: input.complaintId, linkedFrom: input.linkedFrom?.complaintId },
+        'linked complaint opened',
+      );
+    },
+
     /** Picks the regime and its calendar, assesses severity, and looks for the customer's other complaints. */
     async assess(complaintId: string, complaint: Complaint, asOf?: string): Promise<Assessment> {
       const policy = selectPolicy(

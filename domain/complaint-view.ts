@@ -69,6 +69,10 @@ export const ComplaintViewSchema = z.object({
   searchTokens: z.array(z.string().max(64)).max(64).optional(),
   reopenCount: z.number().int().min(0),
   repeatOf: z.array(z.string()),
+  /** The complaint whose reply raised this one as a new matter; absent for any other (and from older views). */
+  linkedFrom: z.string().optional(),
+  /** The complaints opened for new matters this one's replies raised; absent: none (and from older views). */
+  relatedTo: z.array(z.string()).max(1_000).optional(),
   flagCount: z.number().int().min(0),
   receivedAt: Instant,
   firstResponseAt: Instant.nullable(),

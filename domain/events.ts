@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ComplaintIdSchema, ComplaintSchema, InstantSchema } from './complaint';
+import { NewMatterSchema } from './linked-complaint';
 
 /**
  * The event envelope (DESIGN §4, a contract) for both directions, and the payload of each event type
@@ -48,6 +49,12 @@ export const CustomerRepliedSchema = z.strictObject({
    * says the account needs correcting. Additive to the contract.
    */
   confirmsAccount: z.boolean().optional(),
+  /**
+   * The reply raises a matter that is not this complaint's (the contact centre's reading): Redress opens a
+   * new complaint for it, linked to this one, with its own clocks from the reply (domain/linked-complaint.ts).
+   * This complaint's clocks and stage are left as they were. Additive to the contract.
+   */
+  newMatter: NewMatterSchema.optional(),
 });
 export const CustomerWithdrewSchema = z.strictObject({ reason: z.string().trim().max(2_000).optional() });
 export const RemedyFulfilledSchema = z.strictObject({
@@ -109,6 +116,8 @@ export const LIFECYCLE_EVENT_TYPES = [
   'complaint.commitment-made',
   'complaint.commitment-kept',
   'complaint.commitment-missed',
+  /** A reply raised a new matter, opened as a complaint of its own (`relatedTo`; workflows/case-linked.ts). */
+  'complaint.linked',
   /** The record view changed (domain/complaint-view.ts): what the store's complaint row is made of. */
   'complaint.updated',
 ] as const;

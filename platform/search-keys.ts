@@ -4,8 +4,9 @@ import type { SearchKey } from './search-index';
 
 /**
  * The search index's key ring (platform/search-index.ts), shared by every process that indexes or
- * searches: the API (submissions and lists) and the bridge (complaints from Kafka). They must hold the
- * same ring, or a complaint indexed by one is not found by the other.
+ * searches: the API (submissions and lists), the bridge (complaints from Kafka) and the worker (complaints
+ * it opens for a reply's new matter). They must hold the same ring, or a complaint indexed by one is not
+ * found by the other.
  *
  * `REDRESS_SEARCH_KEYS` (`id:base64,id:base64`, newest first) or `REDRESS_SEARCH_KEYS_FILE` (the same,
  * one key a line); neither set, the local stack's development key in the data directory, made on first

@@ -261,7 +261,23 @@ export async function complaintRecord(db: Queryable, complaintId: string) {
       'SELECT event_id, clock, deadline, at FROM complaint_breaches WHERE complaint_id = $1 ORDER BY at, event_id',
     ),
   ]);
-  return { complaint, clocks, events, letters, remedies, breaches };
+  return { complaint, clocks, events, letters, remedies, breaches, links: linksIn(events) };
+}
+
+/**
+ * A complaint's links to the complaints its customer's replies raised as new matters, both ways, as its
+ * event log states them (workflows/case-linked.ts): the `complaint.opened` of a linked complaint names
+ * where it came from, and each `complaint.linked` the complaint a reply opened. Read from the log rather
+ * than a column of the row, which would take a migration for what the log already keeps.
+ */
+export function linksIn(events: readonly StoredEvent[]): { linkedFrom?: string; relatedTo: string[] } {
+  const opened = events.find((e) => e.type === 'complaint.opened')?.data.linkedFrom as
+    { complaintId?: unknown } | undefined;
+  const relatedTo = events.filter((e) => e.type === 'complaint.linked').map((e) => String(e.data.relatedTo));
+  return {
+    ...(typeof opened?.complaintId === 'string' ? { linkedFrom: opened.complaintId } : {}),
+    relatedTo: [...new Set(relatedTo)],
+  };
 }
 /** See {@link complaintRecord}. */
 export type StoredComplaint = NonNullable<Awaited<ReturnType<typeof complaintRecord>>>;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ComplaintViewSchema, COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
-import { InstantSchema } from '../domain/complaint';
+import { ComplaintIdSchema, InstantSchema } from '../domain/complaint';
 import { EnvelopeSchema, LIFECYCLE_EVENT_TYPES, type Envelope } from '../domain/events';
 import { AttachmentSchema } from '../domain/letters/firm-settings';
 import { describeFieldErrors, fieldErrors, jsonErrorMessage, type FieldError } from '../domain/validation';
@@ -35,7 +35,9 @@ const OpenedData = z.object({
   policyVersion: z.number().int(),
   receivedAt: InstantSchema,
   repeatOf: z.array(z.string()).default([]),
+  linkedFrom: z.object({ complaintId: ComplaintIdSchema, replyId: z.string() }).optional(),
 });
+const LinkedData = z.object({ relatedTo: ComplaintIdSchema, replyId: z.string() });
 const BreachedData = z.object({ clock: z.string(), deadline: InstantSchema.nullish() });
 const StageData = z.object({ from: z.string(), to: z.string() });
 const RemedyIdData = z.object({ remedyId: z.string().min(1) });
@@ -81,6 +83,7 @@ const LIFECYCLE_DATA: Partial<Record<string, z.ZodType>> = {
   'complaint.remedy-failed': RemedyIdData,
   'complaint.resolved': OutcomeData,
   'complaint.closed': OutcomeData,
+  'complaint.linked': LinkedData,
 };
 
 /** A record the store can apply. */

@@ -5,6 +5,7 @@ import { createKafka } from '../platform/kafka-client';
 import { Client } from '@temporalio/client';
 import { connectTemporal, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createActivities } from '../activities';
+import { COMPLAINT_WORKFLOW } from '../workflows/contract';
 import { loadPoliciesAsync } from '../platform/policy-files';
 import { deploymentTemplates } from '../platform/template-files';
 import { kafkaPublisher } from '../activities/publisher';
@@ -12,6 +13,7 @@ import { workerMetricsAddress, type Config } from '../config';
 import { PinoTemporalLogger } from './temporal-logger';
 import { describePayloadKeys, loadDataConverter } from '../platform/data-converter';
 import type { DataConverter } from '@temporalio/common';
+import type { SearchIndex } from '../platform/search-index';
 
 /**
  * Installs the SDK runtime once per process, with its logs (core's included) going to pino.
@@ -74,7 +76,11 @@ export interface ComplaintWorkerHandle {
 export async function createComplaintWorker(
   config: Config,
   logger: Logger,
-  overrides: Partial<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> & { dataConverter?: DataConverter } = {},
+  overrides: Partial<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> & {
+    dataConverter?: DataConverter;
+    /** The summaries' blind index, for the complaints the worker opens (a reply's new matter); none: unindexed. */
+    search?: SearchIndex;
+  } = {},
 ): Promise<ComplaintWorkerHandle> {
   const dataConverter = overrides.dataConverter ?? loadLoggedDataConverter(logger);
   const connection = await NativeConnection.connect(
@@ -93,6 +99,12 @@ export async function createComplaintWorker(
     logger,
     policies,
     client,
+    opener: {
+      client,
+      workflowType: COMPLAINT_WORKFLOW,
+      taskQueue: config.temporal.taskQueue,
+      ...(overrides.search ? { search: overrides.search } : {}),
+    },
   });
   const worker = await Worker.create({
     connection,

@@ -58,6 +58,8 @@ export interface CarriedCase {
     commitments?: Commitment[];
     /** Absent when no agent recorded vulnerability (or carried by a run from before it existed). */
     vulnerability?: VulnerabilityStatus;
+    /** Absent when no reply raised a new matter (or carried by a run from before links existed). */
+    relatedTo?: string[];
   };
 }
 
@@ -101,6 +103,7 @@ export function carryCase(complaint: ComplaintCase): CarriedCase {
       drafts: complaint.drafts.carry(),
       commitments: complaint.commitments,
       ...(complaint.vulnerability ? { vulnerability: complaint.vulnerability } : {}),
+      ...(complaint.relatedTo.length > 0 ? { relatedTo: complaint.relatedTo } : {}),
     },
   };
 }

@@ -130,16 +130,18 @@ function apologiseWithNewDate(
     madeBy: SYSTEM_ACTOR.id,
     rescheduledFrom: c.commitmentId,
   });
+  // A holding response's promise is quoted in the template's words, in the customer's locale; an agent's in theirs.
+  const promise: Record<string, string> = c.kind === 'holding' ? { promise: 'holding' } : { words: c.words };
   complaint.notify(now, 'commitment-apology', `commitment-apology:${c.commitmentId}`, {
-    words: c.words,
+    ...promise,
     dueAt: c.dueAt,
     newDueAt: next.dueAt,
   });
 }
 
 /**
- * What the holding-response apology quotes as the promise. The holding letter's own words are the
- * template's (in the customer's locale); this one sentence is not yet translated (docs/api.md says so).
+ * What the status (staff) says a missed holding-response promise was. The customer's apology does not
+ * quote it: the letter takes its template's `holding-promise` sentence, in the customer's locale.
  */
 const HOLDING_WORDS = 'We will send you our final response.';
 

@@ -6,6 +6,7 @@ import { confirmListening, doWithdraw } from './case-effects';
 import { lowScoreAfterFinal, replyAfterFinal } from './case-after-final';
 import { reopen, resolveCase } from './case-lifecycle';
 import { keepRescheduled, remedyPromiseId } from './case-commitments';
+import { openNewMatter } from './case-linked';
 import type { ExternalFact, Remedy } from './messages';
 
 /**
@@ -38,6 +39,11 @@ export function onCustomerReplied(
     ...(f.data.sentiment !== undefined ? { sentiment: f.data.sentiment } : {}),
     ...(f.data.confirmsAccount !== undefined ? { confirmsAccount: f.data.confirmsAccount } : {}),
   });
+  if (f.data.newMatter !== undefined) {
+    // About the new matter, not this complaint: nothing here moves (no reopening, no clock resumed).
+    openNewMatter(complaint, now, actor, complaint.conversation.reply(f.eventId)!, f.data.newMatter);
+    return;
+  }
   if (f.data.confirmsAccount !== undefined && complaint.awaitingAccountConfirmation()) {
     if (f.data.confirmsAccount) {
       confirmListening(complaint, now, actor, `confirmed by the customer's reply ${f.eventId}`);

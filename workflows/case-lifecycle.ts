@@ -45,6 +45,7 @@ export function openCase(complaint: ComplaintCase, now: number): void {
     policyVersion: complaint.policy.version,
     receivedAt: details.receivedAt,
     repeatOf: complaint.assessment.repeatOf,
+    ...(complaint.input.linkedFrom ? { linkedFrom: complaint.input.linkedFrom } : {}),
   });
   const deadlines = Object.fromEntries(Object.values(complaint.clocks).map((s) => [s.clock, s.deadline]));
   complaint.notify(now, 'acknowledgement', 'acknowledgement', {

@@ -26,4 +26,9 @@ export interface CaseOptions {
    * commitment an agent made (the engine's `patched` gate, case-commitments.ts); never if absent.
    */
   missedPromiseApology?: () => boolean;
+  /**
+   * Whether a reply's new matter opens a linked complaint (the engine's `patched` gate, case-linked.ts);
+   * if absent, the complaint is flagged for a person to open it.
+   */
+  linkedNewMatter?: () => boolean;
 }

@@ -61,6 +61,7 @@ export function statusOf(complaint: ComplaintCase, now: number): ComplaintStatus
     ...(complaint.csat !== undefined ? { csat: complaint.csat } : {}),
     reopenCount: complaint.reopenCount,
     repeatOf: [...complaint.assessment.repeatOf],
+    ...linksOf(complaint),
     flags: [...complaint.flags],
     receivedAt: iso(complaint.receivedAt),
     ...(complaint.firstResponseAt !== undefined ? { firstResponseAt: iso(complaint.firstResponseAt) } : {}),
@@ -116,6 +117,7 @@ export function viewOf(complaint: ComplaintCase): Omit<ComplaintView, 'revision'
     ...(complaint.input.searchTokens ? { searchTokens: [...complaint.input.searchTokens] } : {}),
     reopenCount: complaint.reopenCount,
     repeatOf: [...complaint.assessment.repeatOf],
+    ...linksOf(complaint),
     flagCount: complaint.flags.length,
     receivedAt: iso(complaint.receivedAt),
     firstResponseAt: complaint.firstResponseAt === undefined ? null : iso(complaint.firstResponseAt),
@@ -123,6 +125,15 @@ export function viewOf(complaint: ComplaintCase): Omit<ComplaintView, 'revision'
     // The flag only: the drivers and needs are the customer's personal circumstances (domain/vulnerability.ts).
     vulnerable: vulnerabilityOf(complaint)?.vulnerable ?? false,
     ...heldDraftsInView(complaint.drafts),
+  };
+}
+
+/** The links of a complaint and new matters its replies raised, both ways (case-linked.ts); none: no fields. */
+function linksOf(complaint: ComplaintCase): { linkedFrom?: string; relatedTo?: string[] } {
+  const from = complaint.input.linkedFrom;
+  return {
+    ...(from ? { linkedFrom: from.complaintId } : {}),
+    ...(complaint.relatedTo.length > 0 ? { relatedTo: [...complaint.relatedTo] } : {}),
   };
 }
 

@@ -89,7 +89,7 @@ export class ComplaintCase {
   /** Timeline entries no longer kept in state (see `timelineLimit`). */
   timelineDropped = 0;
   readonly seen = new Set<string>();
-  outbox: Required<PublishBatch> = { notifications: [], remedies: [], lifecycle: [] };
+  outbox: Required<PublishBatch> = { notifications: [], remedies: [], lifecycle: [], linked: [] };
   escalations = 0;
   /** The promised fulfilment time of the remedy awaiting approval. */
   dueInDays?: number;
@@ -105,6 +105,8 @@ export class ComplaintCase {
   readonly drafts = new DraftBook();
   /** Vulnerable circumstances as an agent last recorded them (case-vulnerability.ts); intake's flag until then. */
   vulnerability?: VulnerabilityStatus;
+  /** The complaints opened for new matters the customer's replies raised (case-linked.ts), oldest first. */
+  relatedTo: string[] = [];
 
   constructor(
     readonly input: ComplaintInput,
@@ -352,10 +354,11 @@ export class ComplaintCase {
 
   /** Takes everything queued for publishing (the workflow publishes it in one activity call). */
   takeOutbox(): PublishBatch | undefined {
-    const batch = this.outbox;
-    if (batch.notifications.length + batch.remedies.length + batch.lifecycle.length === 0) return undefined;
-    this.outbox = { notifications: [], remedies: [], lifecycle: [] };
-    return batch;
+    const { linked, ...batch } = this.outbox;
+    if (batch.notifications.length + batch.remedies.length + batch.lifecycle.length + linked.length === 0)
+      return undefined;
+    this.outbox = { notifications: [], remedies: [], lifecycle: [], linked: [] };
+    return linked.length > 0 ? { ...batch, linked } : batch;
   }
 
   // ------------------------------------------------------------------ views (case-view.ts)

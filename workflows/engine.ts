@@ -18,6 +18,7 @@ import { REPLY_AFTER_FINAL_PATCH } from './case-after-final';
 import { PROGRESS_UPDATES_PATCH } from './case-progress';
 import { MISSED_PROMISE_APOLOGY_PATCH } from './case-commitments';
 import { registerHandlers } from './handlers';
+import { LINKED_NEW_MATTER_PATCH } from './case-linked';
 
 /**
  * Intake's assessment: bounded retries, and errors no retry can mend fail at once. It is a local
@@ -51,6 +52,7 @@ const CASE_OPTIONS: CaseOptions = {
   progressUpdates: () => patched(PROGRESS_UPDATES_PATCH),
   writtenChannel: () => patched(WRITTEN_CHANNEL_PATCH),
   missedPromiseApology: () => patched(MISSED_PROMISE_APOLOGY_PATCH),
+  linkedNewMatter: () => patched(LINKED_NEW_MATTER_PATCH),
 };
 /** Our own bound besides the server's suggestion: continue as new well before any history limit. */
 const HISTORY_EVENTS_LIMIT = 10_000;

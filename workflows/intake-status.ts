@@ -25,6 +25,7 @@ export function intakeStatus(input: ComplaintInput, receivedAt: number): Complai
     waitingOnCustomer: false,
     reopenCount: 0,
     repeatOf: [],
+    ...(input.linkedFrom ? { linkedFrom: input.linkedFrom.complaintId } : {}),
     flags: [],
     receivedAt: new Date(receivedAt).toISOString(),
   };

@@ -9,6 +9,7 @@ import type { VulnerabilityStatus } from '../domain/vulnerability';
 import type { HeldDraft } from './case-drafts';
 import type { DraftCheck, DraftRequest } from '../domain/drafts/check';
 import type { InboundData } from '../domain/events';
+import type { LinkedFrom } from '../domain/linked-complaint';
 import type { PublishBatch } from '../activities';
 import type { CarriedCase } from './case-carry';
 
@@ -20,6 +21,7 @@ import type { CarriedCase } from './case-carry';
  */
 
 export { COMPLAINT_WORKFLOW } from './contract';
+import { complaintStartOptions } from './contract';
 
 export interface ComplaintInput {
   complaintId: string;
@@ -34,6 +36,8 @@ export interface ComplaintInput {
   searchTokens?: string[];
   /** Set when an earlier run of the complaint continued as new: what it handed over. */
   carried?: CarriedRun;
+  /** Set on a complaint opened for a new matter a reply to another complaint raised (workflows/case-linked.ts). */
+  linkedFrom?: LinkedFrom;
 }
 
 /** What a run hands to the next when it continues as new (history stays bounded; nothing is lost). */
@@ -137,6 +141,10 @@ export interface ComplaintStatus {
   reopenCount: number;
   /** Other open or recent complaints of the same customer. */
   repeatOf: string[];
+  /** The complaint whose customer's reply raised this one as a new matter; absent for any other. */
+  linkedFrom?: string;
+  /** The complaints opened for new matters this one's replies raised, oldest first; absent: none. */
+  relatedTo?: string[];
   /** Respect-check hits and other things a supervisor should look at. */
   flags: string[];
   receivedAt: string;
@@ -194,6 +202,18 @@ export interface EventRef {
 }
 
 export const complaintReceivedSignal = defineSignal<[EventRef]>('complaintReceived');
+
+/**
+ * Signal-with-start of a complaint's workflow (the Kafka bridge's intake, and the activity that opens a
+ * linked complaint): started if it does not exist, told its complaint arrived again if it does.
+ */
+export function complaintSignalWithStart(input: ComplaintInput, taskQueue: string) {
+  return {
+    ...complaintStartOptions(input, taskQueue),
+    signal: complaintReceivedSignal,
+    signalArgs: [{ eventId: input.openedBy.eventId, source: input.openedBy.source }] as [EventRef],
+  };
+}
 export const customerRepliedSignal = defineSignal<[ExternalFact<InboundData<'customer.replied'>>]>('customerReplied');
 export const customerWithdrewSignal =
   defineSignal<[ExternalFact<InboundData<'customer.withdrew'>>]>('customerWithdrew');
@@ -224,6 +244,7 @@ export type ConfirmAccountInput = ActionInput<'confirmAccount'>;
 export type AddNoteInput = ActionInput<'addNote'>;
 export type AddCommitmentInput = ActionInput<'addCommitment'>;
 export type KeepCommitmentInput = ActionInput<'keepCommitment'>;
+export type OpenNewMatterInput = ActionInput<'openNewMatter'>;
 
 /** The workflow update of each action, named as in the registry. */
 export type ActionUpdates = { [N in ActionName]: UpdateDefinition<ComplaintStatus, [ActionInput<N>]> };
@@ -246,3 +267,4 @@ export const confirmAccountUpdate = ACTION_UPDATES.confirmAccount;
 export const addNoteUpdate = ACTION_UPDATES.addNote;
 export const addCommitmentUpdate = ACTION_UPDATES.addCommitment;
 export const keepCommitmentUpdate = ACTION_UPDATES.keepCommitment;
+export const openNewMatterUpdate = ACTION_UPDATES.openNewMatter;

@@ -79,6 +79,21 @@ export class Outbox {
   }
 
   private async publish(batch: PublishBatch, occurredAt: string): Promise<PublishReport> {
+    const { linked = [], ...messages } = batch;
+    // A batch of linked complaints alone publishes nothing (histories from before them never had one).
+    const report = hasMessages(messages) ? await this.publishMessages(messages, occurredAt) : { failed: [] };
+    for (const input of linked) {
+      try {
+        await durable.openLinkedComplaint(input);
+      } catch (err) {
+        const reason = `the linked complaint ${input.complaintId} was not opened: ${(err as Error).message}`;
+        report.failed.push({ eventId: input.openedBy.eventId, topic: 'temporal', kind: 'linked-complaint', reason });
+      }
+    }
+    return report;
+  }
+
+  private async publishMessages(batch: PublishBatch, occurredAt: string): Promise<PublishReport> {
     if (Date.now() >= this.degradedUntil) {
       try {
         return await fast.publish(batch, occurredAt);
@@ -104,7 +119,14 @@ function merge(taken: readonly QueuedBatch[]): PublishBatch {
     ),
     remedies: taken.flatMap((q) => q.batch.remedies ?? []),
     lifecycle: taken.flatMap((q) => q.batch.lifecycle ?? []),
+    ...(taken.some((q) => (q.batch.linked ?? []).length > 0)
+      ? { linked: taken.flatMap((q) => q.batch.linked ?? []) }
+      : {}),
   };
+}
+
+function hasMessages(batch: PublishBatch): boolean {
+  return (batch.notifications ?? []).length + (batch.remedies ?? []).length + (batch.lifecycle ?? []).length > 0;
 }
 
 function everyMessage(batch: PublishBatch, reason: string): PublishFailure[] {

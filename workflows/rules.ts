@@ -24,6 +24,7 @@ import {
 } from './case-effects';
 import { doAddCommitment, doKeepCommitment, openCommitment } from './case-commitments';
 import { doRecordVulnerability } from './case-vulnerability';
+import { doOpenNewMatter, newMatterRefusal } from './case-linked';
 import { REFUSAL, type RefusalType } from './contract';
 import type {
   AssignInput,
@@ -205,6 +206,13 @@ const RULES: { [N in ActionName]: Rule<N> } = {
       }
     },
     apply: (complaint, now, i) => doKeepCommitment(complaint, now, i),
+  },
+  openNewMatter: {
+    check: (complaint, i) => {
+      const why = newMatterRefusal(complaint, i);
+      if (why) throw new ActionRefused(why);
+    },
+    apply: (complaint, now, i) => doOpenNewMatter(complaint, now, i),
   },
 };
 

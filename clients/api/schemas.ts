@@ -120,6 +120,14 @@ export const ComplaintStatusSchema = z.object({
   csat: z.number().optional(),
   reopenCount: z.number(),
   repeatOf: z.array(z.string()),
+  linkedFrom: z
+    .string()
+    .optional()
+    .meta({ description: 'The complaint whose customer’s reply raised this one as a new matter' }),
+  relatedTo: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'The complaints opened for new matters this one’s replies raised (`openNewMatter`)' }),
   flags: z.array(z.string()),
   receivedAt: z.string(),
   firstResponseAt: z.string().optional(),
@@ -185,6 +193,9 @@ export const StoredComplaintSchema = z.object({
   letters: z.array(Row).meta({ description: 'Letters sent, with their rendered body and its SHA-256' }),
   remedies: z.array(Row),
   breaches: z.array(Row),
+  links: z
+    .object({ linkedFrom: z.string().optional(), relatedTo: z.array(z.string()) })
+    .meta({ description: 'The complaint whose reply raised this one, and those this one’s replies raised' }),
 });
 
 /** `GET /complaints/:id/timeline`. */

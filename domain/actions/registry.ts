@@ -6,6 +6,7 @@ import { BEFORE_FINAL, OPEN_STAGES } from '../stages';
 import { ACTING, defineAction, SUPERVISOR, text } from './define';
 import { COMMITMENT_ACTIONS } from './commitment-actions';
 import { DRAFT_ACTIONS } from './draft-actions';
+import { LINKED_ACTIONS } from './linked-actions';
 import { RESOLUTION_ACTIONS } from './resolution-actions';
 import { VULNERABILITY_ACTIONS } from './vulnerability-actions';
 import { MONEY_REMEDIES, REMEDY_KINDS } from './vocabulary';
@@ -350,6 +351,7 @@ export const ACTIONS = {
   ...DRAFT_ACTIONS,
   ...VULNERABILITY_ACTIONS,
   ...RESOLUTION_ACTIONS,
+  ...LINKED_ACTIONS,
 };
 
 /** An action's name: `assign`, `recordAccount`, … */

@@ -170,11 +170,17 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = {
     deadline: '2027-01-27T10:00:00.000Z',
   }),
   'deadline-breached': staff(['clock', 'deadline'], { clock: 'final-response', deadline: '2027-01-27T10:00:00.000Z' }),
-  'commitment-apology': customer(['words', 'dueAt', 'newDueAt'], {
-    words: 'We will call you back tomorrow.',
-    dueAt: '2026-12-03T17:00:00.000Z',
-    newDueAt: '2026-12-04T17:00:00.000Z',
-  }),
+  // The promise quoted is the agent's words, or for a holding response's date (`promise: holding`) the
+  // file's own `holding-promise` section, so a Welsh or Spanish letter quotes it in Welsh or Spanish.
+  'commitment-apology': customer(
+    ['words', 'dueAt', 'newDueAt'],
+    {
+      words: 'We will call you back tomorrow.',
+      dueAt: '2026-12-03T17:00:00.000Z',
+      newDueAt: '2026-12-04T17:00:00.000Z',
+    },
+    { sections: { 'holding-promise': { required: 'always' } } },
+  ),
   // DISP 1.6.1R(2): keep the customer informed of progress. The lead's update clock sends it.
   'progress-update': customer(['finalResponseDeadline'], { finalResponseDeadline: '2027-01-27T10:00:00.000Z' }),
   // DISP 2.8.2R: still unhappy after the final response (FCA). The final response stands; the letter

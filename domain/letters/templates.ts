@@ -59,6 +59,8 @@ function derived(
   if (has('response-type') && vars.responseType !== undefined) {
     out.responseTypeText = section(t, `response-type: ${vars.responseType}`, vars);
   }
+  // A missed holding-response date: the promise is the template's sentence in the letter's locale.
+  if (has('holding-promise') && vars.promise === 'holding') out.words = section(t, 'holding-promise', vars);
   if (has('remedy')) {
     out.remedyText =
       vars.remedy !== undefined

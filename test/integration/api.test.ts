@@ -312,6 +312,7 @@ describe('roles: every route, allowed and refused', () => {
         ['notes', { text: 'N' }],
         ['drafts', { action: 'askQuestion', input: { question: 'Q' } }],
         ['vulnerability', { vulnerable: false }],
+        ['new-matter', { replyId: 'reply-1', summary: 'S' }],
       ] as const
     ).map(([path, body]) => ({
       method: 'POST',

@@ -45,7 +45,8 @@ const SCENARIOS = [
  * Paths only the outbox engine has, recorded under its tag alone, each with the patch marker its branch
  * is behind (so the replay below covers the patched branch and not only the old one): the warning ladder
  * (the legacy engine never climbs it), issue 15's regime rules, and issue 13's apology for a missed
- * remedy or holding-response date. The FCA holding sequence and the
+ * remedy or holding-response date, and issue 15's linked complaint for a reply's new matter (an activity that
+ * starts another workflow). The FCA holding sequence and the
  * fault-admitted refusal are behind no patch: they follow policy content and a validator-only rule.
  */
 const OUTBOX_ONLY_SCENARIOS: Record<string, string | null> = {
@@ -62,6 +63,8 @@ const OUTBOX_ONLY_SCENARIOS: Record<string, string | null> = {
   'draft-mild': null,
   'missed-remedy-due': 'redress-missed-promise-apology',
   'missed-holding-date': 'redress-missed-promise-apology',
+  'linked-new-matter': 'redress-linked-new-matter',
+  'linked-new-matter-after-final': 'redress-linked-new-matter',
 };
 
 /**

@@ -9,6 +9,7 @@ import { Complaints } from '../../clients/api/complaints';
 import { ApiMetrics, startLifecycleMetrics } from '../../clients/api/metrics';
 import { startTestStack, type TestStack } from './stack';
 import type { Db } from '../../store/db';
+import type { SearchIndex } from '../../platform/search-index';
 import { DEFAULT_CODEC_CORS_ORIGIN, registerCodecRoutes } from '../../clients/api/codec-routes';
 import { DeadLetters } from '../../clients/api/dead-letters';
 import { loadOriginalProtection } from '../../platform/dead-letter-seal';
@@ -59,11 +60,14 @@ export async function startApiHarness(
     workerTimeouts?: WorkerTimeouts;
     /** The complaint store the API reads lists (and complaints Temporal forgot) from. */
     store?: Db;
+    /** The summaries' blind index, held by the API and the worker (the complaints it opens), as in a deployment. */
+    search?: SearchIndex;
   } = {},
 ): Promise<ApiHarness> {
   const stack = await startTestStack(name, {
     bridge: opts.bridgeMetrics ?? false,
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.search ? { search: opts.search } : {}),
   });
   const bridgeServer = stack.bridge ? await serveRegistry(stack.bridge.metrics.registry) : undefined;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -101,6 +105,7 @@ export async function startApiHarness(
     metrics,
     deadLetters,
     ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.search ? { search: opts.search } : {}),
     ...(opts.workerTimeouts ? { workerTimeouts: opts.workerTimeouts } : {}),
     ...(opts.rateLimitPerMinute ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
     health: async () => ({

@@ -15,6 +15,7 @@ import { ensureTopics } from '../../infra/kafka-topics';
 import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
 import type { DataConverter } from '@temporalio/common';
+import type { SearchIndex } from '../../platform/search-index';
 import { FAILURE_CONVERTER_PATH, loadDataConverter } from '../../platform/data-converter';
 import { TopicCollector, testKafka, testProducer } from './kafka';
 import { connectTemporal } from '../../platform/temporal-connection';
@@ -114,11 +115,21 @@ export interface TestStack {
  */
 export async function startTestStack(
   name: string,
-  opts: { bridge?: boolean; bridgeOptions?: BridgeOptions; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    bridge?: boolean;
+    bridgeOptions?: BridgeOptions;
+    env?: NodeJS.ProcessEnv;
+    /** The summaries' blind index, for the complaints the worker opens (a reply's new matter). */
+    search?: SearchIndex;
+  } = {},
 ): Promise<TestStack> {
   quietTemporalRuntime();
   const { config, logger, connection, client, dataConverter } = await startTestRun(name, opts.env);
-  const worker = await createComplaintWorker(config, logger, { workflowBundle: await workflowBundle(), dataConverter });
+  const worker = await createComplaintWorker(config, logger, {
+    workflowBundle: await workflowBundle(),
+    dataConverter,
+    ...(opts.search ? { search: opts.search } : {}),
+  });
   const running = worker.worker.run();
   const bridge = opts.bridge === false ? undefined : await startBridge(config, client, logger, opts.bridgeOptions);
   const kafka = testKafka(config.kafka.brokers.join(','), config.kafka.security);

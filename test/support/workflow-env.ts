@@ -9,6 +9,7 @@ import { timeSkippingServer } from '../../infra/paths';
 import { indexedSearchAttributes } from '../../infra/search-attributes';
 import { loadPolicies } from '../../platform/policy-files';
 import { quietTemporalRuntime, workflowBundle } from './stack';
+import { COMPLAINT_WORKFLOW } from '../../workflows/contract';
 
 /** One record the activities published, as the recording publisher saw it. */
 export interface Published {
@@ -35,6 +36,24 @@ export class RecordingPublisher implements Publisher {
 const converters = new WeakMap<TestWorkflowEnvironment, DataConverter>();
 
 /**
+ * One time-skipping server for a test file: started before its tests, torn down after them. Returns the
+ * environment's getter (it exists once `beforeAll` has run).
+ */
+export function useTimeSkippingEnv(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping server is not started yet: use it inside a test');
+    return env;
+  };
+}
+
+/**
  * Temporal's time-skipping test server (Java, from Maven Central via infra/obtain.sh): a timer of days
  * fires in milliseconds while the workflow under test waits on it.
  */
@@ -55,7 +74,10 @@ export async function createTimeSkippingEnv(dataConverter?: DataConverter): Prom
   return env;
 }
 
-/** A worker with the real workflow bundle and real activities over a recording publisher. */
+/**
+ * A worker with the real workflow bundle and real activities over a recording publisher. Linked
+ * complaints (a reply's new matter) are started on the same server and task queue, so this worker runs them too.
+ */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
@@ -73,6 +95,7 @@ export async function createTestWorker(
       logger: pino({ level: 'silent' }),
       policies: loadPolicies(),
       // No client: the time-skipping server has no visibility, so repeat detection is tested on the dev server.
+      opener: { client: env.client, workflowType: COMPLAINT_WORKFLOW, taskQueue },
     }),
   });
 }

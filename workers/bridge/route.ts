@@ -4,10 +4,9 @@ import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FollowUpEventType, InboundData, InboundEvent } from '../../domain/events';
 import { complaintWorkflowId } from '../../domain/ids';
-import { complaintStartOptions } from '../../workflows/contract';
 import {
   COMPLAINT_WORKFLOW,
-  complaintReceivedSignal,
+  complaintSignalWithStart,
   customerRepliedSignal,
   customerWithdrewSignal,
   remedyFailedSignal,
@@ -82,11 +81,7 @@ export async function startComplaint(
   taskQueue: string,
   input: ComplaintInput,
 ): Promise<void> {
-  await client.workflow.signalWithStart(workflowType, {
-    ...complaintStartOptions(input, taskQueue),
-    signal: complaintReceivedSignal,
-    signalArgs: [{ eventId: input.openedBy.eventId, source: input.openedBy.source }],
-  });
+  await client.workflow.signalWithStart(workflowType, complaintSignalWithStart(input, taskQueue));
 }
 
 /**
