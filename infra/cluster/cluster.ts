@@ -79,7 +79,7 @@ export async function startCluster(t: ClusterTopology, env: NodeJS.ProcessEnv, l
   const managed = (name: string, start: () => Promise<ManagedProcess>) =>
     parts.set(name, { start: async () => track(name, await start()) });
 
-  parts.set('postgres', { start: () => Promise.resolve(startClusterPostgres(t, env)) });
+  parts.set('postgres', { start: () => Promise.resolve(startClusterPostgres(t)) });
   managed('temporal', () => startClusterTemporal(t, logDir, env));
   for (const b of t.kafka.brokers) managed(`kafka-${b.nodeId}`, () => startClusterBroker(t, b.nodeId, logDir, env));
   for (const s of specs) managed(s.name, () => startRedressProcess(s, t.host, logDir));

@@ -13,21 +13,15 @@ import { registerMissingSearchAttributes } from '../search-attributes';
 import { cacheDir } from '../../platform/data-dir';
 import { TEMPORAL_DATABASES, temporalDynamicConfigYaml, temporalPorts, temporalServerYaml } from './temporal-config';
 import { TEMPORAL_SERVER_VERSION, temporalAddress, type ClusterTopology } from './topology';
-import { tmpdir } from 'node:os';
 
 /** The binaries `infra/obtain.sh temporal-server` builds. */
 export function temporalServerDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir(env), `temporal-server-${env.TEMPORAL_SERVER_VERSION ?? TEMPORAL_SERVER_VERSION}`);
 }
 
-/**
- * PostgreSQL refuses to run as root, and its user cannot enter root's home: its data lives in a
- * directory of its own under the temporary directory, named by the cluster's port so it survives a
- * restart of scripts/cluster (REDRESS_CLUSTER_PG_DIR moves it).
- */
-export function startClusterPostgres(t: ClusterTopology, env: NodeJS.ProcessEnv): PostgresServer {
-  const dir = env.REDRESS_CLUSTER_PG_DIR ?? join(tmpdir(), `redress-cluster-pg-${t.postgres.port}`);
-  return startPostgresServer({ dataDir: dir, port: t.postgres.port });
+/** The cluster's PostgreSQL: Temporal's two databases and the complaint store's. */
+export function startClusterPostgres(t: ClusterTopology): PostgresServer {
+  return startPostgresServer({ dataDir: t.postgres.dataDir, port: t.postgres.port });
 }
 
 /** Creates a database unless it exists. */

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
  * The production topology as data: what `scripts/cluster` runs on one machine, and what
  * docker-compose.yml describes for many (test/unit/compose-topology.test.ts keeps the two in step).
@@ -28,7 +31,8 @@ export interface ClusterTopology {
     namespace: string;
     retentionDays: number;
   };
-  postgres: { port: number };
+  /** PostgreSQL refuses to run as root and its user cannot enter root's home: its data lives apart. */
+  postgres: { port: number; dataDir: string };
   kafka: { brokers: Broker[]; replicationFactor: number; minInsyncReplicas: number; partitions: number };
   redress: { workers: number; bridges: number; apiPorts: number[]; projector: boolean };
 }
@@ -54,6 +58,7 @@ export function clusterTopology(env: NodeJS.ProcessEnv, dataDir: string): Cluste
     throw new Error(`invalid configuration: REDRESS_KAFKA_MIN_INSYNC_REPLICAS ${minInsyncReplicas} exceeds the replication factor ${replicationFactor}`);
   }
   const apiBase = int(env, 'REDRESS_CLUSTER_API_PORT', 3100);
+  const pgPort = int(env, 'REDRESS_CLUSTER_PG_PORT', 25432);
   return {
     host: '127.0.0.1',
     dataDir,
@@ -64,7 +69,11 @@ export function clusterTopology(env: NodeJS.ProcessEnv, dataDir: string): Cluste
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       retentionDays: int(env, 'REDRESS_CLUSTER_RETENTION_DAYS', 7),
     },
-    postgres: { port: int(env, 'REDRESS_CLUSTER_PG_PORT', 25432) },
+    postgres: {
+      port: pgPort,
+      // Named by the port so it survives a restart of scripts/cluster; REDRESS_CLUSTER_PG_DIR moves it.
+      dataDir: env.REDRESS_CLUSTER_PG_DIR ?? join(tmpdir(), `redress-cluster-pg-${pgPort}`),
+    },
     kafka: {
       // Two ports a broker: its client listener, and its controller listener (KRaft quorum).
       brokers: Array.from({ length: brokerCount }, (_, i) => ({

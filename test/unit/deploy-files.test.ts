@@ -28,7 +28,7 @@ describe('docker-compose.yml', () => {
     expect(result.status).toBe(0);
   });
 
-  it('runs Temporal on PostgreSQL with its UI, Kafka in KRaft mode, the store, and the worker, bridge, projector and API', () => {
+  it('runs Temporal on PostgreSQL (schema by admin-tools) with its UI, three KRaft Kafka brokers, the store, and the worker, bridge, projector and API', () => {
     const services = execFileSync('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config', '--services'], {
       env,
       encoding: 'utf8',
@@ -39,12 +39,15 @@ describe('docker-compose.yml', () => {
     expect(services).toEqual([
       'api',
       'bridge',
-      'kafka',
+      'kafka-1',
+      'kafka-2',
+      'kafka-3',
       'postgresql',
       'projector',
       'provision',
       'store-db',
       'temporal',
+      'temporal-schema',
       'temporal-ui',
       'worker',
     ]);

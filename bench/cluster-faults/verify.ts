@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import type { Kafka } from 'kafkajs';
+import pg from 'pg';
+import { DEFAULT_TOPICS } from '../../domain/topics';
+import type { Cluster } from '../../infra/cluster/cluster';
+
+/** What the fault run found once the faults were over (see run.ts). */
+export interface Verdict {
+  stored: number;
+  acknowledged: number;
+  lost: number;
+  duplicated: number;
+  lifecycleMessages: number;
+  lifecycleIds: number;
+  repliesOnce: number;
+  repliesMissing: number;
+  repliesTwice: number;
+  deadlinesPassed: number;
+  breached: number;
+  unbreached: number;
+  deadLetters: number;
+}
+
+/** Every message of a topic from offset zero, read until none arrived for `quietMs`. */
+async function readAll(kafka: Kafka, topic: string, quietMs: number): Promise<Array<{ type?: string; complaintId?: string; eventId?: string }>> {
+  const out: Array<{ type?: string; complaintId?: string; eventId?: string }> = [];
+  const consumer = kafka.consumer({ groupId: `faults-verify-${topic}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let last = Date.now();
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      last = Date.now();
+      out.push(JSON.parse(message.value?.toString() ?? '{}') as { type?: string; complaintId?: string; eventId?: string });
+      return Promise.resolve();
+    },
+  });
+  // A first rebalance takes a few seconds before any message arrives.
+  await new Promise((r) => setTimeout(r, 5_000));
+  while (Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, 500));
+  await consumer.disconnect();
+  return out;
+}
+
+/**
+ * The checks of issue 18: every complaint exists once, every fact (a customer reply) applied once,
+ * every logical lifecycle event under one id (the same id on a retry: `applied twice` counts a
+ * complaint's opened or acknowledged event published under two ids), nothing in the DLQ, and every
+ * first-response deadline that passed published as breached.
+ */
+export async function verify(cluster: Cluster, kafka: Kafka, published: string[], o: { untilQuiet: number }): Promise<Verdict> {
+  const ours = new Set(published);
+  const lifecycle = (await readAll(kafka, DEFAULT_TOPICS.lifecycle, o.untilQuiet)).filter((e) => e.complaintId && ours.has(e.complaintId));
+  const dead = await readAll(kafka, DEFAULT_TOPICS.dlq, 3_000);
+  const idsByKind = new Map<string, Set<string>>();
+  for (const e of lifecycle) {
+    const key = `${e.complaintId}|${e.type}`;
+    if (!idsByKind.has(key)) idsByKind.set(key, new Set());
+    idsByKind.get(key)!.add(e.eventId ?? '');
+  }
+  const once = (type: string) => published.filter((id) => (idsByKind.get(`${id}|${type}`)?.size ?? 0) >= 1);
+  const twice = published.filter((id) => ['complaint.opened', 'complaint.acknowledged'].some((t) => (idsByKind.get(`${id}|${t}`)?.size ?? 0) > 1));
+
+  const db = new pg.Client({ connectionString: cluster.databaseUrl });
+  await db.connect();
+  const stored = new Set(
+    (await db.query<{ complaint_id: string }>('SELECT complaint_id FROM complaints WHERE complaint_id = ANY($1)', [published])).rows.map((r) => r.complaint_id),
+  );
+  const passed = (
+    await db.query<{ complaint_id: string }>(
+      "SELECT complaint_id FROM complaint_clocks WHERE clock = 'first-response' AND deadline < now() AND complaint_id = ANY($1)",
+      [published],
+    )
+  ).rows.map((r) => r.complaint_id);
+  await db.end();
+  const breachedOnTopic = new Set(lifecycle.filter((e) => e.type === 'complaint.deadline-breached').map((e) => e.complaintId));
+
+  // The facts: each complaint's conversation must hold its one reply, through an API process.
+  const key = /REDRESS_OPERATOR_KEY=(\S+)/.exec(readFileSync(cluster.apiKeysEnvFile, 'utf8'))?.[1] ?? '';
+  const api = cluster.apiUrls[cluster.apiUrls.length - 1]!;
+  let repliesOnce = 0;
+  let repliesMissing = 0;
+  let repliesTwice = 0;
+  for (const id of published.filter((p) => !p.includes('-probe-'))) {
+    const res = await fetch(`${api}/complaints/${encodeURIComponent(id)}/conversation?limit=100`, { headers: { authorization: `Bearer ${key}` } });
+    const body = (await res.json()) as { entries?: Array<{ kind: string }> };
+    const n = (body.entries ?? []).filter((e) => e.kind === 'reply').length;
+    if (n === 1) repliesOnce++;
+    else if (n === 0) repliesMissing++;
+    else repliesTwice++;
+  }
+  const opened = new Set(once('complaint.opened'));
+  return {
+    stored: stored.size,
+    acknowledged: once('complaint.acknowledged').length,
+    lost: published.filter((id) => !opened.has(id) || !stored.has(id)).length,
+    duplicated: twice.length,
+    lifecycleMessages: lifecycle.length,
+    lifecycleIds: new Set(lifecycle.map((e) => e.eventId)).size,
+    repliesOnce,
+    repliesMissing,
+    repliesTwice,
+    deadlinesPassed: passed.length,
+    breached: passed.filter((id) => breachedOnTopic.has(id)).length,
+    unbreached: passed.filter((id) => !breachedOnTopic.has(id)).length,
+    deadLetters: dead.length,
+  };
+}
