@@ -38,6 +38,8 @@ export interface StartOptions {
    * does must be safe to do again on the data a previous run left.
    */
   prepare?: () => void | Promise<void>;
+  /** Aborting it gives up waiting for health: the process is stopped and the start fails. */
+  signal?: AbortSignal;
 }
 
 /** Thrown when a component does not start: names it and carries the tail of its log. */
@@ -105,6 +107,10 @@ export async function startManaged(opts: StartOptions): Promise<ManagedProcess> 
   for (;;) {
     if (exitCode !== undefined) {
       throw new StartError(opts.name, `exited with code ${String(exitCode)}`, tailFile(opts.logFile));
+    }
+    if (opts.signal?.aborted) {
+      await stop(5_000);
+      throw new StartError(opts.name, 'stopped while starting', tailFile(opts.logFile));
     }
     if (await opts.healthy().catch(() => false)) return managed;
     if (Date.now() > deadline) {

@@ -23,8 +23,7 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 };
 
 export type RestartDecision =
-  | { action: 'restart'; attempt: number; delayMs: number }
-  | { action: 'give-up'; crashes: number; windowMs: number };
+  { action: 'restart'; attempt: number; delayMs: number } | { action: 'give-up'; crashes: number; windowMs: number };
 
 /**
  * What to do about a crash at `now`, given the earlier crashes' times (`crashes`, oldest first, this one
@@ -59,7 +58,12 @@ const PolicyEnvSchema = z
       .min(1_000)
       .max(24 * 3600_000)
       .default(DEFAULT_RESTART_POLICY.windowMs),
-    REDRESS_STACK_BACKOFF_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_RESTART_POLICY.initialBackoffMs),
+    REDRESS_STACK_BACKOFF_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(DEFAULT_RESTART_POLICY.initialBackoffMs),
     REDRESS_STACK_BACKOFF_MAX_MS: z.coerce
       .number()
       .int()

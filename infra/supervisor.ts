@@ -88,7 +88,13 @@ export class Supervisor {
       seen.add(s.name);
     }
     const policy = opts.policy ?? DEFAULT_RESTART_POLICY;
-    this.slots = specs.map((spec) => ({ spec, policy: { ...policy, ...spec.restart }, ready: false, crashes: [], restarts: 0 }));
+    this.slots = specs.map((spec) => ({
+      spec,
+      policy: { ...policy, ...spec.restart },
+      ready: false,
+      crashes: [],
+      restarts: 0,
+    }));
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.counter = new Counter({
@@ -138,7 +144,7 @@ export class Supervisor {
 
   private launch(slot: Slot): Promise<void> {
     const launching = (async () => {
-      const proc = await startManaged(slot.spec);
+      const proc = await startManaged({ ...slot.spec, signal: this.abort.signal });
       slot.proc = proc;
       try {
         await slot.spec.afterReady?.();
