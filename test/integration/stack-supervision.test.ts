@@ -17,7 +17,9 @@ import { pgDb } from '../../store/db';
  * recorded twice, nothing was dead-lettered, and the stack restarted each part it lost.
  */
 const PARTS = ['worker', 'bridge', 'api', 'projector', 'kafka', 'temporal'] as const;
-const INTERVAL_MS = 400;
+// One complaint a second: enough to have complaints in flight at every kill, little enough that two
+// shared cores keep up (faster, workflow tasks time out under the load and the test measures the machine).
+const INTERVAL_MS = 1_000;
 
 let stack: LocalStack;
 
@@ -37,7 +39,7 @@ afterAll(async () => {
 
 /** Keeps at it until the complaint is accepted: a part being down is a reason to try again, not to stop. */
 async function submitUntilAccepted(attempt: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 240_000;
   for (;;) {
     try {
       return await attempt();
@@ -62,9 +64,13 @@ it('loses nothing and applies nothing twice while each part is killed in turn', 
   const submit = (n: number) => {
     const complaintId = `c-sv-${run}-${n}`;
     ids.push(complaintId);
+    // A customer each: one customer's many complaints would make every intake look up a long repeat history.
+    const complaint = complaintFixture({
+      customer: { id: `cust-${complaintId}`, name: 'Ada Lovelace', email: 'ada@example.com', jurisdiction: 'GB-ENG' },
+    });
     if (n % 2 === 0) {
       // The same event id on every try: the bridge drops a second delivery.
-      const event = JSON.stringify(receivedEvent(complaintId, `evt-${complaintId}`));
+      const event = JSON.stringify(receivedEvent(complaintId, `evt-${complaintId}`, complaint));
       return submitUntilAccepted(async () => {
         await producer.send({ topic: DEFAULT_TOPICS.intake, messages: [{ key: complaintId, value: event }] });
       });
@@ -73,7 +79,7 @@ it('loses nothing and applies nothing twice while each part is killed in turn', 
       const res = await fetch(`http://127.0.0.1:${stack.ports.api}/complaints`, {
         method: 'POST',
         headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ complaintId, ...complaintFixture() }),
+        body: JSON.stringify({ complaintId, ...complaint }),
         signal: AbortSignal.timeout(15_000),
       });
       // 201 created, or 200: the complaint exists already (an earlier try got through).
@@ -109,7 +115,7 @@ it('loses nothing and applies nothing twice while each part is killed in turn', 
   await flow;
   await Promise.all(submissions);
   await producer.disconnect();
-  expect(ids.length).toBeGreaterThan(20);
+  expect(ids.length).toBeGreaterThan(15);
 
   const collector = await new TopicCollector(kafka, [DEFAULT_TOPICS.lifecycle, DEFAULT_TOPICS.dlq]).start();
   const store = pgDb(`postgres://postgres@127.0.0.1:${stack.ports.store}/postgres`, { max: 1 });
