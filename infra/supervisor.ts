@@ -112,7 +112,15 @@ export class Supervisor {
    * each from then on. If one does not start, stops what did and rethrows its error (a StartError names it).
    */
   async start(): Promise<void> {
-    const results = await Promise.allSettled(this.slots.map((slot) => this.firstStart(slot)));
+    const results = await Promise.allSettled(
+      this.slots.map((slot) =>
+        this.firstStart(slot).catch((err: unknown) => {
+          // At once, so the processes waiting on this one stop waiting.
+          void this.stop();
+          throw err;
+        }),
+      ),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       await this.stop();

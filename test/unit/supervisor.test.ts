@@ -78,3 +78,16 @@ it('refuses a dependency that does not come earlier in the list, naming both', (
     'supervisor: "worker" depends on "temporal", which must come before it',
   );
 });
+
+it('a process that does not start stops the start, and those waiting on it are never started', async () => {
+  const supervisor = new Supervisor(
+    [
+      spec('server', 'process.exit(2);', { healthy: () => Promise.resolve(false) }),
+      spec('client', waitsForever, { dependsOn: ['server'] }),
+    ],
+    { logger, policy: fast },
+  );
+  await expect(supervisor.start()).rejects.toThrow('server failed to start: exited with code 2');
+  expect(await supervisor.stopped).toBeUndefined();
+  expect(supervisor.pids()).toEqual({ server: undefined, client: undefined });
+}, 30_000);
