@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { Partitioners } from 'kafkajs';
 import { complaintFixture, receivedEvent } from '../support/fixtures';
@@ -22,6 +23,7 @@ const PARTS = ['worker', 'bridge', 'api', 'projector', 'kafka', 'temporal'] as c
 const INTERVAL_MS = 1_000;
 
 let stack: LocalStack;
+let passed = false;
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -35,6 +37,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.process.stop(60_000);
+  // Two servers' data and six logs: kept only when the test failed, to read.
+  if (stack && passed) rmSync(stack.dataDir, { recursive: true, force: true });
 });
 
 /** Keeps at it until the complaint is accepted: a part being down is a reason to try again, not to stop. */
@@ -179,6 +183,7 @@ it('loses nothing and applies nothing twice while each part is killed in turn', 
     for (const part of PARTS)
       expect({ part, restarted: (restarts[part] ?? 0) >= 1 }).toEqual({ part, restarted: true });
     expect(Object.keys(killed)).toEqual([...PARTS]);
+    passed = true;
   } finally {
     await collector.stop();
     await store.close();
