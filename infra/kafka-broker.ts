@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Secret, type KafkaSecurity } from '../config/transport-security';
 import { kafkaHealthy } from '../platform/health';
-import { startManaged, type ManagedProcess } from './managed-process';
+import { startManaged, type ManagedProcess, type StartOptions } from './managed-process';
 
 export interface KafkaBrokerOptions {
   /** Directory of the broker's jars (obtain.sh). */
@@ -172,17 +172,18 @@ function formatStorage(o: KafkaBrokerOptions, config: string): void {
 }
 
 /**
- * Starts a KRaft broker and waits until it serves metadata: a single node, or one member of a cluster
- * (start the members together: none serves metadata before a quorum of controllers is up).
+ * A KRaft broker as a process to start (and, under the stack's supervisor, to start again): a single
+ * node, or one member of a cluster (start the members together: none serves metadata before a quorum of
+ * controllers is up). Each start rewrites its configuration and formats its storage only if never
+ * formatted, so a restarted broker finds its log segments, offsets and cluster id where it left them.
  */
-export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedProcess> {
+export function kafkaBrokerSpec(o: KafkaBrokerOptions): StartOptions {
   if (!existsSync(o.libs)) {
     throw new Error(`the Kafka broker's jars are missing at ${o.libs}: run infra/obtain.sh (the README's commands do)`);
   }
-  const config = writeConfig(o);
-  formatStorage(o, config);
+  const config = join(o.dataDir, 'server.properties');
   const heap = o.heapMb ?? 768;
-  return startManaged({
+  return {
     name: o.clusterMember ? `kafka-${o.clusterMember.nodeId}` : 'kafka',
     command: 'java',
     args: [
@@ -197,6 +198,12 @@ export async function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedPr
     ],
     logFile: o.logFile,
     startTimeoutMs: 90_000,
+    prepare: () => formatStorage(o, writeConfig(o)),
     healthy: () => kafkaHealthy(`${o.host}:${o.port}`, probeSecurity(o.security)),
-  });
+  };
+}
+
+/** Starts a broker (see {@link kafkaBrokerSpec}) and waits until it serves metadata. */
+export function startKafkaBroker(o: KafkaBrokerOptions): Promise<ManagedProcess> {
+  return startManaged(kafkaBrokerSpec(o));
 }

@@ -11,9 +11,16 @@ export interface ManagedProcess {
   name: string;
   child: ChildProcess;
   logFile: string;
-  /** Resolves when the process has exited (after stop() or on its own). */
+  /** Resolves when the process has exited (after stop() or on its own): its code, null when a signal ended it. */
   exited: Promise<number | null>;
+  /** The same moment with the signal too (`SIGKILL`), for whoever reports why a process died. */
+  ended: Promise<ProcessEnd>;
   stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface ProcessEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
 }
 
 export interface StartOptions {
@@ -26,6 +33,13 @@ export interface StartOptions {
   /** Polled until it resolves true; the process is considered started then. */
   healthy: () => Promise<boolean>;
   startTimeoutMs?: number;
+  /**
+   * Run before every start, a restart included: writes configuration, formats storage once. Whatever it
+   * does must be safe to do again on the data a previous run left.
+   */
+  prepare?: () => void | Promise<void>;
+  /** Aborting it gives up waiting for health: the process is stopped and the start fails. */
+  signal?: AbortSignal;
 }
 
 /** Thrown when a component does not start: names it and carries the tail of its log. */
@@ -50,6 +64,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts a process and waits until it is healthy; on failure stops it and throws {@link StartError}. */
 export async function startManaged(opts: StartOptions): Promise<ManagedProcess> {
+  await opts.prepare?.();
   mkdirSync(dirname(opts.logFile), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   // Its own process group, so a stop reaches every process it forked (scripts that exec java, etc.).
@@ -62,19 +77,20 @@ export async function startManaged(opts: StartOptions): Promise<ManagedProcess> 
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) => {
+  const ended = new Promise<ProcessEnd>((resolve) => {
     child.once('exit', (code, signal) => {
       exitCode = code ?? (signal ? null : 0);
       log.end();
-      resolve(exitCode);
+      resolve({ code: exitCode, signal });
     });
     child.once('error', (err) => {
       log.write(`spawn error: ${err.message}\n`);
       exitCode = -1;
       log.end();
-      resolve(-1);
+      resolve({ code: -1, signal: null });
     });
   });
+  const exited = ended.then((e) => e.code);
 
   const stop = async (timeoutMs = 15_000): Promise<void> => {
     if (exitCode !== undefined || child.pid === undefined) return;
@@ -86,11 +102,15 @@ export async function startManaged(opts: StartOptions): Promise<ManagedProcess> 
     }
   };
 
-  const managed: ManagedProcess = { name: opts.name, child, logFile: opts.logFile, exited, stop };
+  const managed: ManagedProcess = { name: opts.name, child, logFile: opts.logFile, exited, ended, stop };
   const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
   for (;;) {
     if (exitCode !== undefined) {
       throw new StartError(opts.name, `exited with code ${String(exitCode)}`, tailFile(opts.logFile));
+    }
+    if (opts.signal?.aborted) {
+      await stop(5_000);
+      throw new StartError(opts.name, 'stopped while starting', tailFile(opts.logFile));
     }
     if (await opts.healthy().catch(() => false)) return managed;
     if (Date.now() > deadline) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporalHealthy } from '../platform/health';
-import { startManaged, type ManagedProcess } from './managed-process';
+import { startManaged, type ManagedProcess, type StartOptions } from './managed-process';
 import { searchAttributeFlags } from './search-attributes';
 
 export interface TemporalServerOptions {
@@ -24,8 +24,11 @@ export interface TemporalServerOptions {
   dynamicConfig?: Record<string, string | number | boolean>;
 }
 
-/** Starts `temporal server start-dev` and waits until it answers on its gRPC port. */
-export async function startTemporalServer(o: TemporalServerOptions): Promise<ManagedProcess> {
+/**
+ * `temporal server start-dev` as a process to start. With a data directory it keeps its SQLite database
+ * there, so a restart (the stack's supervisor) reopens the same file with every workflow in it.
+ */
+export function temporalServerSpec(o: TemporalServerOptions): StartOptions {
   if (!existsSync(o.cli)) {
     throw new Error(`the Temporal CLI is missing at ${o.cli}: run infra/obtain.sh (the README's commands do)`);
   }
@@ -44,12 +47,17 @@ export async function startTemporalServer(o: TemporalServerOptions): Promise<Man
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
   const address = `${o.host}:${o.port}`;
-  return startManaged({
+  return {
     name: 'temporal',
     command: o.cli,
     args,
     logFile: o.logFile,
     startTimeoutMs: 90_000,
     healthy: () => temporalHealthy(address, o.namespace),
-  });
+  };
+}
+
+/** Starts `temporal server start-dev` and waits until it answers on its gRPC port. */
+export function startTemporalServer(o: TemporalServerOptions): Promise<ManagedProcess> {
+  return startManaged(temporalServerSpec(o));
 }
