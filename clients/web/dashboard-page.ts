@@ -10,7 +10,7 @@ import type { Flash, Session } from './sessions';
 
 /**
  * The supervisor's dashboard: open complaints by stage and regime, what is due in the next 24 hours,
- * breaches today and this month (UTC days), the remedies waiting for approval (approved from here, with
+ * the complaints that breached a deadline today and this month (UTC; closed ones too), the remedies waiting for approval (approved from here, with
  * the registry's decideRemedy form, for a role that may), workload per agent, and CSAT and breach-rate
  * trends. Every number links into the queue behind it.
  */
@@ -72,13 +72,13 @@ export async function renderDashboard(
           >
         </li>
         <li>
-          <a href="${queueHref({ view: 'breached' })}"
-            ><span class="n" id="n-breaches-today">${d.breachesToday}</span> breaches today</a
+          <a href="${queueHref({ view: 'breached', breachedSince: d.breachesSince.today })}"
+            ><span class="n" id="n-breaches-today">${d.breachesToday}</span> breached today</a
           >
         </li>
         <li>
-          <a href="${queueHref({ view: 'breached' })}"
-            ><span class="n" id="n-breaches-month">${d.breachesThisMonth}</span> breaches this month</a
+          <a href="${queueHref({ view: 'breached', breachedSince: d.breachesSince.month })}"
+            ><span class="n" id="n-breaches-month">${d.breachesThisMonth}</span> breached this month</a
           >
         </li>
         <li>
@@ -90,7 +90,7 @@ export async function renderDashboard(
           >
         </li>
       </ul>
-      <p class="hint">Days and months in UTC.</p>
+      <p class="hint">Days and months in UTC; breached counts complaints, closed ones included.</p>
     </section>
     <section aria-labelledby="h-approvals">
       <h2 id="h-approvals">Approvals waiting</h2>
