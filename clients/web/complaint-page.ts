@@ -142,6 +142,7 @@ export function renderComplaint(
     <section aria-labelledby="h-clocks">
       <h2 id="h-clocks">Clocks</h2>
       ${dataTable({
+        label: 'Clocks',
         head: ['Clock', 'Status', 'Deadline', 'Time left'],
         rows: s.clocks.map(
           (c) =>
@@ -160,6 +161,7 @@ export function renderComplaint(
       ${
         s.commitments.length > 0
           ? html`${dataTable({
+              label: 'Commitments',
               head: ['Promise', 'Owner', 'Due', 'Status'],
               rows: s.commitments.map(
                 (c) =>
@@ -258,6 +260,7 @@ export function renderComplaint(
     <section aria-labelledby="h-timeline">
       <h2 id="h-timeline">Timeline</h2>
       ${dataTable({
+        label: 'Timeline',
         head: ['When', 'Who', 'What', 'Detail'],
         rows: timeline.map(
           (t) =>

@@ -4,7 +4,7 @@ import { lineChart } from './charts';
 import { formNonce } from './complaint-page';
 import { actionForm } from './forms';
 import { html, type SafeHtml } from './html';
-import { dataTable, flashBox } from './layout';
+import { dataTable, flashBox, scrollRegion } from './layout';
 import { queueHref, queueTable } from './queue-page';
 import type { Flash, Session } from './sessions';
 
@@ -21,8 +21,9 @@ function stageRegimeTable(d: DashboardFigures): SafeHtml {
   const regimes = [...new Set(d.openByStageAndRegime.map((r) => r.regime))].sort();
   const stages = [...new Set(d.openByStageAndRegime.map((r) => r.stage))];
   const count = new Map(d.openByStageAndRegime.map((r) => [`${r.stage} ${r.regime}`, r.open]));
-  return html`<div class="scroll">
-    <table>
+  return scrollRegion(
+    'Open by stage and regime',
+    html`<table>
       <thead>
         <tr>
           <th scope="col">Stage</th>
@@ -43,8 +44,8 @@ function stageRegimeTable(d: DashboardFigures): SafeHtml {
             </tr>`,
         )}
       </tbody>
-    </table>
-  </div>`;
+    </table>`,
+  );
 }
 
 export async function renderDashboard(
@@ -126,6 +127,7 @@ export async function renderDashboard(
     <section aria-labelledby="h-workload">
       <h2 id="h-workload">Workload</h2>
       ${dataTable({
+        label: 'Workload',
         head: ['Agent', 'Open', 'Due in 24 h', 'Breached'],
         rows: d.workload.map((w) => {
           const href =
@@ -157,6 +159,7 @@ export async function renderDashboard(
           })}
           ${dataTable({
             caption: 'The same figures',
+            label: 'CSAT by month',
             head: ['Month', 'Answers', 'Mean'],
             rows: d.csatByMonth.map(
               (p) =>
@@ -184,6 +187,7 @@ export async function renderDashboard(
           })}
           ${dataTable({
             caption: 'The same figures',
+            label: 'Breach rate by month',
             head: ['Month', 'Clocks', 'Breached', 'Rate'],
             rows: d.breachRateByMonth.map(
               (p) =>

@@ -111,6 +111,7 @@ export function queueTable(
 ): SafeHtml {
   return dataTable({
     caption,
+    label: caption,
     head: [
       'Complaint',
       'Time left',
