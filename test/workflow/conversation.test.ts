@@ -184,7 +184,10 @@ it('answers the page query with the status, timeline and conversation its three 
     await h.act(m.addNoteUpdate, { actor: operator, text: 'Called the customer back.' });
     const page = await h.handle.query(m.pageQuery);
     // The status's times left move with the clock: compared without them.
-    const still = (s: m.ComplaintStatus) => ({ ...s, clocks: s.clocks.map(({ deadline, clock }) => ({ deadline, clock })) });
+    const still = (s: m.ComplaintStatus) => ({
+      ...s,
+      clocks: s.clocks.map(({ deadline, clock }) => ({ deadline, clock })),
+    });
     expect(still(page.status)).toEqual(still(await h.status()));
     expect(page.timeline).toEqual(await h.timeline());
     expect(page.conversation).toEqual(await conversation(h));
