@@ -26,6 +26,11 @@ export interface ComplaintFilter {
   receivedFrom?: string;
   receivedTo?: string;
   /**
+   * Complaints that breached a deadline at or after this instant (complaint_breaches), closed ones too:
+   * what the dashboard's "breached today" and "this month" count.
+   */
+  breachedSince?: string;
+  /**
    * A text search, as the blind index's token sets (one per key of the ring, platform/search-index.ts):
    * a complaint matches when its `search_tokens` hold every token of any one set. Empty matches nothing.
    */
@@ -143,6 +148,11 @@ export function filterSql(f: ComplaintFilter, first = 1): { where: string[]; par
   if (f.nextDeadlineBy !== undefined) where.push(`next_deadline <= ${p(f.nextDeadlineBy)}::timestamptz`);
   if (f.receivedFrom !== undefined) where.push(`received_at >= ${p(f.receivedFrom)}::timestamptz`);
   if (f.receivedTo !== undefined) where.push(`received_at < ${p(f.receivedTo)}::timestamptz`);
+  // A semi-join on the breaches' time index: the period's breaches are few however many complaints there are.
+  if (f.breachedSince !== undefined)
+    where.push(
+      `complaint_id IN (SELECT complaint_id FROM complaint_breaches WHERE at >= ${p(f.breachedSince)}::timestamptz)`,
+    );
   if (f.searchTokens !== undefined) {
     const sets = f.searchTokens.map((set) => `search_tokens @> ${p(JSON.stringify(set))}::jsonb`);
     where.push(sets.length === 0 ? 'false' : `(${sets.join(' OR ')})`);

@@ -49,8 +49,8 @@ const ROW_COLUMNS = `complaint_id, stage, regime, region, severity, category, as
   next_deadline, repeat_of, flag_count, remedy->>'status' AS remedy_status, received_at`;
 
 /**
- * One page of a queue: `view`'s complaints matching `filter`, open only, in list order (next deadline,
- * none last; id), after `after`. `me` is whose "mine" is; `atRiskBy` the instant "at risk" looks to.
+ * One page of a queue: `view`'s complaints matching `filter`, open only (but with `breachedSince`), in
+ * list order (next deadline, none last; id), after `after`. `me` is whose "mine" is; `atRiskBy` the instant "at risk" looks to.
  */
 export async function queuePage(
   db: Queryable,
@@ -61,11 +61,15 @@ export async function queuePage(
     params.push(value);
     return `$${params.length}`;
   };
-  where.push(OPEN);
+  // "Breached since" is about a period, and a complaint that breached in it and closed since still
+  // counts (the dashboard's breaches today and this month): that filter lifts the open-only rule, and in
+  // the breached view it stands for the flag (which a row a moment behind the breaches may not show yet).
+  const since = q.filter.breachedSince !== undefined;
+  if (!since) where.push(OPEN);
   if (q.view === 'mine') where.push(`assignee = ${p(q.me)}`);
   if (q.view === 'unassigned') where.push('assignee IS NULL');
   if (q.view === 'at-risk') where.push(`next_deadline <= ${p(q.atRiskBy)}::timestamptz`);
-  if (q.view === 'breached') where.push('breached');
+  if (q.view === 'breached' && !since) where.push('breached');
   if (q.view === 'awaiting-approval') where.push(AWAITING);
   if (q.view === 'held-drafts') where.push('held_drafts > 0');
   const a = q.after;
@@ -89,8 +93,11 @@ export async function queuePage(
 export interface DashboardFigures {
   openByStageAndRegime: Array<{ stage: string; regime: string; open: number }>;
   dueWithin24h: number;
+  /** Complaints (open or closed) that breached a deadline since the start of the UTC day, and of the month. */
   breachesToday: number;
   breachesThisMonth: number;
+  /** The instants those periods begin at, for the links into the queue. */
+  breachesSince: { today: string; month: string };
   approvalsWaiting: QueueRow[];
   workload: Array<{ assignee: string | null; open: number; breached: number; dueWithin24h: number }>;
 }
@@ -108,6 +115,12 @@ const startOfMonth = (now: number, back = 0) => {
   const d = new Date(now);
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
 };
+
+/** Where the dashboard's "breached today" and "this month" begin (UTC): the queue links carry these instants. */
+export const breachPeriods = (now: number): { today: string; month: string } => ({
+  today: startOfDay(now).toISOString(),
+  month: startOfMonth(now).toISOString(),
+});
 
 /** The months `[start of (now - months + 1), start of next month)`, as `YYYY-MM`. */
 function monthsTo(now: number, months: number): string[] {
@@ -146,10 +159,14 @@ export async function dashboardFigures(
      FROM complaints WHERE ${OPEN} GROUP BY GROUPING SETS ((stage, regime), (assignee))`,
     [in24h],
   );
+  // Complaints, not breach events (one complaint can miss two clocks in a day): the number a person
+  // clicks is the number of rows the queue behind it shows (breachedSince, queuePage).
+  const periods = breachPeriods(now);
   const breaches = await db.query<{ today: number; month: number }>(
-    `SELECT count(*) FILTER (WHERE at >= $1::timestamptz)::int AS today, count(*)::int AS month
+    `SELECT count(DISTINCT complaint_id) FILTER (WHERE at >= $1::timestamptz)::int AS today,
+       count(DISTINCT complaint_id)::int AS month
      FROM complaint_breaches WHERE at >= $2::timestamptz`,
-    [startOfDay(now).toISOString(), startOfMonth(now).toISOString()],
+    [periods.today, periods.month],
   );
   const approvals = await db.query<Record<string, unknown>>(
     `SELECT ${ROW_COLUMNS} FROM complaints WHERE ${OPEN} AND ${AWAITING}
@@ -168,6 +185,7 @@ export async function dashboardFigures(
     dueWithin24h: byStage.reduce((n, r) => n + r.due, 0),
     breachesToday: breaches.rows[0]?.today ?? 0,
     breachesThisMonth: breaches.rows[0]?.month ?? 0,
+    breachesSince: periods,
     approvalsWaiting: approvals.rows.map((r) => fromRow<QueueRow>(r)),
     workload: workload.map((w) => ({ assignee: w.assignee, open: w.open, breached: w.breached, dueWithin24h: w.due })),
   };

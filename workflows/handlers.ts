@@ -45,10 +45,14 @@ export interface HandlerOptions {
 
 export function registerHandlers(o: HandlerOptions): void {
   const { current, early } = o;
-  setHandler(m.statusQuery, () => current()?.status(Date.now()) ?? intakeStatus(o.input, o.receivedAt));
-  setHandler(m.timelineQuery, () => [...(current()?.timeline ?? [])]);
+  const status = () => current()?.status(Date.now()) ?? intakeStatus(o.input, o.receivedAt);
+  const timeline = () => [...(current()?.timeline ?? [])];
   // Before intake has made the case there is nothing said yet but the complaint, which the case adds.
-  setHandler(m.conversationQuery, () => current()?.conversation.page() ?? { entries: [], dropped: 0 });
+  const conversation = () => current()?.conversation.page() ?? { entries: [], dropped: 0 };
+  setHandler(m.statusQuery, status);
+  setHandler(m.timelineQuery, timeline);
+  setHandler(m.conversationQuery, conversation);
+  setHandler(m.pageQuery, () => ({ status: status(), timeline: timeline(), conversation: conversation() }));
 
   setHandler(m.complaintReceivedSignal, (ref) => {
     // A repeated delivery of the complaint: remembered, otherwise ignored.

@@ -178,6 +178,19 @@ export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');
 /** Every message in and out, personal text included (domain/conversation.ts): for roles that may read it. */
 export const conversationQuery = defineQuery<ConversationPage>('conversation');
 
+/** The three above at once, for the complaint page (clients/web). */
+export interface ComplaintPageView {
+  status: ComplaintStatus;
+  timeline: TimelineEntry[];
+  conversation: ConversationPage;
+}
+/**
+ * The complaint page's one read: a single round trip to the worker, and a single query for Temporal to
+ * buffer while a workflow task is pending, where three in turn cost three of each. No command: a query
+ * handler added changes no history, so no patch.
+ */
+export const pageQuery = defineQuery<ComplaintPageView>('page');
+
 /**
  * Checks a draft of a sending action, sending nothing (domain/drafts; the API renders its letter): one with a severe
  * finding is held in the case for a supervisor's approval. Not an action of the registry: it answers with

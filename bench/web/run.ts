@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       ),
       'GET /ui/queue?view=open (50 rows)': await time(get('/ui/queue?view=open', session), RUNS),
       'GET /ui/queue (at risk, 48 h)': await time(get('/ui/queue', session), RUNS),
-      'GET /ui/complaints/:id (live, 3 queries + letters)': await time(get(`/ui/complaints/${id}`, session), RUNS),
+      'GET /ui/complaints/:id (live, one page query + letters)': await time(get(`/ui/complaints/${id}`, session), RUNS),
       'GET /ui/dashboard (figures shared for 5 s, the default)': await time(get('/ui/dashboard', session), RUNS),
       'GET /ui/dashboard (REDRESS_WEB_DASHBOARD_CACHE_MS=0: every view scans)': await time(
         get('/ui/dashboard', { cookie: uncached.cookie }, uncached.base),

@@ -2,6 +2,7 @@ import type { ConversationPage } from '../../domain/conversation';
 import type { SearchIndex } from '../../platform/search-index';
 import {
   isGrpcDeadlineError,
+  QueryNotRegisteredError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
@@ -21,6 +22,8 @@ import {
   statusQuery,
   timelineQuery,
   conversationQuery,
+  pageQuery,
+  type ComplaintPageView,
   type ActionBase,
   type ComplaintInput,
   type ComplaintStatus,
@@ -124,6 +127,22 @@ export class Complaints {
   /** Every message in and out, as the workflow keeps it (personal text: the route decides who reads it). */
   async conversation(complaintId: string): Promise<ConversationPage> {
     return this.read(complaintId, () => this.handle(complaintId).query(conversationQuery));
+  }
+
+  /**
+   * Status, timeline and conversation in one query (the complaint page). A worker from before the `page`
+   * query (a rolling deploy) does not know it: then the three it knows, one after the other.
+   */
+  async page(complaintId: string): Promise<ComplaintPageView> {
+    try {
+      const view = await this.read(complaintId, () => this.handle(complaintId).query(pageQuery));
+      return { ...view, status: freshen(view.status, Date.now()) };
+    } catch (err) {
+      if (!(err instanceof QueryNotRegisteredError)) throw err;
+      const status = await this.status(complaintId);
+      const timeline = await this.timeline(complaintId);
+      return { status, timeline, conversation: await this.conversation(complaintId) };
+    }
   }
 
   /**

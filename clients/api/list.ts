@@ -39,7 +39,8 @@ const inList = (values: readonly string[]): string => `(${values.map(quote).join
 export function filterQuery(scope: ListScope, q: Omit<ListQuery, 'limit' | 'cursor'>, now: number): string {
   // None is a search attribute (the summary is personal data; product never was one; the vulnerable flag
   // is about the customer's circumstances, kept out of Temporal's visibility store).
-  for (const field of ['product', 'search', 'vulnerable'] as const) {
+  // Nor is when a deadline was breached (only whether), which the store's breaches table records.
+  for (const field of ['product', 'search', 'vulnerable', 'breachedSince'] as const) {
     if (q[field] !== undefined) {
       throw unprocessable(`the ${field} filter needs the store`, [
         { field, message: 'answered from the complaint store only: this API has none (DATABASE_URL)' },
@@ -233,6 +234,7 @@ export function storeFilter(q: ListQuery, now: number, search?: SearchIndex): Co
     ...(q.atRiskWithin !== undefined ? { nextDeadlineBy: new Date(now + q.atRiskWithin).toISOString() } : {}),
     ...(q.receivedFrom ? { receivedFrom: new Date(q.receivedFrom).toISOString() } : {}),
     ...(q.receivedTo ? { receivedTo: new Date(q.receivedTo).toISOString() } : {}),
+    ...(q.breachedSince ? { breachedSince: new Date(q.breachedSince).toISOString() } : {}),
     ...(q.search !== undefined && search ? { searchTokens: search.searchTokens(q.search) } : {}),
   };
 }

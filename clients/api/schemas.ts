@@ -282,6 +282,10 @@ export const ListQuerySchema = z.strictObject({
   ),
   receivedFrom: blankAsAbsent(InstantSchema, 'Received at or after this instant'),
   receivedTo: blankAsAbsent(InstantSchema, 'Received before this instant'),
+  breachedSince: blankAsAbsent(
+    InstantSchema,
+    'Complaints that breached a deadline at or after this instant, closed ones included (answered from the store only)',
+  ),
   search: z.string().trim().min(1).max(200).optional().meta({
     description:
       'Words the summary contains, all of them, whole words, any case and accents (answered from the store only; complaints submitted before the search index existed are not found)',

@@ -219,6 +219,7 @@ const FILTER_HINTS: Partial<Record<keyof ListQuery, string>> = {
   atRiskWithin: 'DURATION',
   receivedFrom: 'ISO',
   receivedTo: 'ISO',
+  breachedSince: 'ISO',
   search: 'WORDS',
   limit: 'N',
   cursor: 'C',

@@ -4,13 +4,13 @@ import { lineChart } from './charts';
 import { formNonce } from './complaint-page';
 import { actionForm } from './forms';
 import { html, type SafeHtml } from './html';
-import { dataTable, flashBox } from './layout';
+import { dataTable, flashBox, scrollRegion } from './layout';
 import { queueHref, queueTable } from './queue-page';
 import type { Flash, Session } from './sessions';
 
 /**
  * The supervisor's dashboard: open complaints by stage and regime, what is due in the next 24 hours,
- * breaches today and this month (UTC days), the remedies waiting for approval (approved from here, with
+ * the complaints that breached a deadline today and this month (UTC; closed ones too), the remedies waiting for approval (approved from here, with
  * the registry's decideRemedy form, for a role that may), workload per agent, and CSAT and breach-rate
  * trends. Every number links into the queue behind it.
  */
@@ -21,8 +21,9 @@ function stageRegimeTable(d: DashboardFigures): SafeHtml {
   const regimes = [...new Set(d.openByStageAndRegime.map((r) => r.regime))].sort();
   const stages = [...new Set(d.openByStageAndRegime.map((r) => r.stage))];
   const count = new Map(d.openByStageAndRegime.map((r) => [`${r.stage} ${r.regime}`, r.open]));
-  return html`<div class="scroll">
-    <table>
+  return scrollRegion(
+    'Open by stage and regime',
+    html`<table>
       <thead>
         <tr>
           <th scope="col">Stage</th>
@@ -43,8 +44,8 @@ function stageRegimeTable(d: DashboardFigures): SafeHtml {
             </tr>`,
         )}
       </tbody>
-    </table>
-  </div>`;
+    </table>`,
+  );
 }
 
 export async function renderDashboard(
@@ -72,13 +73,13 @@ export async function renderDashboard(
           >
         </li>
         <li>
-          <a href="${queueHref({ view: 'breached' })}"
-            ><span class="n" id="n-breaches-today">${d.breachesToday}</span> breaches today</a
+          <a href="${queueHref({ view: 'breached', breachedSince: d.breachesSince.today })}"
+            ><span class="n" id="n-breaches-today">${d.breachesToday}</span> breached today</a
           >
         </li>
         <li>
-          <a href="${queueHref({ view: 'breached' })}"
-            ><span class="n" id="n-breaches-month">${d.breachesThisMonth}</span> breaches this month</a
+          <a href="${queueHref({ view: 'breached', breachedSince: d.breachesSince.month })}"
+            ><span class="n" id="n-breaches-month">${d.breachesThisMonth}</span> breached this month</a
           >
         </li>
         <li>
@@ -90,7 +91,7 @@ export async function renderDashboard(
           >
         </li>
       </ul>
-      <p class="hint">Days and months in UTC.</p>
+      <p class="hint">Days and months in UTC; breached counts complaints, closed ones included.</p>
     </section>
     <section aria-labelledby="h-approvals">
       <h2 id="h-approvals">Approvals waiting</h2>
@@ -126,6 +127,7 @@ export async function renderDashboard(
     <section aria-labelledby="h-workload">
       <h2 id="h-workload">Workload</h2>
       ${dataTable({
+        label: 'Workload',
         head: ['Agent', 'Open', 'Due in 24 h', 'Breached'],
         rows: d.workload.map((w) => {
           const href =
@@ -157,6 +159,7 @@ export async function renderDashboard(
           })}
           ${dataTable({
             caption: 'The same figures',
+            label: 'CSAT by month',
             head: ['Month', 'Answers', 'Mean'],
             rows: d.csatByMonth.map(
               (p) =>
@@ -184,6 +187,7 @@ export async function renderDashboard(
           })}
           ${dataTable({
             caption: 'The same figures',
+            label: 'Breach rate by month',
             head: ['Month', 'Clocks', 'Breached', 'Rate'],
             rows: d.breachRateByMonth.map(
               (p) =>

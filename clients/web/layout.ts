@@ -126,10 +126,20 @@ export function flashBox(flash: { message: string; kind: 'ok' | 'refused' } | un
  * A data table: column headings, body rows (each a `<tr>` the page makes), an optional caption, in a box
  * that scrolls sideways on a phone unless `scroll` is false. The markup every table of the pages shares.
  */
+/**
+ * A box that scrolls sideways when its table is wider than a phone: focusable and named (a region), so a
+ * keyboard can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable).
+ */
+export function scrollRegion(label: string, content: HtmlValue): SafeHtml {
+  return html`<div class="scroll" role="region" tabindex="0" aria-label="${label}">${content}</div>`;
+}
+
 export function dataTable(t: {
   head: readonly HtmlValue[];
   rows: HtmlValue;
   caption?: string;
+  /** The scrolling box's name (a screen reader announces it as a region); ignored with `scroll: false`. */
+  label: string;
   scroll?: boolean;
 }): SafeHtml {
   const table = html`<table>
@@ -149,5 +159,5 @@ export function dataTable(t: {
       ${t.rows}
     </tbody>
   </table>`;
-  return t.scroll === false ? table : html`<div class="scroll">${table}</div>`;
+  return t.scroll === false ? table : scrollRegion(t.label, table);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITIES } from '../../domain/complaint';
+import { InstantSchema, SEVERITIES } from '../../domain/complaint';
 import { OPEN_STAGES } from '../../domain/stages';
 import type { SearchIndex } from '../../platform/search-index';
 import type { Queryable } from '../../store/db';
@@ -43,6 +43,8 @@ export const QueueQuerySchema = z.object({
   within: opt(z.enum(Object.keys(AT_RISK_WINDOWS) as [AtRiskWindow, ...AtRiskWindow[]])),
   /** `yes`: only customers flagged as in vulnerable circumstances. */
   vulnerable: opt(z.enum(['yes'])),
+  /** An instant: complaints that breached a deadline since, closed ones included (the dashboard links here). */
+  breachedSince: opt(InstantSchema),
   after: opt(z.string().max(400)),
 });
 export type QueueQuery = z.infer<typeof QueueQuerySchema>;
@@ -109,6 +111,7 @@ export function queueTable(
 ): SafeHtml {
   return dataTable({
     caption,
+    label: caption,
     head: [
       'Complaint',
       'Time left',
@@ -169,6 +172,7 @@ export async function renderQueue(
     ...(q.regime ? { regime: q.regime } : {}),
     ...(q.assignee ? { assignee: q.assignee } : {}),
     ...(q.vulnerable ? { vulnerable: true } : {}),
+    ...(q.breachedSince ? { breachedSince: new Date(q.breachedSince).toISOString() } : {}),
     ...(q.search && deps.search ? { searchTokens: deps.search.searchTokens(q.search) } : {}),
   };
   const after = decodeAfter(q.after);
@@ -189,6 +193,7 @@ export async function renderQueue(
     assignee: q.assignee,
     search: q.search,
     vulnerable: q.vulnerable,
+    breachedSince: q.breachedSince,
   };
   const tabs = QUEUE_VIEWS.map(
     (v) =>
@@ -217,12 +222,27 @@ export async function renderQueue(
       ${deps.search ? html`<div class="field"><label for="f-search">Words in the summary</label><input id="f-search" name="search" type="search" value="${q.search ?? ''}" maxlength="200" /></div>` : ''}
       ${select('vulnerable', 'Customers', ['yes'], q.vulnerable, 'all customers', { yes: 'vulnerable only' })}
       ${view === 'at-risk' ? select('within', 'Deadline within', Object.keys(AT_RISK_WINDOWS), within, '48h') : ''}
+      <div class="field">
+        <label for="f-breachedSince">Breached since</label
+        ><input
+          id="f-breachedSince"
+          name="breachedSince"
+          value="${q.breachedSince ?? ''}"
+          maxlength="40"
+          placeholder="2026-12-01T00:00:00Z"
+          aria-describedby="f-breachedSince-hint"
+        /><span class="hint" id="f-breachedSince-hint">an instant; closed complaints included</span>
+      </div>
       <div class="field"><button type="submit">Filter</button></div>
     </form>
-    <h2 id="queue-heading">${VIEW_NAMES[view]}${view === 'at-risk' ? ` (next deadline within ${within})` : ''}</h2>
+    <h2 id="queue-heading">
+      ${VIEW_NAMES[view]}${view === 'at-risk' ? ` (next deadline within ${within})` : ''}${
+        q.breachedSince ? `, breached since ${formatInstant(q.breachedSince)}, closed included` : ''
+      }
+    </h2>
     ${
       shown.length === 0
-        ? html`<p>No open complaints here.</p>`
+        ? html`<p>No ${q.breachedSince ? '' : 'open '}complaints here.</p>`
         : queueTable(
             shown,
             now,

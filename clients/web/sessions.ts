@@ -34,7 +34,7 @@ export interface Session {
   csrf: string;
   /** Epoch ms after which the session is gone, however busy it is. */
   expiresAt: number;
-  /** Epoch ms after which an idle session is gone; every request moves it on. */
+  /** Epoch ms after which an idle session is gone; requests move it on (in the store, at most once a minute). */
   idleUntil: number;
   flash?: Flash;
 }
@@ -88,7 +88,7 @@ export function sameToken(a: string | undefined, b: string): boolean {
 export interface Sessions {
   /** A new session for `principal` (a sign-in); its `id` (the token) goes in the cookie and nowhere else. */
   create(principal: Principal): Session | Promise<Session>;
-  /** The live session with this token (its idle time restarted), or undefined. */
+  /** The live session with this token (its idle time restarted, or in the store within a minute of it), or undefined. */
   get(token: string | undefined): Session | undefined | Promise<Session | undefined>;
   /** Ends a session (sign-out). */
   destroy(token: string | undefined): void | Promise<void>;

@@ -64,11 +64,20 @@ interface Row {
   flash: SealedFlash | null;
 }
 
+/**
+ * How long a session's idle expiry may lag its last request: `get` moves `idle_until` on only when the
+ * slide would move it by more than this, so a person clicking through pages costs the store a read per
+ * page and a write a minute at most (the lazy touch of connect-mongo's `touchAfter`, say). The price: a
+ * session is signed out after between `idleMs - slideAfterMs` and `idleMs` of disuse, never later.
+ */
+export const SLIDE_AFTER_MS = 60_000;
+
 export class StoreSessions implements Sessions {
   constructor(
     private readonly db: Queryable,
     private readonly limits: Pick<SessionLimits, 'maxAgeMs' | 'idleMs'>,
     private readonly now: () => number = Date.now,
+    private readonly slideAfterMs: number = SLIDE_AFTER_MS,
   ) {}
 
   async create(principal: Principal): Promise<Session> {
@@ -93,12 +102,23 @@ export class StoreSessions implements Sessions {
   async get(presented: string | undefined): Promise<Session | undefined> {
     if (presented === undefined || presented.length > 100) return undefined;
     const t = this.now();
-    // One statement: a live session's idle time moves on; an expired one is not found (the sweep removes it).
+    // One round trip: the live session (an expired one is not found; the sweep removes it), and its idle
+    // expiry moved on only when that moves it by more than slideAfterMs (SLIDE_AFTER_MS): most page
+    // views read and write nothing. LEAST keeps the absolute expiry, and near it the slide stops writing.
     const { rows } = await this.db.query<Row>(
-      `UPDATE web_sessions SET idle_until = LEAST(expires_at, $2::timestamptz)
-       WHERE token_sha256 = $1 AND expires_at > $3::timestamptz AND idle_until > $3::timestamptz
-       RETURNING principal_id, role, csrf, expires_at, idle_until, flash`,
-      [sha256(presented), iso(t + this.limits.idleMs), iso(t)],
+      `WITH live AS (
+         SELECT token_sha256, principal_id, role, csrf, expires_at, idle_until, flash FROM web_sessions
+         WHERE token_sha256 = $1 AND expires_at > $3::timestamptz AND idle_until > $3::timestamptz
+       ), slid AS (
+         UPDATE web_sessions w SET idle_until = LEAST(w.expires_at, $2::timestamptz) FROM live
+         WHERE w.token_sha256 = live.token_sha256
+           AND LEAST(w.expires_at, $2::timestamptz) > w.idle_until + $4::bigint * interval '1 millisecond'
+         RETURNING w.idle_until
+       )
+       SELECT live.principal_id, live.role, live.csrf, live.expires_at,
+         COALESCE(slid.idle_until, live.idle_until) AS idle_until, live.flash
+       FROM live LEFT JOIN slid ON true`,
+      [sha256(presented), iso(t + this.limits.idleMs), iso(t), this.slideAfterMs],
     );
     const r = rows[0];
     if (!r) return undefined;

@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildApi } from '../../clients/api/app';
 import { CONTENT_SECURITY_POLICY } from '../../clients/web/pages';
 import { hashPassword } from '../../clients/web/users';
-import { ApiKeyStore, generateApiKey, hashApiKey } from '../../config/api-keys';
-import { pgliteDb, type Db } from '../../store/db';
-import { migrate } from '../../store/migrate';
 import { getComplaint } from '../../store/queries';
-import { startProjector, type Projector } from '../../workers/projector/projector';
-import { listenLocally } from '../support/api-harness';
-import { launchChromium, screenshots } from '../support/browser';
-import type { Complaint } from '../../domain/complaint';
-import { complaintFixture } from '../support/fixtures';
-import { testKafka } from '../support/kafka';
-import { startTestStack, type TestStack } from '../support/stack';
+import { screenshots } from '../support/browser';
+import { flashOf as flash, openAction, reloadUntil, startWebStack, type WebStack } from '../support/web-stack';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -26,113 +14,40 @@ import { waitUntil } from '../support/wait';
  * auditor sees no buttons, a summary made of markup renders as text, and a form without its CSRF token
  * is refused. Screenshots of each page at 1280×800 and 390×844 go to test-output/web.
  */
-const ROLES = ['operator', 'supervisor', 'auditor'] as const;
-type Role = (typeof ROLES)[number];
-const keys = Object.fromEntries(ROLES.map((r) => [r, generateApiKey()])) as Record<Role, string>;
 const run = randomUUID().slice(0, 8);
 const worked = `web-${run}`;
 const hostile = `web-x-${run}`;
 const drafted = `web-d-${run}`;
-/** Blames the customer: the respect check holds it for a supervisor (as test/integration/drafts.test.ts). */
 const USER_PASSWORD = `pw-${randomUUID()}`;
+/** Blames the customer: the respect check holds it for a supervisor (as test/integration/drafts.test.ts). */
 const BLAME = 'We are sorry, but you should have checked the statement first.';
 const HOSTILE_SUMMARY = '<script>alert(1)</script>';
-let stack: TestStack;
-let db: Db;
-let projector: Projector;
-let api: FastifyInstance;
+let w: WebStack;
 let base: string;
-let browser: Browser;
-const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-
-async function submit(complaintId: string, summary: string, customer: Partial<Complaint['customer']> = {}) {
-  const fixture = complaintFixture({ summary });
-  const res = await fetch(`${base}/complaints`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ complaintId, ...fixture, customer: { ...fixture.customer, ...customer } }),
-  });
-  expect(res.status).toBe(201);
-}
+let keys: WebStack['keys'];
+let signIn: WebStack['signIn'];
 
 beforeAll(async () => {
-  stack = await startTestStack('web', { bridge: false });
-  ({ db } = await pgliteDb(undefined));
-  await migrate(db);
-  projector = await startProjector(stack.config, testKafka(stack.config.kafka.brokers.join(',')), db, logger, {
-    groupId: `p-${stack.config.topics.lifecycle}`,
-  });
   // A configured user (REDRESS_WEB_USERS, as a deployment sets it), read when the pages are registered.
-  process.env.REDRESS_WEB_USERS = `web-ada:operator:${await hashPassword(USER_PASSWORD)}`;
-  const apiKeys = new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
-  api = buildApi({ config: stack.config, client: stack.client, logger, keys: apiKeys, store: db });
-  delete process.env.REDRESS_WEB_USERS;
-  base = await listenLocally(api);
-  browser = await launchChromium();
-  await submit(worked, 'Charged twice for October');
-  await submit(hostile, HOSTILE_SUMMARY);
+  w = await startWebStack('web', { env: { REDRESS_WEB_USERS: `web-ada:operator:${await hashPassword(USER_PASSWORD)}` } });
+  ({ base, keys, signIn } = w);
+  await w.submit(worked, 'Charged twice for October');
+  await w.submit(hostile, HOSTILE_SUMMARY);
   // The contact centre already knows this customer is in vulnerable circumstances (FCA FG21/1).
-  await submit(drafted, 'Statement wrong', {
+  await w.submit(drafted, 'Statement wrong', {
     id: `cust-d-${run}`,
     vulnerability: { drivers: ['life-event'], needs: 'recently bereaved: calls, not letters' },
   });
   await waitUntil('the store has the complaints', async () =>
-    Boolean((await getComplaint(db, worked)) && (await getComplaint(db, hostile)) && (await getComplaint(db, drafted))),
+    Boolean(
+      (await getComplaint(w.db, worked)) && (await getComplaint(w.db, hostile)) && (await getComplaint(w.db, drafted)),
+    ),
   );
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await projector?.stop();
-  await stack?.stop();
-  await db?.close();
+  await w?.stop();
 });
-
-/** A fresh browser context (its own cookies) signed in as `role`, on the queue page. */
-async function signIn(
-  role: Role,
-  by: 'mouse' | 'keyboard' = 'mouse',
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.goto(`${base}/ui/queue`);
-  expect(new URL(page.url()).pathname).toBe('/ui/sign-in');
-  if (by === 'keyboard') {
-    // Tab through the form (username, password) to the key field, within a few presses; Enter sends.
-    for (let i = 0; i < 5 && (await page.locator('#key:focus').count()) === 0; i++) await page.keyboard.press('Tab');
-    expect(await page.locator('#key:focus').count()).toBe(1);
-    await page.keyboard.type(keys[role]);
-    await page.keyboard.press('Enter');
-  } else {
-    await page.getByLabel('API key').fill(keys[role]);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  await page.waitForURL(/\/ui\/queue$/);
-  return { context, page };
-}
-
-/** Reloads until `selector` is on the page: the store is a moment behind the workflow. */
-async function reloadUntil(page: Page, selector: string): Promise<void> {
-  await waitUntil(
-    `${selector} on ${page.url()}`,
-    async () => {
-      if ((await page.locator(selector).count()) > 0) return true;
-      await page.reload();
-      return false;
-    },
-    30_000,
-    300,
-  );
-}
-
-/** Opens an action's box on the complaint page and returns its form. */
-async function openAction(page: Page, action: string) {
-  await page.locator(`#action-${action} > summary`).click();
-  return page.locator(`#action-${action} form`);
-}
-
-const flash = (page: Page) => page.locator('main .flash').first();
 
 it('lets an operator work a complaint from the at-risk queue to a remedy awaiting approval', async () => {
   const { context, page } = await signIn('operator');
@@ -370,14 +285,14 @@ it('records vulnerable circumstances through the registry-derived form, and the 
   await reloadUntil(page, `tr[data-complaint="${hostile}"]`);
   expect(await page.locator(`tr[data-complaint="${worked}"]`).count()).toBe(0);
   // The store holds the flag, never the driver or the needs.
-  const row = await db.query<Record<string, unknown>>('SELECT * FROM complaints WHERE complaint_id = $1', [hostile]);
+  const row = await w.db.query<Record<string, unknown>>('SELECT * FROM complaints WHERE complaint_id = $1', [hostile]);
   expect(row.rows[0]).toMatchObject({ vulnerable: true });
   expect(JSON.stringify(row.rows[0])).not.toMatch(/health|large print/);
   await context.close();
 });
 
 it('signs a configured user in by username and password, never saying which half was wrong, and limits attempts', async () => {
-  const context = await browser.newContext();
+  const context = await w.browser.newContext();
   const page = await context.newPage();
   const attempt = async (username: string, password: string) => {
     await page.goto(`${base}/ui/sign-in`);

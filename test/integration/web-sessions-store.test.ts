@@ -94,4 +94,62 @@ describe.each(DRIVERS)('web sessions in the store (%s)', (driver) => {
     );
     expect(Number(rows[0]?.n)).toBe(0);
   });
+
+  // xmin is the transaction that last wrote a row: unchanged, a read wrote nothing.
+  const rowOf = async (csrf: string) =>
+    (
+      await store.db.query<{ xmin: string; idle_until: unknown }>(
+        'SELECT xmin::text AS xmin, idle_until FROM web_sessions WHERE csrf = $1',
+        [csrf],
+      )
+    ).rows[0];
+  const msOf = (v: unknown) => new Date(v as string | Date).getTime();
+
+  it('slides the idle expiry with a write at most once a minute, and still lapses after the idle limit', async () => {
+    const a = new StoreSessions(store.db, LIMITS, clock);
+    const session = await a.create({ id: 'frank', role: 'operator' });
+    const created = now;
+    const before = await rowOf(session.csrf);
+    now += 30_000;
+    expect((await a.get(session.id))?.idleUntil).toBe(created + LIMITS.idleMs);
+    expect(await rowOf(session.csrf)).toEqual(before);
+    now += 31_000;
+    // 61 s since the last slide: this read moves the expiry on, and writes the row.
+    expect((await a.get(session.id))?.idleUntil).toBe(now + LIMITS.idleMs);
+    const slid = await rowOf(session.csrf);
+    expect(slid?.xmin).not.toBe(before?.xmin);
+    expect(msOf(slid?.idle_until)).toBe(now + LIMITS.idleMs);
+    // Read every 50 s for 20 minutes (twice the idle limit): alive throughout, written every other read.
+    let writes = 0;
+    let xmin = slid?.xmin;
+    for (let i = 0; i < 24; i += 1) {
+      now += 50_000;
+      expect(await a.get(session.id)).toBeDefined();
+      const r = await rowOf(session.csrf);
+      if (r?.xmin !== xmin) writes += 1;
+      xmin = r?.xmin;
+    }
+    expect(writes).toBe(12);
+    // Left alone, it lapses within the idle limit of the last read, and no more than a minute before.
+    const lapses = msOf((await rowOf(session.csrf))?.idle_until);
+    expect(lapses).toBeLessThanOrEqual(now + LIMITS.idleMs);
+    expect(lapses).toBeGreaterThan(now + LIMITS.idleMs - 60_000);
+    now = lapses;
+    expect(await a.get(session.id)).toBeUndefined();
+  });
+
+  it('stops writing near the absolute expiry, and ends the session at it however busy', async () => {
+    const a = new StoreSessions(store.db, { maxAgeMs: 12 * MINUTE, idleMs: 10 * MINUTE }, clock);
+    const created = now;
+    const session = await a.create({ id: 'gina', role: 'operator' });
+    now = created + 5 * MINUTE;
+    // The slide is held at the absolute expiry, never beyond it.
+    expect((await a.get(session.id))?.idleUntil).toBe(session.expiresAt);
+    const held = await rowOf(session.csrf);
+    now = created + 11.5 * MINUTE;
+    expect((await a.get(session.id))?.idleUntil).toBe(session.expiresAt);
+    expect(await rowOf(session.csrf)).toEqual(held);
+    now = session.expiresAt;
+    expect(await a.get(session.id)).toBeUndefined();
+  });
 });

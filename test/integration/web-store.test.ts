@@ -98,6 +98,27 @@ describe.each(DRIVERS)('the workspace queries on %s', (driver) => {
     }
   });
 
+  it('counts the complaints that breached today and this month, closed ones too, and queues exactly those', async () => {
+    // A second clock of c missed today: one complaint, counted once.
+    await db.query(
+      `INSERT INTO complaint_breaches (event_id, complaint_id, clock, at) VALUES ('b3', 'c', 'final-response', $1::timestamptz)`,
+      [at(NOW - 2 * H)],
+    );
+    try {
+      const d = await dashboardFigures(db, NOW);
+      expect(d.breachesSince).toEqual({ today: '2026-12-02T00:00:00.000Z', month: '2026-12-01T00:00:00.000Z' });
+      expect([d.breachesToday, d.breachesThisMonth]).toEqual([1, 2]);
+      expect(await view('breached', { filter: { breachedSince: d.breachesSince.today } })).toEqual(['c']);
+      // f closed after breaching on 1 December: in this month's, never in the open breached queue.
+      expect(await view('breached', { filter: { breachedSince: d.breachesSince.month } })).toEqual(['f', 'c']);
+      expect(await view('breached')).toEqual(['c']);
+      expect(await view('mine', { filter: { breachedSince: d.breachesSince.month } })).toEqual(['f']);
+      expect(await view('breached', { filter: { breachedSince: at(NOW) } })).toEqual([]);
+    } finally {
+      await db.query(`DELETE FROM complaint_breaches WHERE event_id = 'b3'`);
+    }
+  });
+
   it('pages by keyset, through the complaints without a deadline', async () => {
     const first = await queuePage(db, { view: 'open', me: 'x', atRiskBy: at(NOW), filter: {}, limit: 3 });
     const last = first[first.length - 1]!;

@@ -52,11 +52,12 @@ describe('list filters as a visibility query', () => {
     expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['assignee', 'category', 'stage']);
   });
 
-  it('refuses product and text search, which only the store answers, naming the field', () => {
-    for (const field of ['product', 'search'] as const) {
+  it('refuses product, text search and breachedSince, which only the store answers, naming the field', () => {
+    const values = { product: 'card', search: 'card', breachedSince: '2026-12-01T00:00:00Z' };
+    for (const field of ['product', 'search', 'breachedSince'] as const) {
       let error: ApiError | undefined;
       try {
-        filterQuery(scope, parse({ [field]: 'card' }), 0);
+        filterQuery(scope, parse({ [field]: values[field] }), 0);
       } catch (err) {
         error = err as ApiError;
       }

@@ -177,3 +177,21 @@ it('shows no desired outcome beside a remedy when the customer did not say one',
     expect(s.remedy).not.toHaveProperty('desiredOutcome');
   });
 });
+
+it('answers the page query with the status, timeline and conversation its three queries give', async () => {
+  await withComplaint(env, 'page-query', DE, async (h) => {
+    await h.act(m.assignUpdate, { actor: operator, assignee: 'agent-7' });
+    await h.act(m.addNoteUpdate, { actor: operator, text: 'Called the customer back.' });
+    const page = await h.handle.query(m.pageQuery);
+    // The status's times left move with the clock: compared without them.
+    const still = (s: m.ComplaintStatus) => ({
+      ...s,
+      clocks: s.clocks.map(({ deadline, clock }) => ({ deadline, clock })),
+    });
+    expect(still(page.status)).toEqual(still(await h.status()));
+    expect(page.timeline).toEqual(await h.timeline());
+    expect(page.conversation).toEqual(await conversation(h));
+    expect(page.conversation.entries.map(shape)).toEqual(expect.arrayContaining(['in complaint', 'internal note']));
+    expect(page.timeline.map((e) => e.action)).toEqual(expect.arrayContaining(['assigned']));
+  });
+});
