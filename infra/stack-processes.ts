@@ -15,6 +15,13 @@ export interface RedressProcessesOptions {
   servers: { temporal?: string; kafka?: string };
 }
 
+/** The line each of Redress's processes logs once it is serving (the API answers /health instead). */
+export const READY_LINE = {
+  worker: '"worker started"',
+  bridge: '"bridge consuming"',
+  projector: '"projector consuming"',
+} as const;
+
 /**
  * Ready when the log file, since this start, holds `text` (a line the process writes once it runs).
  * Only what was written after the start counts: the file is appended to across restarts, and the line
@@ -82,12 +89,12 @@ export function redressProcessSpecs(o: RedressProcessesOptions): ProcessSpec[] {
   };
   const apiHealthy = async () => (await fetch(`${o.apiUrl}/health`).catch(() => null))?.ok ?? false;
   return [
-    node('worker', 'workers/worker-main.js', (f) => logSaysSinceStart(f, '"worker started"'), both),
-    node('bridge', 'workers/bridge-main.js', (f) => logSaysSinceStart(f, '"bridge consuming"'), both),
+    node('worker', 'workers/worker-main.js', (f) => logSaysSinceStart(f, READY_LINE.worker), both),
+    node('bridge', 'workers/bridge-main.js', (f) => logSaysSinceStart(f, READY_LINE.bridge), both),
     node(
       'projector',
       'workers/projector/main.js',
-      (f) => logSaysSinceStart(f, '"projector consuming"'),
+      (f) => logSaysSinceStart(f, READY_LINE.projector),
       kafka ? [kafka] : [],
       o.storeEnv.projector,
     ),

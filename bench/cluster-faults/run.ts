@@ -5,7 +5,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pino from 'pino';
 import { DEFAULT_TOPICS } from '../../domain/topics';
 import { repoRoot } from '../../infra/paths';
-import { startCluster, type Cluster } from '../../infra/cluster/cluster';
+import { startCluster } from '../../infra/cluster/cluster';
 import { clusterTopology } from '../../infra/cluster/topology';
 import { receivedEvent } from '../ingest/support';
 import { verify, type Verdict } from './verify';
@@ -196,4 +196,3 @@ main().catch((err: unknown) => {
   process.exit(2);
 });
 
-export type { Cluster };

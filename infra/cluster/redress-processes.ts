@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startManaged, type ManagedProcess } from '../managed-process';
 import { repoRoot } from '../paths';
+import { logSaysSinceStart, READY_LINE } from '../stack-processes';
 import { brokerList, temporalAddress, type ClusterTopology } from './topology';
 
 /** One of Redress's own processes in the cluster: which script, with what environment, healthy when. */
@@ -13,14 +13,6 @@ export interface RedressProcessSpec {
   /** The API's port, for its health check and for callers. */
   port?: number;
 }
-
-/** The line each process logs once it is serving (the same markers infra/stack.ts waits for). */
-const READY_LINE: Record<RedressProcessSpec['kind'], string | undefined> = {
-  worker: '"worker started"',
-  bridge: '"bridge consuming"',
-  projector: '"projector consuming"',
-  api: undefined,
-};
 
 /**
  * The processes, in start order: workers first (so nothing waits on an unpolled task queue), then the
@@ -84,13 +76,11 @@ export function redressSpecs(t: ClusterTopology, base: NodeJS.ProcessEnv, databa
 /** Starts one process of the cluster and waits until it is serving. */
 export function startRedressProcess(spec: RedressProcessSpec, host: string, logDir: string): Promise<ManagedProcess> {
   const logFile = join(logDir, `${spec.name}.log`);
-  const line = READY_LINE[spec.kind];
-  // A restarted process appends to its log: the marker must be one it wrote after this start.
-  const offset = existsSync(logFile) ? readFileSync(logFile).length : 0;
-  const healthy =
-    line !== undefined
-      ? () => Promise.resolve(existsSync(logFile) && readFileSync(logFile).subarray(offset).toString('utf8').includes(line))
-      : async () => (await fetch(`http://${host}:${spec.port}/health`).catch(() => null))?.ok ?? false;
+  // A restarted process appends to its log: only a ready line written since this start counts.
+  const ready =
+    spec.kind === 'api'
+      ? { healthy: async () => (await fetch(`http://${host}:${spec.port}/health`).catch(() => null))?.ok ?? false }
+      : logSaysSinceStart(logFile, READY_LINE[spec.kind]);
   return startManaged({
     name: spec.name,
     command: process.execPath,
@@ -98,6 +88,6 @@ export function startRedressProcess(spec: RedressProcessSpec, host: string, logD
     env: spec.env,
     logFile,
     startTimeoutMs: 120_000,
-    healthy,
+    ...ready,
   });
 }

@@ -11,8 +11,8 @@ import { kafkaLibs } from '../paths';
 import { startPostgresServer, type PostgresServer } from '../postgres-server';
 import { registerMissingSearchAttributes } from '../search-attributes';
 import { cacheDir } from '../../platform/data-dir';
-import { TEMPORAL_DATABASES, temporalDynamicConfigYaml, temporalPorts, temporalServerYaml } from './temporal-config';
-import { TEMPORAL_SERVER_VERSION, temporalAddress, type ClusterTopology } from './topology';
+import { TEMPORAL_DATABASES, temporalDynamicConfigYaml, temporalServerYaml } from './temporal-config';
+import { quorumVoters, TEMPORAL_SERVER_VERSION, temporalAddress, type ClusterTopology } from './topology';
 
 /** The binaries `infra/obtain.sh temporal-server` builds. */
 export function temporalServerDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -148,8 +148,7 @@ export async function startClusterKafka(t: ClusterTopology, logDir: string, env:
   mkdirSync(join(t.dataDir, 'kafka'), { recursive: true });
   if (!existsSync(idFile)) writeFileSync(idFile, newKafkaClusterId(libs));
   const clusterId = readFileSync(idFile, 'utf8').trim();
-  const voters = t.kafka.brokers.map((b) => `${b.nodeId}@${t.host}:${b.controllerPort}`).join(',');
-  return Promise.all(t.kafka.brokers.map((b) => startClusterBroker(t, b.nodeId, logDir, env, { clusterId, voters })));
+  return Promise.all(t.kafka.brokers.map((b) => startClusterBroker(t, b.nodeId, logDir, env, clusterId)));
 }
 
 /** One broker of the cluster (also how the fault run restarts one it killed). */
@@ -158,12 +157,10 @@ export function startClusterBroker(
   nodeId: number,
   logDir: string,
   env: NodeJS.ProcessEnv,
-  ids?: { clusterId: string; voters: string },
+  clusterId = readFileSync(join(t.dataDir, 'kafka', 'cluster-id'), 'utf8').trim(),
 ): Promise<ManagedProcess> {
   const b = t.kafka.brokers.find((x) => x.nodeId === nodeId);
   if (!b) throw new Error(`no broker ${nodeId} in the topology`);
-  const clusterId = ids?.clusterId ?? readFileSync(join(t.dataDir, 'kafka', 'cluster-id'), 'utf8').trim();
-  const voters = ids?.voters ?? t.kafka.brokers.map((x) => `${x.nodeId}@${t.host}:${x.controllerPort}`).join(',');
   return startKafkaBroker({
     libs: kafkaLibs(env),
     host: t.host,
@@ -174,7 +171,7 @@ export function startClusterBroker(
     heapMb: 512,
     clusterMember: {
       nodeId,
-      voters,
+      voters: quorumVoters(t),
       clusterId,
       replicationFactor: t.kafka.replicationFactor,
       minInsyncReplicas: t.kafka.minInsyncReplicas,
@@ -182,4 +179,3 @@ export function startClusterBroker(
   });
 }
 
-export { temporalPorts };

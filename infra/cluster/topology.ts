@@ -95,4 +95,7 @@ export function clusterTopology(env: NodeJS.ProcessEnv, dataDir: string): Cluste
 }
 
 export const brokerList = (t: ClusterTopology): string => t.kafka.brokers.map((b) => `${t.host}:${b.port}`).join(',');
+/** `controller.quorum.voters`: every broker is also a KRaft controller. */
+export const quorumVoters = (t: ClusterTopology): string =>
+  t.kafka.brokers.map((b) => `${b.nodeId}@${t.host}:${b.controllerPort}`).join(',');
 export const temporalAddress = (t: ClusterTopology): string => `${t.host}:${t.temporal.frontendPort}`;
