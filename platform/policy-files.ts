@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { toEpochMs } from '../domain/clock';
 import { parsePolicyJson, PolicyValidationError } from '../domain/policy';
 import type { Policy } from '../domain/policy';

@@ -34,17 +34,7 @@ export interface FcaReturn {
    * The closed complaints by product group and root cause (`unspecified` / `unrecorded` where the
    * complaint named none), with the same outcome and speed counts: what DISP 1.10 asks per product.
    */
-  byProductAndCause: Array<{
-    product: string;
-    cause: string;
-    closed: number;
-    upheld: number;
-    partlyUpheld: number;
-    notUpheld: number;
-    withinThreeBusinessDays: number;
-    withinEightWeeks: number;
-    later: number;
-  }>;
+  byProductAndCause: Array<{ product: string; cause: string } & ClosedCounts>;
   /**
    * Opened and closed complaints by the return's product/service grouping (DISP 1 Annex 1R), through the
    * deployment's mapping (domain/product-groups.ts): every group, `other` last, holding every product the
@@ -55,9 +45,8 @@ export interface FcaReturn {
   unmapped: { products: number; opened: number; closed: number };
 }
 
-/** The counts of one product group. */
-interface GroupCounts {
-  opened: number;
+/** The closed complaints of one group of the return, by outcome and by speed. */
+interface ClosedCounts {
   closed: number;
   upheld: number;
   partlyUpheld: number;
@@ -66,6 +55,8 @@ interface GroupCounts {
   withinEightWeeks: number;
   later: number;
 }
+/** The counts of one product group: its opened complaints too. */
+type GroupCounts = { opened: number } & ClosedCounts;
 const GROUP_COUNTS: ReadonlyArray<keyof GroupCounts> = [
   'opened',
   'closed',
@@ -263,7 +254,7 @@ export function fcaReturnCsv(r: FcaReturn): string {
 }
 
 /** The closed, outcome and speed lines of one group of the return, each measure suffixed `[at]`. */
-function closedLines(at: string, g: Omit<GroupCounts, 'opened'>): Array<[string, number]> {
+function closedLines(at: string, g: ClosedCounts): Array<[string, number]> {
   return [
     [`closed[${at}]`, g.closed],
     [`closed_upheld[${at}]`, g.upheld],

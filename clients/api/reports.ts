@@ -28,6 +28,17 @@ export const RootCauseQuerySchema = ReportQuerySchema.extend({
   top: z.coerce.number().int().min(1).max(50).default(5).meta({ description: 'Causes per product (1-50)' }),
 });
 
+/** One group of the return's closed complaints, by outcome and speed. */
+const ClosedCountsSchema = z.object({
+  closed: z.number(),
+  upheld: z.number(),
+  partlyUpheld: z.number(),
+  notUpheld: z.number(),
+  withinThreeBusinessDays: z.number(),
+  withinEightWeeks: z.number(),
+  later: z.number(),
+});
+
 /** The FCA complaints return (store/reports.ts). */
 export const FcaReturnSchema = z.object({
   from: z.string(),
@@ -42,34 +53,15 @@ export const FcaReturnSchema = z.object({
   }),
   redressPaid: z.array(z.object({ currency: z.string(), amount: z.number(), remedies: z.number() })),
   byProductAndCause: z
-    .array(
-      z.object({
-        product: z.string(),
-        cause: z.string(),
-        closed: z.number(),
-        upheld: z.number(),
-        partlyUpheld: z.number(),
-        notUpheld: z.number(),
-        withinThreeBusinessDays: z.number(),
-        withinEightWeeks: z.number(),
-        later: z.number(),
-      }),
-    )
+    .array(ClosedCountsSchema.extend({ product: z.string(), cause: z.string() }))
     .meta({ description: 'The closed complaints by product and root cause, with the same counts' }),
   byProductGroup: z
     .array(
-      z.object({
+      ClosedCountsSchema.extend({
         group: z.string(),
         label: z.string(),
         products: z.array(z.string()),
         opened: z.number(),
-        closed: z.number(),
-        upheld: z.number(),
-        partlyUpheld: z.number(),
-        notUpheld: z.number(),
-        withinThreeBusinessDays: z.number(),
-        withinEightWeeks: z.number(),
-        later: z.number(),
       }),
     )
     .meta({
