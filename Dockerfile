@@ -17,6 +17,7 @@ COPY infra ./infra
 COPY store ./store
 COPY policies ./policies
 COPY templates ./templates
+COPY reporting ./reporting
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -27,6 +28,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/policies ./policies
 # The letter templates and the firm's letter settings, read at start (platform/template-files.ts).
 COPY --from=build /app/templates ./templates
+# The FCA return's product groups, read at the API's start (platform/product-group-files.ts).
+COPY --from=build /app/reporting ./reporting
 # The store's SQL migrations, read at the projector's start (store/migrate.ts finds them here).
 COPY --from=build /app/store/migrations ./store/migrations
 # The pages' style sheet and script, read by clients/web/pages.ts at start.

@@ -36,12 +36,28 @@ export function topicLayout(env: NodeJS.ProcessEnv = process.env): TopicLayout {
   return { partitions: read('REDRESS_KAFKA_PARTITIONS', DEFAULT_PARTITIONS), replicationFactor, minInsyncReplicas };
 }
 
-/** What the store is rebuilt from (workers/projector/rebuild.ts): kept for ever, as the record's source. */
-const REBUILD_SOURCES = new Set(['lifecycle', 'notifications', 'remedies']);
+/**
+ * What the store is rebuilt from (workers/projector/rebuild.ts) and kept for ever: the lifecycle and the
+ * remedy requests hold ids, codes, amounts and times, no customer's words, and a rebuild re-derives every
+ * row from them.
+ */
+const REBUILD_SOURCES = new Set(['lifecycle', 'remedies']);
 
-/** Topic settings by role: the dead letters (and their replays) for 30 days (a person must look), the store's sources for ever. */
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * How long `complaints.notifications` keeps a letter: 30 days. It carries rendered letters, in clear, with
+ * the customer's name and words; the store is their record (sealed from the topic's retention by
+ * store/tables.ts KEPT_ON_REBUILD) and the topic is transport to the mailer. 30 days is enough for a mailer
+ * or projector outage over a holiday, and for a rebuild after a bad deploy to re-read recent letters, and
+ * no longer: past it, a letter's only copy is the store's (docs/store.md "Rebuild").
+ */
+export const NOTIFICATIONS_RETENTION_MS = 30 * DAY_MS;
+
+/** Topic settings by role: dead letters and letters 30 days, the other rebuild sources for ever, the rest the broker's default. */
 function configEntries(role: string): Array<{ name: string; value: string }> {
-  if (role === 'dlq' || role === 'dlqReplays') return [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }];
+  if (role === 'dlq' || role === 'dlqReplays') return [{ name: 'retention.ms', value: String(30 * DAY_MS) }];
+  if (role === 'notifications') return [{ name: 'retention.ms', value: String(NOTIFICATIONS_RETENTION_MS) }];
   if (REBUILD_SOURCES.has(role)) return [{ name: 'retention.ms', value: '-1' }];
   return [];
 }

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { toEpochMs } from '../domain/clock';
 import { parsePolicyJson, PolicyValidationError } from '../domain/policy';
 import type { Policy } from '../domain/policy';
+import { findShippedDir } from './shipped-dir';
 
 /**
  * Reading policy files: the versions shipped in the repository's `policies/` directory, then the
@@ -45,13 +46,9 @@ export interface PolicyLoadOptions {
  * the code runs from source (`platform/`) or compiled (`dist/platform/`).
  */
 export function shippedPolicyDir(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'policies');
-    if (existsSync(join(dir, 'package.json')) && existsSync(candidate) && statSync(candidate).isDirectory()) {
-      return candidate;
-    }
-    if (dirname(dir) === dir) throw new PolicyLoadError([`no policies/ directory found above ${__dirname}`]);
-  }
+  const dir = findShippedDir('policies');
+  if (!dir) throw new PolicyLoadError([`no policies/ directory found above ${__dirname}`]);
+  return dir;
 }
 
 /** Reads and validates one policy file; throws `PolicyValidationError` naming the file and each bad field. */

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   buildTemplateSet,
   TemplateLoadError,
   type TemplateSet,
   type TemplateSource,
 } from '../domain/letters/template-set';
+import { findShippedDir } from './shipped-dir';
 
 /**
  * Reading the letter templates: the files shipped in the repository's `templates/` directory, then the
@@ -29,13 +30,9 @@ export interface TemplateLoadOptions {
 
 /** The repository's `templates/` directory, found by walking up from this file (source or dist/). */
 export function shippedTemplateDir(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'templates');
-    if (existsSync(join(dir, 'package.json')) && existsSync(candidate) && statSync(candidate).isDirectory()) {
-      return candidate;
-    }
-    if (dirname(dir) === dir) throw new TemplateLoadError([`no templates/ directory found above ${__dirname}`]);
-  }
+  const dir = findShippedDir('templates');
+  if (!dir) throw new TemplateLoadError([`no templates/ directory found above ${__dirname}`]);
+  return dir;
 }
 
 /** `<locale>/<name>.md` → file path, for one root directory. */

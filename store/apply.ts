@@ -1,4 +1,5 @@
 import type { ComplaintView } from '../domain/complaint-view';
+import { surveyCommentContext, type TextSeal } from '../domain/sealed-text';
 import type { Queryable } from './db';
 import { LifecycleData, type StoreRecord, type Unapplicable } from './records';
 
@@ -9,7 +10,10 @@ import { LifecycleData, type StoreRecord, type Unapplicable } from './records';
  * - the event log, breaches, letters and surveys are keyed by event id (`ON CONFLICT DO NOTHING`), and
  *   an event's facts are applied only when its event id is new;
  * - the complaint row takes a view only when its `revision` is higher than the stored one;
- * - a remedy request fills only what is still empty.
+ * - a remedy request fills only what is still empty;
+ * - a survey comment is keyed by its `survey.responded` event id, and sealed with `seal` before it is
+ *   written (domain/sealed-text.ts): the store never holds it in clear unless the deployment runs without
+ *   payload encryption on purpose.
  * The result does not depend on how the three topics interleave, which is what lets a rebuild from
  * offset zero (in whatever order it reads them) equal the live store.
  *
@@ -26,6 +30,7 @@ export interface Applied {
   events: number;
   letters: number;
   remedies: number;
+  comments: number;
   duplicates: number;
   /** Records the database refused for their values, by index in the batch, with why (none written). */
   refused: Array<{ index: number; rejection: Unapplicable }>;
@@ -60,14 +65,17 @@ function refusal(err: unknown, r: StoreRecord): Unapplicable | undefined {
   };
 }
 
-/** Applies `records` in order, each under its own savepoint; returns what changed and what was refused. */
-export async function applyRecords(tx: Queryable, records: readonly StoreRecord[]): Promise<Applied> {
-  const applied: Applied = { views: 0, events: 0, letters: 0, remedies: 0, duplicates: 0, refused: [] };
+/**
+ * Applies `records` in order, each under its own savepoint; returns what changed and what was refused.
+ * `seal` seals the personal text the store keeps (survey comments) with the payload key ring.
+ */
+export async function applyRecords(tx: Queryable, records: readonly StoreRecord[], seal: TextSeal): Promise<Applied> {
+  const applied: Applied = { views: 0, events: 0, letters: 0, remedies: 0, comments: 0, duplicates: 0, refused: [] };
   for (const [index, r] of records.entries()) {
     await tx.query('SAVEPOINT apply_record');
     let changed: boolean;
     try {
-      changed = await applyOne(tx, r);
+      changed = await applyOne(tx, r, seal);
     } catch (err) {
       const rejection = refusal(err, r);
       if (!rejection) throw err;
@@ -80,23 +88,37 @@ export async function applyRecords(tx: Queryable, records: readonly StoreRecord[
     else if (r.kind === 'view') applied.views += 1;
     else if (r.kind === 'event') applied.events += 1;
     else if (r.kind === 'letter') applied.letters += 1;
+    else if (r.kind === 'survey-comment') applied.comments += 1;
     else applied.remedies += 1;
   }
   return applied;
 }
 
-async function applyOne(tx: Queryable, r: StoreRecord): Promise<boolean> {
+async function applyOne(tx: Queryable, r: StoreRecord, seal: TextSeal): Promise<boolean> {
   const { complaintId, occurredAt } = r.envelope;
   switch (r.kind) {
+    case 'survey-comment': {
+      const sealed = seal.seal(r.comment, surveyCommentContext(r.envelope.eventId, complaintId));
+      const { rows } = await tx.query(
+        `INSERT INTO complaint_survey_comments (event_id, complaint_id, score, answered_at, key_id, comment)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+        [r.envelope.eventId, complaintId, r.score, occurredAt, sealed.keyId, sealed.text],
+      );
+      return rows.length > 0;
+    }
     case 'view':
       return upsertView(tx, complaintId, occurredAt, r.view);
     case 'letter': {
       const l = r.letter;
+      // A letter stored before migration 0006 has no attachments (`[]`); a rebuild keeps the letters (their
+      // topic expires, store/tables.ts), so the re-read of a letter still on the topic fills them in.
       const { rows } = await tx.query(
         `INSERT INTO complaint_letters (event_id, complaint_id, kind, channel, locale, recipient_type, subject, body,
            body_sha256, idempotency_key, occurred_at, attachments)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
-         ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+         ON CONFLICT (event_id) DO UPDATE SET attachments = EXCLUDED.attachments
+           WHERE complaint_letters.attachments = '[]'::jsonb AND EXCLUDED.attachments <> '[]'::jsonb
+         RETURNING event_id`,
         [
           r.envelope.eventId,
           complaintId,

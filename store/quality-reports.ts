@@ -89,6 +89,17 @@ export interface CsatReport extends Period {
   byProduct: CsatGroup[];
   /** Of the complaints resolved in the period, those reopened since the period began. */
   reopen: { resolved: number; reopened: number; rate: number | null };
+  /**
+   * Survey comments written in the period (confirmed answers that carried one), counted overall and by
+   * the same groups: counts only. The text is personal data and is read per complaint, never in a report.
+   */
+  comments: { overall: number; byAgent: CommentCount[]; byCategory: CommentCount[]; byProduct: CommentCount[] };
+}
+
+/** How many survey comments one group's complaints received. */
+export interface CommentCount {
+  key: string | null;
+  comments: number;
 }
 
 const CSAT_GROUPS = { byAgent: 'c.assignee', byCategory: 'c.category', byProduct: 'c.product' } as const;
@@ -110,6 +121,16 @@ export async function csatReport(db: Queryable, period: Period): Promise<CsatRep
       )
     ).rows;
   const [overall] = await grouped(null);
+  const commented = async (column: string | null): Promise<CommentCount[]> =>
+    // `column` is one of this file's literal column names; only counts leave the query, never a comment.
+    (
+      await db.query<CommentCount>(
+        `SELECT ${column ?? 'NULL::text'} AS key, count(*)::int AS comments
+         FROM complaint_survey_comments s JOIN complaints c ON c.complaint_id = s.complaint_id
+         WHERE ${PERIOD('s.answered_at')} GROUP BY 1 ORDER BY 1 NULLS LAST`,
+        p,
+      )
+    ).rows;
   const reopen = (
     await db.query<{ resolved: number; reopened: number }>(
       `WITH resolved AS (
@@ -129,12 +150,19 @@ export async function csatReport(db: Queryable, period: Period): Promise<CsatRep
     byCategory: await grouped(CSAT_GROUPS.byCategory),
     byProduct: await grouped(CSAT_GROUPS.byProduct),
     reopen: { ...reopen, rate: rate(reopen.reopened, reopen.resolved) },
+    comments: {
+      overall: (await commented(null))[0]?.comments ?? 0,
+      byAgent: await commented(CSAT_GROUPS.byAgent),
+      byCategory: await commented(CSAT_GROUPS.byCategory),
+      byProduct: await commented(CSAT_GROUPS.byProduct),
+    },
   };
 }
 
-/** `measure,key,count,value`: one line a group (`csat_by_agent`, …), then `csat` overall and `reopen_rate`. */
+/** `measure,key,count,value`: one line a group (`csat_by_agent`, …), `csat` overall, `reopen_rate`, then the comment counts. */
 export function csatReportCsv(r: CsatReport): string {
   const lines = (measure: string, groups: CsatGroup[]) => groups.map((g) => [measure, g.key, g.answers, g.mean]);
+  const comments = (measure: string, groups: CommentCount[]) => groups.map((g) => [measure, g.key, g.comments, null]);
   return toCsv(
     ['measure', 'key', 'count', 'value'],
     [
@@ -144,6 +172,10 @@ export function csatReportCsv(r: CsatReport): string {
       ...lines('csat_by_product', r.byProduct),
       ['reopened', null, r.reopen.resolved, r.reopen.reopened],
       ['reopen_rate', null, r.reopen.resolved, r.reopen.rate],
+      ['comments', null, r.comments.overall, null],
+      ...comments('comments_by_agent', r.comments.byAgent),
+      ...comments('comments_by_category', r.comments.byCategory),
+      ...comments('comments_by_product', r.comments.byProduct),
     ],
   );
 }

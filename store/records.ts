@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ComplaintViewSchema, COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
 import { ComplaintIdSchema, InstantSchema } from '../domain/complaint';
-import { EnvelopeSchema, LIFECYCLE_EVENT_TYPES, type Envelope } from '../domain/events';
+import { EnvelopeSchema, LIFECYCLE_EVENT_TYPES, SurveyRespondedSchema, type Envelope } from '../domain/events';
 import { AttachmentSchema } from '../domain/letters/firm-settings';
 import { describeFieldErrors, fieldErrors, jsonErrorMessage, type FieldError } from '../domain/validation';
 
@@ -12,8 +12,11 @@ import { describeFieldErrors, fieldErrors, jsonErrorMessage, type FieldError } f
  * the fields the store keeps are checked; the rest of an event's data is kept as it came (event log).
  */
 
-/** The three topics the store is fed from. */
-export type SourceRole = 'lifecycle' | 'notifications' | 'remedies';
+/**
+ * The topics the store is fed from: the three Redress publishes, and `events` (upstream's facts), read
+ * only for the comments of survey answers, which travel nowhere else.
+ */
+export type SourceRole = 'lifecycle' | 'notifications' | 'remedies' | 'events';
 
 /** Where a record was read, kept with the event log (audit) and used by rebuild checks. */
 export interface SourcePosition {
@@ -91,7 +94,8 @@ export type StoreRecord =
   | { kind: 'view'; envelope: Envelope; view: ComplaintView; at: SourcePosition }
   | { kind: 'event'; envelope: Envelope; at: SourcePosition }
   | { kind: 'letter'; envelope: Envelope; letter: z.infer<typeof LetterData> & { bodySha256: string } }
-  | { kind: 'remedy-request'; envelope: Envelope; request: z.infer<typeof RemedyRequestData> };
+  | { kind: 'remedy-request'; envelope: Envelope; request: z.infer<typeof RemedyRequestData> }
+  | { kind: 'survey-comment'; envelope: Envelope; score: number; comment: string };
 
 /** Why a record cannot be applied, in the shape the dead-letter topic records (codes of docs/events.md). */
 export interface Unapplicable {
@@ -112,11 +116,39 @@ const TYPES: Record<SourceRole, readonly string[]> = {
   lifecycle: [...LIFECYCLE_EVENT_TYPES, COMPLAINT_UPDATED],
   notifications: ['notification.requested'],
   remedies: ['remedy.requested'],
+  events: ['survey.responded'],
 };
 
-/** Decodes one Kafka record read from the topic of `role`. */
+/**
+ * What the store takes from a record of upstream's `complaints.events`: the comment of a confirmed survey
+ * answer, else nothing. Never a dead letter: the bridge reads the same topic and dead-letters what it
+ * cannot accept, so the projector dead-lettering it too would give an operator two letters for one fault.
+ */
+export function decodeInboundComment(
+  value: Buffer | null | undefined,
+  key: Buffer | null | undefined,
+): StoreRecord | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(value?.toString('utf8') ?? '');
+  } catch {
+    return undefined;
+  }
+  const env = EnvelopeSchema.safeParse(json);
+  if (!env.success || !TYPES.events.includes(env.data.type)) return undefined;
+  if (key && key.toString('utf8') !== env.data.complaintId) return undefined;
+  const answer = SurveyRespondedSchema.safeParse(env.data.data);
+  // Unconfirmed (a mail scanner opening the link) is no answer, and an answer without words has no comment.
+  if (!answer.success || !answer.data.confirmed || !answer.data.comment) return undefined;
+  return { kind: 'survey-comment', envelope: env.data, score: answer.data.score, comment: answer.data.comment };
+}
+
+/** The topics Redress publishes, whose every record the store applies or dead-letters. */
+export type PublishedRole = Exclude<SourceRole, 'events'>;
+
+/** Decodes one Kafka record read from the topic of `role` (upstream's `events`: {@link decodeInboundComment}). */
 export function decodeRecord(
-  role: SourceRole,
+  role: PublishedRole,
   value: Buffer | null | undefined,
   key: Buffer | null | undefined,
   at: SourcePosition,

@@ -1,3 +1,4 @@
+import { NO_PRODUCT_GROUPS, productGroupOf, sumByProductGroup, type ProductGroups } from '../domain/product-groups';
 import { toCsv } from './csv';
 import type { Queryable } from './db';
 
@@ -33,18 +34,42 @@ export interface FcaReturn {
    * The closed complaints by product group and root cause (`unspecified` / `unrecorded` where the
    * complaint named none), with the same outcome and speed counts: what DISP 1.10 asks per product.
    */
-  byProductAndCause: Array<{
-    product: string;
-    cause: string;
-    closed: number;
-    upheld: number;
-    partlyUpheld: number;
-    notUpheld: number;
-    withinThreeBusinessDays: number;
-    withinEightWeeks: number;
-    later: number;
-  }>;
+  byProductAndCause: Array<{ product: string; cause: string } & ClosedCounts>;
+  /**
+   * Opened and closed complaints by the return's product/service grouping (DISP 1 Annex 1R), through the
+   * deployment's mapping (domain/product-groups.ts): every group, `other` last, holding every product the
+   * mapping does not name (and complaints with none).
+   */
+  byProductGroup: Array<{ group: string; label: string; products: string[] } & GroupCounts>;
+  /** What fell to `other` for want of a mapping: distinct products (`unspecified` counts as one) and complaints. */
+  unmapped: { products: number; opened: number; closed: number };
 }
+
+/** The closed complaints of one group of the return, by outcome and by speed. */
+interface ClosedCounts {
+  closed: number;
+  upheld: number;
+  partlyUpheld: number;
+  notUpheld: number;
+  withinThreeBusinessDays: number;
+  withinEightWeeks: number;
+  later: number;
+}
+/** The counts of one product group: its opened complaints too. */
+type GroupCounts = { opened: number } & ClosedCounts;
+const GROUP_COUNTS: ReadonlyArray<keyof GroupCounts> = [
+  'opened',
+  'closed',
+  'upheld',
+  'partlyUpheld',
+  'notUpheld',
+  'withinThreeBusinessDays',
+  'withinEightWeeks',
+  'later',
+];
+
+/** The product name of complaints that have none, in the rows by product and cause. */
+const UNSPECIFIED = 'unspecified';
 
 /** When a complaint closed, for every report of closures: its final response, else its resolution. */
 export const CLOSED_AT = 'COALESCE(c.final_response_at, c.resolved_at)';
@@ -55,14 +80,22 @@ export const CLOSED_AT = 'COALESCE(c.final_response_at, c.resolved_at)';
  */
 export const FCA_REGIMES: readonly string[] = ['fca-disp', 'fca-payments'];
 
-/** The return for complaints in `[from, to)` (ISO-8601 instants). */
-export async function fcaReturn(db: Queryable, period: { from: string; to: string }): Promise<FcaReturn> {
+/**
+ * The return for complaints in `[from, to)` (ISO-8601 instants), grouped by `groups` (the deployment's
+ * mapping, platform/product-group-files.ts; without one, every product is `other` and says so in `unmapped`).
+ */
+export async function fcaReturn(
+  db: Queryable,
+  period: { from: string; to: string },
+  groups: ProductGroups = NO_PRODUCT_GROUPS,
+): Promise<FcaReturn> {
   // Regimes as a JSON array: the two drivers encode array parameters differently (store/db.ts).
   const p = [period.from, period.to, JSON.stringify(FCA_REGIMES)];
   const fca = 'c.regime IN (SELECT jsonb_array_elements_text($3::jsonb))';
-  const opened = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM complaints c
-     WHERE ${fca} AND c.received_at >= $1::timestamptz AND c.received_at < $2::timestamptz`,
+  const opened = await db.query<{ product: string | null; n: number }>(
+    `SELECT c.product, count(*)::int AS n FROM complaints c
+     WHERE ${fca} AND c.received_at >= $1::timestamptz AND c.received_at < $2::timestamptz
+     GROUP BY 1 ORDER BY 1`,
     p,
   );
   const redress = await db.query<{ currency: string; amount: number; remedies: number }>(
@@ -73,7 +106,7 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
      GROUP BY r.currency ORDER BY r.currency`,
     p,
   );
-  const groups = await db.query<{
+  const closedRows = await db.query<{
     product: string;
     cause: string;
     n: number;
@@ -84,7 +117,7 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     no_window: number;
     eight: number;
   }>(
-    `SELECT COALESCE(c.product, 'unspecified') AS product, COALESCE(c.cause, 'unrecorded') AS cause,
+    `SELECT COALESCE(c.product, '${UNSPECIFIED}') AS product, COALESCE(c.cause, 'unrecorded') AS cause,
        count(*)::int AS n,
        count(*) FILTER (WHERE c.outcome = 'upheld')::int AS upheld,
        count(*) FILTER (WHERE c.outcome = 'partly-upheld')::int AS partly,
@@ -99,7 +132,7 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     p,
   );
   // The totals are the sums of the groups: one query, so the two can never disagree.
-  const c = groups.rows.reduce(
+  const c = closedRows.rows.reduce(
     (t, g) => ({
       n: t.n + g.n,
       upheld: t.upheld + g.upheld,
@@ -111,10 +144,13 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     }),
     { n: 0, upheld: 0, partly: 0, not_upheld: 0, three: 0, no_window: 0, eight: 0 },
   );
+  const byProduct = productRows(opened.rows, closedRows.rows);
+  const byProductGroup = sumByProductGroup(groups, GROUP_COUNTS, byProduct);
+  const unmapped = byProduct.filter((r) => !productGroupOf(groups, r.product).mapped);
   return {
     from: period.from,
     to: period.to,
-    opened: opened.rows[0]?.n ?? 0,
+    opened: opened.rows.reduce((n, r) => n + r.n, 0),
     closed: c.n,
     outcomes: {
       upheld: c.upheld,
@@ -126,7 +162,7 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
     closedWithin: { threeBusinessDays: c.three, eightWeeks: c.eight - c.three, later: c.n - c.eight },
     closedWithoutThreeDayWindow: c.no_window,
     redressPaid: redress.rows,
-    byProductAndCause: groups.rows.map((g) => ({
+    byProductAndCause: closedRows.rows.map((g) => ({
       product: g.product,
       cause: g.cause,
       closed: g.n,
@@ -137,7 +173,56 @@ export async function fcaReturn(db: Queryable, period: { from: string; to: strin
       withinEightWeeks: g.eight - g.three,
       later: g.n - g.eight,
     })),
+    byProductGroup,
+    unmapped: {
+      products: unmapped.length,
+      opened: unmapped.reduce((n, r) => n + r.opened, 0),
+      closed: unmapped.reduce((n, r) => n + r.closed, 0),
+    },
   };
+}
+
+/**
+ * One row a product (null: none given) with its opened and closed counts: the opened complaints by product
+ * merged with the closed ones, whose rows are per product and cause. `unspecified` (the closed query's name
+ * for no product) is read back as null, so a complaint without a product is one product whichever query saw it.
+ */
+function productRows(
+  opened: ReadonlyArray<{ product: string | null; n: number }>,
+  closed: ReadonlyArray<{
+    product: string;
+    n: number;
+    upheld: number;
+    partly: number;
+    not_upheld: number;
+    three: number;
+    eight: number;
+  }>,
+): Array<{ product: string | null } & GroupCounts> {
+  const rows = new Map<string | null, { product: string | null } & GroupCounts>();
+  const row = (product: string | null) => {
+    let r = rows.get(product);
+    if (!r)
+      rows.set(
+        product,
+        (r = { product, ...Object.fromEntries(GROUP_COUNTS.map((k) => [k, 0])) } as {
+          product: string | null;
+        } & GroupCounts),
+      );
+    return r;
+  };
+  for (const o of opened) row(o.product).opened += o.n;
+  for (const g of closed) {
+    const r = row(g.product === UNSPECIFIED ? null : g.product);
+    r.closed += g.n;
+    r.upheld += g.upheld;
+    r.partlyUpheld += g.partly;
+    r.notUpheld += g.not_upheld;
+    r.withinThreeBusinessDays += g.three;
+    r.withinEightWeeks += g.eight - g.three;
+    r.later += g.n - g.eight;
+  }
+  return [...rows.values()];
 }
 
 /** The return as CSV: one `measure,value` line each (redress one line a currency), RFC 4180 quoting. */
@@ -156,18 +241,27 @@ export function fcaReturnCsv(r: FcaReturn): string {
     ['closed_after_8_weeks', r.closedWithin.later],
     ['closed_without_3_business_day_window', r.closedWithoutThreeDayWindow],
     ...r.redressPaid.map((x): [string, number] => [`redress_paid_${x.currency}`, x.amount]),
-    ...r.byProductAndCause.flatMap((g): Array<[string, number]> => {
-      const at = `product=${g.product};cause=${g.cause}`;
-      return [
-        [`closed[${at}]`, g.closed],
-        [`closed_upheld[${at}]`, g.upheld],
-        [`closed_partly_upheld[${at}]`, g.partlyUpheld],
-        [`closed_not_upheld[${at}]`, g.notUpheld],
-        [`closed_within_3_business_days[${at}]`, g.withinThreeBusinessDays],
-        [`closed_within_8_weeks[${at}]`, g.withinEightWeeks],
-        [`closed_after_8_weeks[${at}]`, g.later],
-      ];
-    }),
+    ...r.byProductAndCause.flatMap((g) => closedLines(`product=${g.product};cause=${g.cause}`, g)),
+    ...r.byProductGroup.flatMap((g): Array<[string, number]> => [
+      [`opened[group=${g.group}]`, g.opened],
+      ...closedLines(`group=${g.group}`, g),
+    ]),
+    ['unmapped_products', r.unmapped.products],
+    ['unmapped_opened', r.unmapped.opened],
+    ['unmapped_closed', r.unmapped.closed],
   ];
   return toCsv(['measure', 'value'], rows);
+}
+
+/** The closed, outcome and speed lines of one group of the return, each measure suffixed `[at]`. */
+function closedLines(at: string, g: ClosedCounts): Array<[string, number]> {
+  return [
+    [`closed[${at}]`, g.closed],
+    [`closed_upheld[${at}]`, g.upheld],
+    [`closed_partly_upheld[${at}]`, g.partlyUpheld],
+    [`closed_not_upheld[${at}]`, g.notUpheld],
+    [`closed_within_3_business_days[${at}]`, g.withinThreeBusinessDays],
+    [`closed_within_8_weeks[${at}]`, g.withinEightWeeks],
+    [`closed_after_8_weeks[${at}]`, g.later],
+  ];
 }

@@ -7,6 +7,11 @@ import type { z } from 'zod';
 import type { Config } from '../../config';
 import type { ApiKeyStore, Principal } from '../../config/api-keys';
 import { loadPolicies } from '../../platform/policy-files';
+import { loadOriginalProtection } from '../../platform/dead-letter-seal';
+import { loadProductGroups } from '../../platform/product-group-files';
+import { textSeal } from '../../platform/store-seal';
+import type { ProductGroups } from '../../domain/product-groups';
+import type { TextSeal } from '../../domain/sealed-text';
 import type { Policy } from '../../domain/policy/schema';
 import type { FieldError } from '../../domain/validation';
 import type { Db } from '../../store/db';
@@ -60,6 +65,10 @@ export interface ApiDeps {
   policies?: readonly Policy[];
   /** The complaint store (DATABASE_URL): lists, and complaints Temporal no longer holds, come from it. */
   store?: Db;
+  /** Opens what the store keeps sealed (survey comments); by default with the environment's payload key ring. */
+  seal?: TextSeal;
+  /** The FCA return's product groups; by default the shipped mapping and `REDRESS_FCA_PRODUCT_GROUPS_FILE`. */
+  productGroups?: ProductGroups;
   /**
    * The summaries' blind index (platform/search-index.ts): submissions are indexed with it and the
    * list's `search` looks it up. The process always has one; without it, `search` answers 400.
@@ -173,6 +182,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...(deps.search ? { search: deps.search } : {}),
     ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
     metrics,
+    seal: deps.seal ?? textSeal(loadOriginalProtection()),
+    productGroups: deps.productGroups ?? loadProductGroups(),
     instants: new InstantChecks(deps.policies ?? loadPolicies()),
     health: cachedFor(operationsCacheMs, deps.health ?? (() => Promise.resolve({}))),
     renderMetrics: cachedFor(operationsCacheMs, () => metrics.render()),

@@ -10,6 +10,8 @@ import { redactUrl } from '../../store/open';
 import { connectClient } from '../temporal';
 import { describePayloadKeys, loadDataConverter } from '../../platform/data-converter';
 import { originalProtection } from '../../platform/dead-letter-seal';
+import { loadProductGroups } from '../../platform/product-group-files';
+import { textSeal } from '../../platform/store-seal';
 import { createKafka } from '../../platform/kafka-client';
 import { loadPolicies } from '../../platform/policy-files';
 import { DeadLetters } from './dead-letters';
@@ -97,6 +99,10 @@ async function main(): Promise<void> {
     operationsCacheMs: settings.operationsCacheMs,
     operationsRateLimitPerMinute: settings.operationsRateLimitPerMinute,
     ...(store ? { store } : {}),
+    // The ring that seals Temporal's payloads also opens the survey comments the projector sealed.
+    seal: textSeal(protection),
+    // Read at start: a bad mapping file stops the API here, naming the field, not on the day of the return.
+    productGroups: loadProductGroups(),
     search,
     deadLetters,
     health: async () => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InstantSchema } from '../../domain/complaint';
+import type { ProductGroups } from '../../domain/product-groups';
 import type { Queryable } from '../../store/db';
 import {
   breachReport,
@@ -27,6 +28,17 @@ export const RootCauseQuerySchema = ReportQuerySchema.extend({
   top: z.coerce.number().int().min(1).max(50).default(5).meta({ description: 'Causes per product (1-50)' }),
 });
 
+/** One group of the return's closed complaints, by outcome and speed. */
+const ClosedCountsSchema = z.object({
+  closed: z.number(),
+  upheld: z.number(),
+  partlyUpheld: z.number(),
+  notUpheld: z.number(),
+  withinThreeBusinessDays: z.number(),
+  withinEightWeeks: z.number(),
+  later: z.number(),
+});
+
 /** The FCA complaints return (store/reports.ts). */
 export const FcaReturnSchema = z.object({
   from: z.string(),
@@ -41,20 +53,24 @@ export const FcaReturnSchema = z.object({
   }),
   redressPaid: z.array(z.object({ currency: z.string(), amount: z.number(), remedies: z.number() })),
   byProductAndCause: z
+    .array(ClosedCountsSchema.extend({ product: z.string(), cause: z.string() }))
+    .meta({ description: 'The closed complaints by product and root cause, with the same counts' }),
+  byProductGroup: z
     .array(
-      z.object({
-        product: z.string(),
-        cause: z.string(),
-        closed: z.number(),
-        upheld: z.number(),
-        partlyUpheld: z.number(),
-        notUpheld: z.number(),
-        withinThreeBusinessDays: z.number(),
-        withinEightWeeks: z.number(),
-        later: z.number(),
+      ClosedCountsSchema.extend({
+        group: z.string(),
+        label: z.string(),
+        products: z.array(z.string()),
+        opened: z.number(),
       }),
     )
-    .meta({ description: 'The closed complaints by product group and root cause, with the same counts' }),
+    .meta({
+      description:
+        'Opened and closed complaints by the return’s product/service grouping (DISP 1 Annex 1R), through the deployment’s mapping; every group listed, `other` last',
+    }),
+  unmapped: z.object({ products: z.number(), opened: z.number(), closed: z.number() }).meta({
+    description: 'What the mapping does not name, counted in the `other` group: distinct products and complaints',
+  }),
 });
 
 const Rate = z.number().nullable().meta({ description: 'A fraction (0-1); null when its whole is zero' });
@@ -71,6 +87,8 @@ export const BreachReportSchema = z.object({
 
 const CsatGroups = z.array(z.object({ key: z.string().nullable(), answers: z.number(), mean: z.number().nullable() }));
 
+const CommentCounts = z.array(z.object({ key: z.string().nullable(), comments: z.number() }));
+
 /** CSAT by agent, category and product, and the reopen rate (store/quality-reports.ts). */
 export const CsatReportSchema = z.object({
   from: z.string(),
@@ -80,6 +98,14 @@ export const CsatReportSchema = z.object({
   byCategory: CsatGroups,
   byProduct: CsatGroups,
   reopen: z.object({ resolved: z.number(), reopened: z.number(), rate: Rate }),
+  comments: z
+    .object({
+      overall: z.number(),
+      byAgent: CommentCounts,
+      byCategory: CommentCounts,
+      byProduct: CommentCounts,
+    })
+    .meta({ description: 'Survey comments written in the period, counted by the same groups (never their text)' }),
 });
 
 /** The top root causes per product and their trend by month (store/quality-reports.ts). */
@@ -150,17 +176,17 @@ function reportRoute<Q extends typeof ReportQuerySchema, R>(spec: {
 }
 
 /** The report routes: registered only on an API with the complaint store, where the data lives. */
-export function reportRoutes(store: Queryable): RouteSpec[] {
+export function reportRoutes(store: Queryable, groups: ProductGroups): RouteSpec[] {
   return [
     reportRoute({
       name: 'fca-return',
       operationId: 'fcaReturn',
       summary: 'The FCA complaints return for a period',
       description:
-        'Opened and closed complaints, outcomes, closed within 3 business days / 8 weeks / later, and redress paid.',
+        'Opened and closed complaints, outcomes, closed within 3 business days / 8 weeks / later, and redress paid; by product and cause, and by the return’s product groups (REDRESS_FCA_PRODUCT_GROUPS_FILE adds to the shipped mapping).',
       query: ReportQuerySchema,
       schema: FcaReturnSchema,
-      compute: (period) => fcaReturn(store, period),
+      compute: (period) => fcaReturn(store, period, groups),
       csv: fcaReturnCsv,
     }),
     reportRoute({

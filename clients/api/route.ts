@@ -2,6 +2,8 @@ import type { SearchIndex } from '../../platform/search-index';
 import type { z } from 'zod';
 import type { Principal } from '../../config/api-keys';
 import type { Queryable } from '../../store/db';
+import type { ProductGroups } from '../../domain/product-groups';
+import type { TextSeal } from '../../domain/sealed-text';
 import type { Access } from './auth';
 import type { Complaints } from './complaints';
 import type { DeadLetters } from './dead-letters';
@@ -104,6 +106,10 @@ export interface RouteDeps {
   search?: SearchIndex;
   /** The dead-letter topic for operators (see ApiDeps). */
   deadLetters?: DeadLetters;
+  /** Opens the personal text the store keeps sealed (survey comments), with the payload key ring. */
+  seal: TextSeal;
+  /** The FCA return's product groups (platform/product-group-files.ts). */
+  productGroups: ProductGroups;
   metrics: ApiMetrics;
   /** The instant rules every supplied instant must meet (domain/instant-rules.ts). */
   instants: InstantChecks;

@@ -9,6 +9,7 @@ import { ACCESS } from './auth';
 import { ApiError } from './errors';
 import { listComplaints, listFromStore } from './list';
 import { reportRoutes } from './reports';
+import { surveyRoutes } from './survey-routes';
 import { route, type RouteDeps, type RouteSpec } from './route';
 import {
   ComplaintDetailSchema,
@@ -213,7 +214,8 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
       handler: () => Promise.resolve({ body: deps.openApi() }),
     }),
-    ...(deps.store ? reportRoutes(deps.store) : []),
+    ...(deps.store ? reportRoutes(deps.store, deps.productGroups) : []),
+    ...(deps.store ? surveyRoutes(deps.store, deps.seal) : []),
     ...(deps.deadLetters ? deadLetterRoutes(deps.deadLetters) : []),
   ];
 }

@@ -1,9 +1,10 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Kafka, type Producer } from 'kafkajs';
 import { EnvelopeSchema } from '../../domain/events';
 import { snapshotStore } from '../../store/tables';
 import { complaintRecord, getComplaint } from '../../store/queries';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { rebuildStore } from '../../workers/projector/rebuild';
+import { NOTIFICATIONS_RETENTION_MS } from '../../infra/kafka-topics';
 import { waitUntil } from '../support/wait';
 import { TopicCollector, testKafka, testProducer } from '../support/kafka';
 import { publishRecords, recordStream, storeCounts } from '../support/projector-harness';
@@ -130,5 +131,36 @@ describe.each(DRIVERS)('the projector into %s', (driver) => {
     for (const e of live.complaint_events as Array<{ event_id: string }>) {
       expect(EnvelopeSchema.shape.eventId.safeParse(e.event_id).success).toBe(true);
     }
+  });
+
+  it('keeps letters whose records expired from complaints.notifications through a rebuild', async () => {
+    const notifications = run.config.topics.notifications;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // The topic is provisioned with a finite retention (infra/kafka-topics.ts): letters are transport there.
+      const [described] = (
+        await admin.describeConfigs({
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: notifications, configNames: ['retention.ms'] }],
+          includeSynonyms: false,
+        })
+      ).resources;
+      expect(described?.configEntries.find((c) => c.configName === 'retention.ms')?.configValue).toBe(
+        String(NOTIFICATIONS_RETENTION_MS),
+      );
+      // What retention does after 30 days, now: every letter record gone from the topic.
+      const offsets = await admin.fetchTopicOffsets(notifications);
+      await admin.deleteTopicRecords({
+        topic: notifications,
+        partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const live = await snapshotStore(db);
+    expect(live.complaint_letters).toHaveLength(40);
+    await rebuildStore(run.config, kafka, db, run.logger, { groupId: group(), pollMs: 200 });
+    // The store is the letters' record: the rebuild re-derived the rest and kept every letter.
+    expect(await snapshotStore(db)).toEqual(live);
   });
 });

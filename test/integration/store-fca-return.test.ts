@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db';
+import { loadProductGroups } from '../../platform/product-group-files';
 import { fcaReturn, fcaReturnCsv } from '../../store/reports';
 import { lifecycle, updated, view } from '../support/store-events';
 import { applyEvents as apply, DRIVERS, freshStore } from '../support/store';
@@ -8,6 +9,10 @@ import { applyEvents as apply, DRIVERS, freshStore } from '../support/store';
  * PGlite and on PostgreSQL. The fixture mixes in complaints of other regimes, which the return must
  * leave out, and a payment-services one, which it counts without a 3-business-day window to judge.
  */
+const PERIOD = { from: '2025-01-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z' };
+/** The shipped mapping alone (no operator file, whatever the environment says). */
+const SHIPPED_GROUPS = loadProductGroups({ overrideFile: null });
+
 describe.each(DRIVERS)('the FCA return on %s', (driver) => {
   let db: Db;
   let close: () => Promise<void>;
@@ -131,8 +136,10 @@ describe.each(DRIVERS)('the FCA return on %s', (driver) => {
         remedyId: 'r1',
       }),
     ]);
-    const r = await fcaReturn(db, { from: '2025-01-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z' });
-    expect(r).toEqual({
+    const r = await fcaReturn(db, PERIOD, SHIPPED_GROUPS);
+    // The product groups have a test of their own, below.
+    const { byProductGroup: _groups, unmapped: _unmapped, ...figures } = r;
+    expect(figures).toEqual({
       from: '2025-01-01T00:00:00.000Z',
       to: '2025-04-01T00:00:00.000Z',
       // Opened in the period: r-1, r-2, r-4 (fca-disp) and r-7 (fca-payments); r-3 came in 2024; r-5
@@ -201,5 +208,58 @@ describe.each(DRIVERS)('the FCA return on %s', (driver) => {
         'closed_without_3_business_day_window,1\r\n',
     );
     expect(fcaReturnCsv(r)).toContain('redress_paid_GBP,30\r\n');
+  });
+
+  it('groups the return by the shipped product groups, reporting unmapped products as other', async () => {
+    const r = await fcaReturn(db, PERIOD, SHIPPED_GROUPS);
+    const counts = { opened: 0, closed: 0, upheld: 0, partlyUpheld: 0, notUpheld: 0 };
+    const speeds = { withinThreeBusinessDays: 0, withinEightWeeks: 0, later: 0 };
+    const empty = (group: string, label: string) => ({ group, label, products: [], ...counts, ...speeds });
+    // By hand, with the fixture above: cards, current-account and payment-services are banking in the shipped
+    // file; loans is in no group. Opened: r-1, r-2 (cards), r-4 (current-account), r-7 (payment-services).
+    // Closed: r-1 (upheld, by its window), r-2 (not upheld, 5 weeks), r-7 (upheld, 2 days, no window) in
+    // banking; r-3 (a loan, partly upheld after 10 weeks) in other. CFPB's r-5 is in no group.
+    expect(r.byProductGroup).toEqual([
+      {
+        group: 'banking-and-credit-cards',
+        label: 'Banking and credit cards',
+        products: ['cards', 'current-account', 'payment-services'],
+        opened: 4,
+        closed: 3,
+        upheld: 2,
+        partlyUpheld: 0,
+        notUpheld: 1,
+        withinThreeBusinessDays: 1,
+        withinEightWeeks: 2,
+        later: 0,
+      },
+      empty('decumulation-and-pensions', 'Decumulation and pensions'),
+      empty('home-finance', 'Home finance'),
+      empty('insurance-and-pure-protection', 'Insurance and pure protection'),
+      empty('investments', 'Investments'),
+      {
+        ...empty('other', 'Other (products with no group in the mapping)'),
+        products: ['loans'],
+        closed: 1,
+        partlyUpheld: 1,
+        later: 1,
+      },
+    ]);
+    expect(r.unmapped).toEqual({ products: 1, opened: 0, closed: 1 });
+    // The groups add up to the return's own totals.
+    expect(r.byProductGroup.reduce((n, g) => n + g.opened, 0)).toBe(r.opened);
+    expect(r.byProductGroup.reduce((n, g) => n + g.closed, 0)).toBe(r.closed);
+    const csv = fcaReturnCsv(r);
+    expect(csv).toContain(
+      '\r\nopened[group=banking-and-credit-cards],4\r\nclosed[group=banking-and-credit-cards],3\r\n',
+    );
+    expect(csv).toContain('\r\nclosed_after_8_weeks[group=other],1\r\n');
+    expect(csv).toContain('\r\nunmapped_products,1\r\nunmapped_opened,0\r\nunmapped_closed,1\r\n');
+  });
+
+  it('reports every product as other, and says how many, when the return is given no mapping', async () => {
+    const r = await fcaReturn(db, PERIOD);
+    expect(r.byProductGroup.map((g) => [g.group, g.opened, g.closed])).toEqual([['other', 4, 4]]);
+    expect(r.unmapped).toEqual({ products: 4, opened: 4, closed: 4 });
   });
 });

@@ -1,6 +1,5 @@
 import type { ClockView, ComplaintView } from '../../domain/complaint-view';
 import type { OutboundEvent } from '../../domain/events';
-import { applyRecords } from '../../store/apply';
 import type { Db } from '../../store/db';
 import {
   breachReport,
@@ -14,7 +13,7 @@ import {
 import { getComplaint } from '../../store/queries';
 import { decodeRecord, type StoreRecord } from '../../store/records';
 import { lifecycle, updated, view } from '../support/store-events';
-import { DRIVERS, freshStore } from '../support/store';
+import { applyStoreRecords, DRIVERS, freshStore } from '../support/store';
 
 /**
  * The breach, CSAT and root-cause reports over fixtures whose figures are counted by hand in the comments,
@@ -31,7 +30,7 @@ const decode = (e: OutboundEvent): StoreRecord => {
   if (!d.ok) throw new Error(`fixture did not decode: ${d.rejection.reason}`);
   return d.record;
 };
-const apply = (db: Db, events: OutboundEvent[]) => db.transaction((tx) => applyRecords(tx, events.map(decode)));
+const apply = (db: Db, events: OutboundEvent[]) => applyStoreRecords(db, events.map(decode));
 
 const clock = (name: string, deadline: string, over: Partial<ClockView> = {}): ClockView => ({
   clock: name,

@@ -13,6 +13,8 @@ export const offlineRoutes = apiRoutes({
   scope: { taskQueue: 'q' },
   listScanLimit: 1,
   metrics: {} as never,
+  seal: {} as never,
+  productGroups: {} as never,
   instants: {} as never,
   health: () => Promise.resolve({}),
   renderMetrics: () => Promise.resolve({ contentType: 'text/plain', text: '' }),

@@ -2,7 +2,12 @@ import type { OutboundEvent } from '../../domain/events';
 import { applyRecords, type Applied } from '../../store/apply';
 import { pgDb, pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
-import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
+import { decodeRecord, type PublishedRole, type StoreRecord } from '../../store/records';
+import type { TextSeal } from '../../domain/sealed-text';
+import { parseKeyRing } from '../../platform/key-ring';
+import { KeyRingCipher, PAYLOAD_KEY_BYTES } from '../../platform/payload-codec';
+import { textSeal } from '../../platform/store-seal';
+import { randomPayloadKeyRing } from './payload-keys';
 
 /** The two drivers every store test runs on. */
 export const DRIVERS = ['pglite', 'pg'] as const;
@@ -47,7 +52,7 @@ export async function freshStore(driver: Driver): Promise<{ db: Db; url?: string
 let offset = 0;
 /** Decodes an envelope as the projector would read it from its topic (a fixture that does not decode throws). */
 export function decodeFixture(e: OutboundEvent): StoreRecord {
-  const role: SourceRole =
+  const role: PublishedRole =
     e.type === 'notification.requested' ? 'notifications' : e.type === 'remedy.requested' ? 'remedies' : 'lifecycle';
   const d = decodeRecord(role, Buffer.from(JSON.stringify(e)), Buffer.from(e.complaintId), {
     topic: `complaints.${role}`,
@@ -58,6 +63,21 @@ export function decodeFixture(e: OutboundEvent): StoreRecord {
   return d.record;
 }
 
+/** A real seal over a random one-key ring, as the projector's (the store tests' survey comments are sealed). */
+export const testSeal = (id = 'test-1'): TextSeal =>
+  textSeal({
+    seal: new KeyRingCipher(
+      parseKeyRing(randomPayloadKeyRing(id), 'test ring', { min: PAYLOAD_KEY_BYTES, exact: true }),
+    ),
+  });
+
+/** The seal {@link applyEvents} uses when given none. */
+export const TEST_SEAL = testSeal();
+
+/** Applies records to `db` in one transaction, as one projector batch. */
+export const applyStoreRecords = (db: Db, records: readonly StoreRecord[], seal = TEST_SEAL): Promise<Applied> =>
+  db.transaction((tx) => applyRecords(tx, records, seal));
+
 /** Applies envelopes to `db` in one transaction, as one projector batch. */
-export const applyEvents = (db: Db, events: readonly OutboundEvent[]): Promise<Applied> =>
-  db.transaction((tx) => applyRecords(tx, events.map(decodeFixture)));
+export const applyEvents = (db: Db, events: readonly OutboundEvent[], seal = TEST_SEAL): Promise<Applied> =>
+  applyStoreRecords(db, events.map(decodeFixture), seal);

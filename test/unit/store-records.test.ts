@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { storeFilter, summaryFromStore } from '../../clients/api/list';
 import { ListQuerySchema } from '../../clients/api/schemas';
-import { decodeRecord, type SourceRole } from '../../store/records';
+import { decodeRecord, type PublishedRole } from '../../store/records';
 import { intakeEvents, letter, lifecycle, remedyRequest, updated, view } from '../support/store-events';
 
 /** How the projector reads each record of the topics it is fed from: what it applies, what it dead-letters. */
 const at = { topic: 't', partition: 0, offset: '7' };
-const decode = (role: SourceRole, value: unknown, key?: string) =>
+const decode = (role: PublishedRole, value: unknown, key?: string) =>
   decodeRecord(
     role,
     value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),

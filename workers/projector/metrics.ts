@@ -36,7 +36,7 @@ export function createProjectorMetrics(registry: Registry = new Registry()): Pro
     registry,
     records: new Counter({
       name: 'redress_projector_records_total',
-      help: 'Records read, by outcome: applied, duplicate (changed nothing), dead_lettered (code = why)',
+      help: 'Records read, by outcome: applied, duplicate (changed nothing), dead_lettered (code = why), ignored (an upstream event that is no survey comment)',
       labelNames: ['topic', 'outcome', 'code'] as const,
       registers,
     }),

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { applyRecords } from '../../store/apply';
 import type { Db } from '../../store/db';
-import { decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
+import { decodeInboundComment, decodeRecord, type SourceRole, type StoreRecord } from '../../store/records';
+import { textSeal } from '../../platform/store-seal';
 import type { DeadLetter } from '../../domain/dead-letter';
 import { loadOriginalProtection, type OriginalProtection } from '../../platform/dead-letter-seal';
 import { deadLetter, deadLetterHeaders, deadLetterKey } from '../bridge/dead-letter';
@@ -12,7 +13,7 @@ import { createProjectorMetrics, type ProjectorMetrics } from './metrics';
 
 /**
  * The projector: reads what Redress publishes (`complaints.lifecycle`, `.notifications`, `.remedies`)
- * into the store. Each fetched batch is applied in ONE database transaction; its dead letters (records
+ * into the store, and from upstream's `complaints.events` the comments of survey answers. Each fetched batch is applied in ONE database transaction; its dead letters (records
  * that cannot be applied) are published; only then are its offsets committed, by hand. So:
  * - a crash anywhere before the commit re-reads the batch, and re-applying it changes nothing (every
  *   write is idempotent, store/apply.ts): nothing lost, nothing doubled;
@@ -59,6 +60,8 @@ export function sourceTopics(config: Config): Map<string, SourceRole> {
     [config.topics.lifecycle, 'lifecycle'],
     [config.topics.notifications, 'notifications'],
     [config.topics.remedies, 'remedies'],
+    // Upstream's facts, for survey comments only (store/records.ts decodeInboundComment).
+    [config.topics.events, 'events'],
   ]);
 }
 
@@ -72,6 +75,8 @@ export async function startProjector(
 ): Promise<Projector> {
   const metrics = createProjectorMetrics();
   const originals = options.originals ?? loadOriginalProtection();
+  // Survey comments are sealed with the ring that seals the dead letters' originals (platform/store-seal.ts).
+  const seal = textSeal(originals);
   const roles = sourceTopics(config);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const admin: Admin = kafka.admin();
@@ -110,12 +115,23 @@ export async function startProjector(
     /** The message each record came from, for its dead letter if the database refuses it. */
     const sources: KafkaMessage[] = [];
     const decodeLetters: Array<{ letter: DeadLetter; key: Buffer | null }> = [];
+    let ignored = 0;
     for (const m of messages) {
+      if (role === 'events') {
+        // Not the store's to refuse: what is not a survey comment is passed over (the bridge dead-letters the bad).
+        const comment = decodeInboundComment(m.value, m.key);
+        if (comment) {
+          records.push(comment);
+          sources.push(m);
+        } else ignored += 1;
+        continue;
+      }
       const d = decodeRecord(role, m.value, m.key, { topic, partition, offset: m.offset });
       if (d.ok) {
         records.push(d.record);
         sources.push(m);
-      } else decodeLetters.push({ letter: deadLetter(topic, partition, m, d.rejection, originals), key: deadLetterKey(m) });
+      } else
+        decodeLetters.push({ letter: deadLetter(topic, partition, m, d.rejection, originals), key: deadLetterKey(m) });
     }
     const tp = `${topic}:${partition}`;
     const timer = metrics.batchSeconds.startTimer();
@@ -123,7 +139,7 @@ export async function startProjector(
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 3_000);
     let stage: 'database' | 'dead-letter topic' | 'offset commit' = 'database';
     try {
-      const applied = await db.transaction((tx) => applyRecords(tx, records));
+      const applied = await db.transaction((tx) => applyRecords(tx, records, seal));
       timer();
       stage = 'dead-letter topic';
       // A poison record (decoded, refused by the database for its values) is dead-lettered like an
@@ -158,8 +174,9 @@ export async function startProjector(
       const last = messages[messages.length - 1]!.offset;
       payload.resolveOffset(last);
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-      const changed = applied.views + applied.events + applied.letters + applied.remedies;
+      const changed = applied.views + applied.events + applied.letters + applied.remedies + applied.comments;
       metrics.records.inc({ topic, outcome: 'applied', code: '' }, changed);
+      metrics.records.inc({ topic, outcome: 'ignored', code: '' }, ignored);
       metrics.records.inc({ topic, outcome: 'duplicate', code: '' }, applied.duplicates);
       health.applied += changed;
       health.duplicates += applied.duplicates;

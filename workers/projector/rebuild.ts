@@ -10,8 +10,10 @@ import { sourceTopics, startProjector } from './projector';
  * every partition, empties the store, and projects until the group has caught up. Offsets move first, so
  * a rebuild interrupted anywhere leaves either the old store (re-applied harmlessly) or a partial one
  * that the next run completes; never an empty store whose offsets say it is done. Refused while a
- * projector of the group runs (its commits would race the reset). It is complete only as far as the
- * topics still hold every record: they are created with unlimited retention for this reason.
+ * projector of the group runs (its commits would race the reset). The lifecycle and remedy topics are
+ * kept for ever, so every row derived from them is rebuilt; letters and survey comments come from topics
+ * that expire (infra/kafka-topics.ts), so their tables are kept, not emptied (store/tables.ts
+ * KEPT_ON_REBUILD), and what the topics still hold is re-read into them harmlessly.
  */
 export async function rebuildStore(
   config: Config,
