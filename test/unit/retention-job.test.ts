@@ -100,6 +100,7 @@ describe('the retention job', () => {
         years: 6,
         complaints: 2,
         rows: {
+          complaint_survey_comments: 3,
           complaint_surveys: 3,
           complaint_remedies: 3,
           complaint_letters: 3,
