@@ -61,9 +61,20 @@ function requireBin(): string {
   return bin;
 }
 
-/** The server's settings: loopback only, the socket in the data directory (/var/run/postgresql may not be writable). */
-const serverArgs = (dataDir: string, port: number): string[] =>
-  ['-c', 'listen_addresses=127.0.0.1', '-p', String(port), '-k', dataDir, '-c', 'fsync=off'];
+/**
+ * The server's settings: loopback only, the socket in the data directory (/var/run/postgresql may not
+ * be writable). A throwaway server (the tests', the benchmarks') runs without fsync, which it does not
+ * need; the cluster's keeps it, since surviving a crash is what the cluster is there to show.
+ */
+const serverArgs = (dataDir: string, port: number, durable = false): string[] => [
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-p',
+  String(port),
+  '-k',
+  dataDir,
+  ...(durable ? [] : ['-c', 'fsync=off']),
+];
 
 /**
  * Creates a cluster in `dataDir` (when it holds none) and starts it on 127.0.0.1:`port`, in the
@@ -100,7 +111,7 @@ export function postgresServerSpec(opts: {
   const bin = requireBin();
   const postgres = join(bin, 'postgres');
   const pgdata = join(opts.dataDir, 'pgdata');
-  const args = ['-D', pgdata, ...serverArgs(opts.dataDir, opts.port)];
+  const args = ['-D', pgdata, ...serverArgs(opts.dataDir, opts.port, true)];
   const [command, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', postgres, ...args]] : [postgres, args];
   return {
     name: 'postgres',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import { DEFAULT_TOPICS } from '../../domain/topics';
+import { TOPICS } from './topics';
 import type { Cluster } from '../../infra/cluster/cluster';
 
 /** What the fault run found once the faults were over (see run.ts). */
@@ -22,7 +22,11 @@ export interface Verdict {
 }
 
 /** Every message of a topic from offset zero, read until none arrived for `quietMs`. */
-async function readAll(kafka: Kafka, topic: string, quietMs: number): Promise<Array<{ type?: string; complaintId?: string; eventId?: string }>> {
+async function readAll(
+  kafka: Kafka,
+  topic: string,
+  quietMs: number,
+): Promise<Array<{ type?: string; complaintId?: string; eventId?: string }>> {
   const out: Array<{ type?: string; complaintId?: string; eventId?: string }> = [];
   const consumer = kafka.consumer({ groupId: `faults-verify-${topic}-${Date.now()}` });
   await consumer.connect();
@@ -31,7 +35,9 @@ async function readAll(kafka: Kafka, topic: string, quietMs: number): Promise<Ar
   await consumer.run({
     eachMessage: ({ message }) => {
       last = Date.now();
-      out.push(JSON.parse(message.value?.toString() ?? '{}') as { type?: string; complaintId?: string; eventId?: string });
+      out.push(
+        JSON.parse(message.value?.toString() ?? '{}') as { type?: string; complaintId?: string; eventId?: string },
+      );
       return Promise.resolve();
     },
   });
@@ -48,10 +54,17 @@ async function readAll(kafka: Kafka, topic: string, quietMs: number): Promise<Ar
  * complaint's opened or acknowledged event published under two ids), nothing in the DLQ, and every
  * first-response deadline that passed published as breached.
  */
-export async function verify(cluster: Cluster, kafka: Kafka, published: string[], o: { untilQuiet: number }): Promise<Verdict> {
+export async function verify(
+  cluster: Cluster,
+  kafka: Kafka,
+  published: string[],
+  o: { untilQuiet: number },
+): Promise<Verdict> {
   const ours = new Set(published);
-  const lifecycle = (await readAll(kafka, DEFAULT_TOPICS.lifecycle, o.untilQuiet)).filter((e) => e.complaintId && ours.has(e.complaintId));
-  const dead = await readAll(kafka, DEFAULT_TOPICS.dlq, 3_000);
+  const lifecycle = (await readAll(kafka, TOPICS.lifecycle, o.untilQuiet)).filter(
+    (e) => e.complaintId && ours.has(e.complaintId),
+  );
+  const dead = await readAll(kafka, TOPICS.dlq, 3_000);
   const idsByKind = new Map<string, Set<string>>();
   for (const e of lifecycle) {
     const key = `${e.complaintId}|${e.type}`;
@@ -59,12 +72,18 @@ export async function verify(cluster: Cluster, kafka: Kafka, published: string[]
     idsByKind.get(key)!.add(e.eventId ?? '');
   }
   const once = (type: string) => published.filter((id) => (idsByKind.get(`${id}|${type}`)?.size ?? 0) >= 1);
-  const twice = published.filter((id) => ['complaint.opened', 'complaint.acknowledged'].some((t) => (idsByKind.get(`${id}|${t}`)?.size ?? 0) > 1));
+  const twice = published.filter((id) =>
+    ['complaint.opened', 'complaint.acknowledged'].some((t) => (idsByKind.get(`${id}|${t}`)?.size ?? 0) > 1),
+  );
 
   const db = new pg.Client({ connectionString: cluster.databaseUrl });
   await db.connect();
   const stored = new Set(
-    (await db.query<{ complaint_id: string }>('SELECT complaint_id FROM complaints WHERE complaint_id = ANY($1)', [published])).rows.map((r) => r.complaint_id),
+    (
+      await db.query<{ complaint_id: string }>('SELECT complaint_id FROM complaints WHERE complaint_id = ANY($1)', [
+        published,
+      ])
+    ).rows.map((r) => r.complaint_id),
   );
   const passed = (
     await db.query<{ complaint_id: string }>(
@@ -73,7 +92,9 @@ export async function verify(cluster: Cluster, kafka: Kafka, published: string[]
     )
   ).rows.map((r) => r.complaint_id);
   await db.end();
-  const breachedOnTopic = new Set(lifecycle.filter((e) => e.type === 'complaint.deadline-breached').map((e) => e.complaintId));
+  const breachedOnTopic = new Set(
+    lifecycle.filter((e) => e.type === 'complaint.deadline-breached').map((e) => e.complaintId),
+  );
 
   // The facts: each complaint's conversation must hold its one reply, through an API process.
   const key = /REDRESS_OPERATOR_KEY=(\S+)/.exec(readFileSync(cluster.apiKeysEnvFile, 'utf8'))?.[1] ?? '';
@@ -82,7 +103,9 @@ export async function verify(cluster: Cluster, kafka: Kafka, published: string[]
   let repliesMissing = 0;
   let repliesTwice = 0;
   for (const id of published.filter((p) => !p.includes('-probe-'))) {
-    const res = await fetch(`${api}/complaints/${encodeURIComponent(id)}/conversation?limit=100`, { headers: { authorization: `Bearer ${key}` } });
+    const res = await fetch(`${api}/complaints/${encodeURIComponent(id)}/conversation?limit=100`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     const body = (await res.json()) as { entries?: Array<{ kind: string }> };
     const n = (body.entries ?? []).filter((e) => e.kind === 'reply').length;
     if (n === 1) repliesOnce++;

@@ -66,13 +66,27 @@ export async function ensureTemporalSchemas(t: ClusterTopology, pgUrl: string, e
     ['visibility', TEMPORAL_DATABASES.visibility],
   ] as const) {
     await ensureDatabase(pgUrl, db);
-    const base = ['--plugin', 'postgres12', '--ep', t.host, '-p', String(t.postgres.port), '-u', 'postgres', '--db', db];
-    const run = (args: string[]) => execFileSync(tool, [...base, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const base = [
+      '--plugin',
+      'postgres12',
+      '--ep',
+      t.host,
+      '-p',
+      String(t.postgres.port),
+      '-u',
+      'postgres',
+      '--db',
+      db,
+    ];
+    const run = (args: string[]) =>
+      execFileSync(tool, [...base, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const versioned = join(dir, 'schema', kind, 'versioned');
     // setup-schema on a database that has the schema version table is a no-op with an error line; skip it.
     const client = new pg.Client({ connectionString: pgUrl.replace(/\/[^/]*$/, `/${db}`) });
     await client.connect();
-    const hasSchema = (await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'")).rowCount;
+    const hasSchema = (
+      await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'")
+    ).rowCount;
     await client.end();
     if (!hasSchema) run(['setup-schema', '-v', '0.0']);
     run(['update-schema', '-d', versioned]);
@@ -84,7 +98,12 @@ export async function ensureTemporalSchemas(t: ClusterTopology, pgUrl: string, e
  * too) rewrites its configuration and brings the schemas up to date; once it serves, the namespace and
  * search attributes are made sure of. `pgAdminUrl` is the server's `postgres` database.
  */
-export function clusterTemporalSpec(t: ClusterTopology, logDir: string, env: NodeJS.ProcessEnv, pgAdminUrl: string): ProcessSpec {
+export function clusterTemporalSpec(
+  t: ClusterTopology,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  pgAdminUrl: string,
+): ProcessSpec {
   const root = join(t.dataDir, 'temporal');
   const server = join(temporalServerDir(env), 'temporal-server');
   return {
@@ -97,7 +116,8 @@ export function clusterTemporalSpec(t: ClusterTopology, logDir: string, env: Nod
     startTimeoutMs: 120_000,
     dependsOn: ['postgres'],
     prepare: async () => {
-      if (!existsSync(server)) throw new Error(`the Temporal server is missing at ${server}: run bash infra/obtain.sh temporal-server`);
+      if (!existsSync(server))
+        throw new Error(`the Temporal server is missing at ${server}: run bash infra/obtain.sh temporal-server`);
       mkdirSync(join(root, 'config'), { recursive: true });
       const dynamic = join(root, 'config', 'dynamic.yaml');
       writeFileSync(dynamic, temporalDynamicConfigYaml());
@@ -131,29 +151,34 @@ async function provisionNamespace(t: ClusterTopology, address: string): Promise<
 }
 
 /** The Temporal UI server against the cluster's frontend, decoding payloads through the API's codec. */
-export function clusterUiSpec(t: ClusterTopology, logDir: string, env: NodeJS.ProcessEnv, codecUrl: string): StartOptions {
+export function clusterUiSpec(
+  t: ClusterTopology,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  codecUrl: string,
+): StartOptions {
   const root = join(t.dataDir, 'ui');
   const origin = `http://${t.host}:${t.temporal.uiPort}`;
   const writeConfig = () => {
     mkdirSync(join(root, 'config'), { recursive: true });
     writeFileSync(
-    join(root, 'config', 'cluster.yaml'),
-    [
-      `temporalGrpcAddress: ${temporalAddress(t)}`,
-      `host: ${t.host}`,
-      `port: ${t.temporal.uiPort}`,
-      'enableUi: true',
-      `defaultNamespace: ${t.temporal.namespace}`,
-      'notifyOnNewVersion: false',
-      'cors:',
-      '  cookieInsecure: true',
-      '  allowOrigins:',
-      `    - "${origin}"`,
-      'codec:',
-      `  endpoint: ${codecUrl}`,
-      '  passAccessToken: false',
-      '',
-    ].join('\n'),
+      join(root, 'config', 'cluster.yaml'),
+      [
+        `temporalGrpcAddress: ${temporalAddress(t)}`,
+        `host: ${t.host}`,
+        `port: ${t.temporal.uiPort}`,
+        'enableUi: true',
+        `defaultNamespace: ${t.temporal.namespace}`,
+        'notifyOnNewVersion: false',
+        'cors:',
+        '  cookieInsecure: true',
+        '  allowOrigins:',
+        `    - "${origin}"`,
+        'codec:',
+        `  endpoint: ${codecUrl}`,
+        '  passAccessToken: false',
+        '',
+      ].join('\n'),
     );
   };
   return {
@@ -178,7 +203,13 @@ export function kafkaClusterId(t: ClusterTopology, env: NodeJS.ProcessEnv): stri
  * One broker of the cluster. The supervisor starts the brokers together (none depends on another: none
  * serves metadata before a quorum of controllers is up) and restarts one that dies on its own data.
  */
-export function clusterBrokerSpec(t: ClusterTopology, b: Broker, logDir: string, env: NodeJS.ProcessEnv, clusterId: string): StartOptions {
+export function clusterBrokerSpec(
+  t: ClusterTopology,
+  b: Broker,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  clusterId: string,
+): StartOptions {
   return kafkaBrokerSpec({
     libs: kafkaLibs(env),
     host: t.host,
