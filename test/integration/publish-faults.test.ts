@@ -19,6 +19,12 @@ import { startTestStack, type TestStack } from '../support/stack';
  */
 const POLICY_DIR = join(__dirname, '../support/policies');
 const FINAL_RESPONSE_MS = 90_000;
+/**
+ * What "did not freeze" means here: an update or a timer that waited on the broker would wait for the
+ * whole outage (two minutes) or the publish retries; answering within 20 s cannot be that. A tighter
+ * figure would be a timed assertion that fails for load on 2 busy cores; bench/ measures speed.
+ */
+const NOT_FROZEN_MS = 20_000;
 const operator = { id: 'op-1', role: 'operator' as const };
 
 interface Event {
@@ -107,7 +113,7 @@ describe('a message the broker refuses for good', () => {
         args: [{ actor: operator, question: `Could you tell us more? ${'Please describe each charge. '.repeat(150)}` }],
       }),
     );
-    expect(asked.ms).toBeLessThan(5_000);
+    expect(asked.ms).toBeLessThan(NOT_FROZEN_MS);
 
     const { notifications, lifecycle } = stack.config.topics;
     const alerts = await stack.collector.waitFor<Event>(
@@ -137,7 +143,7 @@ describe('a message the broker refuses for good', () => {
       FINAL_RESPONSE_MS + 30_000,
     );
     expect(Date.parse(breach!.occurredAt)).toBeGreaterThanOrEqual(deadline);
-    expect(Date.parse(breach!.occurredAt)).toBeLessThan(deadline + 5_000);
+    expect(Date.parse(breach!.occurredAt)).toBeLessThan(deadline + NOT_FROZEN_MS);
     await handle.terminate('test finished');
   }, 180_000);
 });
@@ -179,19 +185,19 @@ describe('Kafka stopped for two minutes', () => {
         args: [{ actor: operator, account: 'Charged twice', confirmed: true, confirmedHow: 'on a call' }],
       }),
     );
-    expect(assigned.ms).toBeLessThan(5_000);
-    expect(recorded.ms).toBeLessThan(5_000);
+    expect(assigned.ms).toBeLessThan(NOT_FROZEN_MS);
+    expect(recorded.ms).toBeLessThan(NOT_FROZEN_MS);
     expect(recorded.result.stage).toBe('apology');
 
     // The final-response window breaches on time, though nothing can be published.
     await waitUntil('the breach', async () => (await handle.query(m.statusQuery)).breached, FINAL_RESPONSE_MS + 30_000);
     const breach = (await handle.query(m.statusQuery)).breaches.find((b) => b.clock === 'final-response')!;
     expect(Date.parse(breach.at)).toBeGreaterThanOrEqual(deadline);
-    expect(Date.parse(breach.at)).toBeLessThan(deadline + 5_000);
+    expect(Date.parse(breach.at)).toBeLessThan(deadline + NOT_FROZEN_MS);
     const escalated = await timed(() =>
       handle.executeUpdate(m.escalateUpdate, { args: [{ actor: operator, reason: 'breached while Kafka was away' }] }),
     );
-    expect(escalated.ms).toBeLessThan(5_000);
+    expect(escalated.ms).toBeLessThan(NOT_FROZEN_MS);
 
     await sleep(Math.max(0, stoppedAt + 120_000 - Date.now()));
     const eventsAtRestart = await historyLength(handle);
