@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartOptions } from './managed-process';
 
@@ -119,7 +119,34 @@ export function postgresServerSpec(opts: {
     args: argv,
     logFile: opts.logFile,
     startTimeoutMs: 60_000,
-    prepare: () => void initCluster(bin, opts.dataDir),
+    prepare: async () => {
+      initCluster(bin, opts.dataDir);
+      await previousPostmasterGone(pgdata);
+    },
     healthy: opts.healthy,
   };
+}
+
+/**
+ * After a SIGKILL the old postmaster lingers a moment (a zombie until it is reaped), and a new one
+ * refuses to start while the pid in postmaster.pid answers: wait for it (up to 15 s) rather than
+ * spend restart attempts on "lock file already exists".
+ */
+async function previousPostmasterGone(pgdata: string): Promise<void> {
+  const lock = join(pgdata, 'postmaster.pid');
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

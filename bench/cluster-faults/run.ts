@@ -23,7 +23,8 @@ import { takeThroughWholeLife, type WholeLife } from './whole-life';
  */
 const env = process.env;
 const num = (name: string, fallback: number) => Number(env[name] ?? fallback);
-const RATE = num('FAULTS_RATE', 4);
+// Two a second: what 13 processes on 2 shared cores keep up with (at 4 the backlog grew through the run).
+const RATE = num('FAULTS_RATE', 2);
 const GAP_SECONDS = num('FAULTS_GAP_SECONDS', 25);
 const FIRST_RESPONSE_MINUTES = num('FAULTS_FIRST_RESPONSE_MINUTES', 3);
 const FAULTS = (env.FAULTS ?? 'kafka-2,worker-1,bridge-1,temporal,postgres').split(',');
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     ]);
     const restartSeconds = (Date.now() - killedAt) / 1000;
     say(`${part} restarted by the supervisor, serving again after ${restartSeconds.toFixed(1)} s`);
-    const deadline = Date.now() + 180_000;
+    const deadline = Date.now() + 300_000;
     while (!acked.has(probe) && Date.now() < deadline) await sleep(200);
     const probeAckSeconds = acked.has(probe) ? (acked.get(probe)! - killedAt) / 1000 : Number.NaN;
     results.push({ part, restartSeconds, probeAckSeconds });
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
   say(`published ${published.length} complaints and ${published.length} replies; waiting for the last deadline`);
   while (Date.now() < lastDeadline + 30_000) await sleep(1_000);
   await ackConsumer.disconnect();
-  const verdict = await verify(cluster, kafka, published, { untilQuiet: 20_000 });
+  const verdict = await verify(cluster, kafka, published, { untilQuiet: 20_000, catchUpMs: 15 * 60_000, say });
   // Restarts beyond the one each kill caused: parts that died on their own (e.g. of a peer's outage).
   const killed = new Map<string, number>();
   for (const part of FAULTS) killed.set(part, (killed.get(part) ?? 0) + 1);

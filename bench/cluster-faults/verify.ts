@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
+import { loadConfig } from '../../config';
 import { TOPICS } from './topics';
 import type { Cluster } from '../../infra/cluster/cluster';
 
@@ -48,6 +49,65 @@ async function readAll(
   return out;
 }
 
+/** Waits until `group` has committed every message of `topics` (lag 0), saying how far it is every half minute. */
+async function caughtUp(
+  kafka: Kafka,
+  group: string,
+  topics: string[],
+  timeoutMs: number,
+  say: (line: string) => void,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let lastSaid = 0;
+    for (;;) {
+      let behind = 0;
+      for (const topic of topics) {
+        const [highs, [committed]] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId: group, topics: [topic] }),
+        ]);
+        for (const h of highs) {
+          const done = Number(committed?.partitions.find((p) => p.partition === h.partition)?.offset ?? -1);
+          behind += Math.max(0, Number(h.high) - Math.max(done, Number(h.low)));
+        }
+      }
+      if (behind === 0) return;
+      if (Date.now() > deadline) {
+        say(`the bridges are still ${behind} messages behind after ${timeoutMs / 1000} s: checking anyway`);
+        return;
+      }
+      if (Date.now() - lastSaid > 30_000) {
+        say(`waiting for the bridges to catch up: ${behind} messages behind`);
+        lastSaid = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * One complaint's conversation. The API limits a caller to 600 requests a minute, and this asks once per
+ * complaint: a 429 waits as the API says and asks again (an earlier run counted 429s as missing replies).
+ */
+async function conversationOf(api: string, key: string, id: string): Promise<{ entries?: Array<{ kind: string }> }> {
+  for (;;) {
+    const res = await fetch(`${api}/complaints/${encodeURIComponent(id)}/conversation?limit=100`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (res.status === 429) {
+      await new Promise((r) => setTimeout(r, 1_000 * Number(res.headers.get('retry-after') ?? 1)));
+      continue;
+    }
+    if (!res.ok) throw new Error(`GET /complaints/${id}/conversation answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as { entries?: Array<{ kind: string }> };
+  }
+}
+
 /**
  * The checks of issue 18: every complaint exists once, every fact (a customer reply) applied once,
  * every logical lifecycle event under one id (the same id on a retry: `applied twice` counts a
@@ -58,9 +118,11 @@ export async function verify(
   cluster: Cluster,
   kafka: Kafka,
   published: string[],
-  o: { untilQuiet: number },
+  o: { untilQuiet: number; catchUpMs: number; say: (line: string) => void },
 ): Promise<Verdict> {
   const ours = new Set(published);
+  // What is still queued is not lost: the checks run once the bridges have consumed everything published.
+  await caughtUp(kafka, loadConfig(process.env).kafka.bridgeGroup, [TOPICS.intake, TOPICS.events], o.catchUpMs, o.say);
   const lifecycle = (await readAll(kafka, TOPICS.lifecycle, o.untilQuiet)).filter(
     (e) => e.complaintId && ours.has(e.complaintId),
   );
@@ -103,10 +165,7 @@ export async function verify(
   let repliesMissing = 0;
   let repliesTwice = 0;
   for (const id of published.filter((p) => !p.includes('-probe-'))) {
-    const res = await fetch(`${api}/complaints/${encodeURIComponent(id)}/conversation?limit=100`, {
-      headers: { authorization: `Bearer ${key}` },
-    });
-    const body = (await res.json()) as { entries?: Array<{ kind: string }> };
+    const body = await conversationOf(api, key, id);
     const n = (body.entries ?? []).filter((e) => e.kind === 'reply').length;
     if (n === 1) repliesOnce++;
     else if (n === 0) repliesMissing++;
