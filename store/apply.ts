@@ -1,5 +1,5 @@
 import type { ComplaintView } from '../domain/complaint-view';
-import { surveyCommentContext, type TextSeal } from '../domain/sealed-text';
+import { letterBodyContext, surveyCommentContext, type TextSeal } from '../domain/sealed-text';
 import type { Queryable } from './db';
 import { LifecycleData, type StoreRecord, type Unapplicable } from './records';
 
@@ -11,9 +11,9 @@ import { LifecycleData, type StoreRecord, type Unapplicable } from './records';
  *   an event's facts are applied only when its event id is new;
  * - the complaint row takes a view only when its `revision` is higher than the stored one;
  * - a remedy request fills only what is still empty;
- * - a survey comment is keyed by its `survey.responded` event id, and sealed with `seal` before it is
- *   written (domain/sealed-text.ts): the store never holds it in clear unless the deployment runs without
- *   payload encryption on purpose.
+ * - a survey comment is keyed by its `survey.responded` event id; it and a letter's body are sealed with
+ *   `seal` before they are written (domain/sealed-text.ts): the store never holds them in clear unless the
+ *   deployment runs without payload encryption on purpose. A letter's `body_sha256` is of the clear body.
  * The result does not depend on how the three topics interleave, which is what lets a rebuild from
  * offset zero (in whatever order it reads them) equal the live store.
  *
@@ -67,7 +67,7 @@ function refusal(err: unknown, r: StoreRecord): Unapplicable | undefined {
 
 /**
  * Applies `records` in order, each under its own savepoint; returns what changed and what was refused.
- * `seal` seals the personal text the store keeps (survey comments) with the payload key ring.
+ * `seal` seals the personal text the store keeps (survey comments, letter bodies) with the payload key ring.
  */
 export async function applyRecords(tx: Queryable, records: readonly StoreRecord[], seal: TextSeal): Promise<Applied> {
   const applied: Applied = { views: 0, events: 0, letters: 0, remedies: 0, comments: 0, duplicates: 0, refused: [] };
@@ -110,12 +110,15 @@ async function applyOne(tx: Queryable, r: StoreRecord, seal: TextSeal): Promise<
       return upsertView(tx, complaintId, occurredAt, r.view);
     case 'letter': {
       const l = r.letter;
+      // Sealed to this row (migration 0008); `bodySha256` stays the clear body's, what a copy is checked against.
+      const body = seal.seal(l.body, letterBodyContext(r.envelope.eventId, complaintId));
       // A letter stored before migration 0006 has no attachments (`[]`); a rebuild keeps the letters (their
-      // topic expires, store/tables.ts), so the re-read of a letter still on the topic fills them in.
+      // topic expires, store/tables.ts), so the re-read of a letter still on the topic fills them in. The
+      // body is never rewritten: the first seal stays, so a re-read changes no byte of it.
       const { rows } = await tx.query(
         `INSERT INTO complaint_letters (event_id, complaint_id, kind, channel, locale, recipient_type, subject, body,
-           body_sha256, idempotency_key, occurred_at, attachments)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+           body_sha256, idempotency_key, occurred_at, attachments, body_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)
          ON CONFLICT (event_id) DO UPDATE SET attachments = EXCLUDED.attachments
            WHERE complaint_letters.attachments = '[]'::jsonb AND EXCLUDED.attachments <> '[]'::jsonb
          RETURNING event_id`,
@@ -127,12 +130,13 @@ async function applyOne(tx: Queryable, r: StoreRecord, seal: TextSeal): Promise<
           l.locale,
           l.recipient.type,
           l.subject,
-          l.body,
+          body.text,
           l.bodySha256,
           l.idempotencyKey,
           occurredAt,
           // By reference only (name, url or documentId, sha256): the documents themselves are not stored.
           JSON.stringify(l.attachments ?? []),
+          body.keyId,
         ],
       );
       return rows.length > 0;

@@ -46,6 +46,15 @@ export function pgDb(url: string, opts: { max?: number; connectionTimeoutMs?: nu
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // The pool listens for errors of idle clients only: a server that goes away while this one is
+      // checked out emits on it (the statement in flight rejects as well), and with no listener that
+      // event would end the process instead of pausing the projector (found by the cluster fault run).
+      const lost = () => undefined;
+      client.on('error', lost);
+      const release = (destroy?: boolean) => {
+        client.removeListener('error', lost);
+        client.release(destroy);
+      };
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -59,13 +68,13 @@ export function pgDb(url: string, opts: { max?: number; connectionTimeoutMs?: nu
         };
         const result = await fn(tx);
         await client.query('COMMIT');
-        client.release();
+        release();
         return result;
       } catch (err) {
         // A connection that failed mid-transaction is thrown away, not returned to the pool.
         await client.query('ROLLBACK').then(
-          () => client.release(),
-          () => client.release(true),
+          () => release(),
+          () => release(true),
         );
         throw err;
       }

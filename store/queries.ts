@@ -1,10 +1,11 @@
-import type { Attachment } from '../domain/letters/firm-settings';
+import type { TextSeal } from '../domain/sealed-text';
 import type { Queryable } from './db';
+import { complaintLetters } from './letters';
 
 /**
  * Reading the store: one page of complaints in next-deadline order (keyset, on the indexes of
- * migration 0001), one complaint's record with its events, letters, remedies and breaches. Times come
- * back as ISO-8601 strings whichever driver read them.
+ * migration 0001), one complaint's record with its events, letters (store/letters.ts), remedies and
+ * breaches. Times come back as ISO-8601 strings whichever driver read them.
  */
 
 /** The filters a list takes; every one optional, all of them ANDed. */
@@ -200,30 +201,6 @@ export async function getComplaint(db: Queryable, complaintId: string): Promise<
   return rows[0] === undefined ? undefined : fromRow<ComplaintRecord>(rows[0]);
 }
 
-/** A letter as the mailer was sent it, for the conversation (customer letters only). */
-export interface SentLetter {
-  idempotencyKey: string;
-  kind: string;
-  channel: string;
-  locale: string;
-  subject: string;
-  body: string;
-  bodySha256: string;
-  occurredAt: string;
-  /** Documents the letter says are enclosed, by reference (migration 0006; `[]` for none). */
-  attachments: Attachment[];
-}
-
-/** The letters a complaint's customer was sent, oldest first (staff notifications left out). */
-export async function customerLetters(db: Queryable, complaintId: string): Promise<SentLetter[]> {
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT idempotency_key, kind, channel, locale, subject, body, body_sha256, occurred_at, attachments
-     FROM complaint_letters WHERE complaint_id = $1 AND recipient_type = 'customer' ORDER BY occurred_at, event_id`,
-    [complaintId],
-  );
-  return rows.map((r) => fromRow<SentLetter>(r));
-}
-
 /** A lifecycle event as the store's event log keeps it. */
 export interface StoredEvent {
   eventId: string;
@@ -247,8 +224,11 @@ export async function complaintEvents(db: Queryable, complaintId: string): Promi
   return rows.map((r) => fromRow<StoredEvent>(r));
 }
 
-/** A complaint's whole record: the row, its clocks, events, letters, remedies and breaches, oldest first. */
-export async function complaintRecord(db: Queryable, complaintId: string) {
+/**
+ * A complaint's whole record: the row, its clocks, events, letters, remedies and breaches, oldest first.
+ * Letter bodies are opened with `seal` (store/letters.ts); one that cannot be opened says why instead.
+ */
+export async function complaintRecord(db: Queryable, complaintId: string, seal: TextSeal) {
   const complaint = await getComplaint(db, complaintId);
   if (!complaint) return undefined;
   const all = async <T>(sql: string) =>
@@ -258,11 +238,7 @@ export async function complaintRecord(db: Queryable, complaintId: string) {
       'SELECT clock, kind, status, deadline, breached, met FROM complaint_clocks WHERE complaint_id = $1 ORDER BY deadline, clock',
     ),
     complaintEvents(db, complaintId),
-    all<Record<string, unknown>>(
-      `SELECT event_id, kind, channel, locale, recipient_type, subject, body, body_sha256, attachments,
-         idempotency_key, occurred_at
-       FROM complaint_letters WHERE complaint_id = $1 ORDER BY occurred_at, event_id`,
-    ),
+    complaintLetters(db, complaintId, seal),
     all<Record<string, unknown>>(
       `SELECT remedy_id, kind, amount, currency, due_by, needs_approval, status, proposed_at, approved_at, declined_at,
          requested_at, fulfilled_at, failed_at FROM complaint_remedies WHERE complaint_id = $1 ORDER BY remedy_id`,

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ComplaintViewSchema, COMPLAINT_UPDATED, type ComplaintView } from '../domain/complaint-view';
 import { ComplaintIdSchema, InstantSchema } from '../domain/complaint';
 import { EnvelopeSchema, LIFECYCLE_EVENT_TYPES, SurveyRespondedSchema, type Envelope } from '../domain/events';
 import { AttachmentSchema } from '../domain/letters/firm-settings';
 import { describeFieldErrors, fieldErrors, jsonErrorMessage, type FieldError } from '../domain/validation';
+import { letterBodySha256 } from './letters';
 
 /**
  * What the store makes of one Kafka record from the topics Redress publishes: a typed record to apply,
@@ -185,7 +185,7 @@ export function decodeRecord(
   if (role === 'notifications') {
     const letter = LetterData.safeParse(envelope.data);
     if (!letter.success) return invalid(letter.error);
-    const bodySha256 = createHash('sha256').update(letter.data.body, 'utf8').digest('hex');
+    const bodySha256 = letterBodySha256(letter.data.body);
     return { ok: true, record: { kind: 'letter', envelope, letter: { ...letter.data, bodySha256 } } };
   }
   if (role === 'remedies') {

@@ -29,6 +29,10 @@ export async function surveyComments(db: Queryable, complaintId: string, seal: T
     eventId: r.event_id,
     score: r.score,
     answeredAt: new Date(r.answered_at).toISOString(),
-    comment: seal.open({ keyId: r.key_id, text: r.comment }, surveyCommentContext(r.event_id, complaintId)),
+    comment: seal.open(
+      { keyId: r.key_id, text: r.comment },
+      surveyCommentContext(r.event_id, complaintId),
+      'a stored survey comment',
+    ),
   }));
 }

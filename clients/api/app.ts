@@ -65,7 +65,7 @@ export interface ApiDeps {
   policies?: readonly Policy[];
   /** The complaint store (DATABASE_URL): lists, and complaints Temporal no longer holds, come from it. */
   store?: Db;
-  /** Opens what the store keeps sealed (survey comments); by default with the environment's payload key ring. */
+  /** Opens what the store keeps sealed (survey comments, letter bodies); by default with the environment's payload key ring. */
   seal?: TextSeal;
   /** The FCA return's product groups; by default the shipped mapping and `REDRESS_FCA_PRODUCT_GROUPS_FILE`. */
   productGroups?: ProductGroups;
@@ -171,6 +171,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const principals = new WeakMap<FastifyRequest, Principal>();
   const started = new WeakMap<FastifyRequest, number>();
 
+  // One seal for the JSON routes and the pages: both open letter bodies the projector sealed.
+  const seal = deps.seal ?? textSeal(loadOriginalProtection());
   let document: unknown;
   const routes: RouteSpec[] = apiRoutes({
     complaints,
@@ -182,7 +184,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     ...(deps.search ? { search: deps.search } : {}),
     ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
     metrics,
-    seal: deps.seal ?? textSeal(loadOriginalProtection()),
+    seal,
     productGroups: deps.productGroups ?? loadProductGroups(),
     instants: new InstantChecks(deps.policies ?? loadPolicies()),
     health: cachedFor(operationsCacheMs, deps.health ?? (() => Promise.resolve({}))),
@@ -293,6 +295,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       },
     });
   }
-  registerWebPages(app, { complaints, keys, logger, store: deps.store, search: deps.search, policies: deps.policies });
+  registerWebPages(app, {
+    complaints,
+    keys,
+    logger,
+    store: deps.store,
+    seal,
+    search: deps.search,
+    policies: deps.policies,
+  });
   return app;
 }

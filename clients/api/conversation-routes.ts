@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConversationEntrySchema, type ConversationEntry } from '../../domain/conversation';
 import { AttachmentSchema } from '../../domain/letters/firm-settings';
-import { customerLetters, type SentLetter } from '../../store/queries';
+import { customerLetters, type SentLetter } from '../../store/letters';
 import { ACCESS } from './auth';
 import { ApiError } from './errors';
 import { route, type RouteDeps, type RouteSpec } from './route';
@@ -10,8 +10,9 @@ import { ComplaintIdParamsSchema } from './schemas';
 /**
  * `GET /complaints/:id/conversation`: every message in and out of a complaint, in order (the
  * workflow's conversation, domain/conversation.ts), each letter with the subject and body the mailer
- * was sent (the store's copy, with its SHA-256). Personal text, so for the roles that read complaints
- * (operator, supervisor, auditor) and never for `service`.
+ * was sent (the store's copy, with its SHA-256; the body kept sealed there and opened with the payload
+ * key ring, store/letters.ts). Personal text, so for the roles that read complaints (operator,
+ * supervisor, auditor) and never for `service`.
  *
  * Once Temporal has forgotten a closed complaint, the store still holds its letters: the answer is
  * those alone, marked `source: store` and `partial`, since replies and notes lived in the workflow.
@@ -30,8 +31,15 @@ export const ConversationQuerySchema = z.strictObject({
 const SentSchema = z
   .object({
     subject: z.string(),
-    body: z.string(),
-    bodySha256: z.string(),
+    body: z
+      .string()
+      .nullable()
+      .meta({ description: 'The body as sent; null when the store’s sealed copy cannot be opened (see `bodyError`)' }),
+    bodyError: z
+      .string()
+      .optional()
+      .meta({ description: 'Why the body could not be opened (e.g. the key ring lacks its key); absent when it was' }),
+    bodySha256: z.string().meta({ description: 'SHA-256 (hex) of the body as sent' }),
     locale: z.string(),
     at: z.string(),
     attachments: z.array(AttachmentSchema).meta({ description: 'Documents enclosed, by reference' }),
@@ -73,6 +81,7 @@ type Entry = Conversation['entries'][number];
 const sentOf = (l: SentLetter) => ({
   subject: l.subject,
   body: l.body,
+  ...(l.body === null ? { bodyError: l.bodyError } : {}),
   bodySha256: l.bodySha256,
   locale: l.locale,
   at: l.occurredAt,
@@ -105,7 +114,7 @@ export function conversationRoutes(deps: RouteDeps): RouteSpec[] {
       responses: { 200: { description: 'One page of the conversation', schema: ConversationSchema } },
       handler: async (ctx) => {
         const id = ctx.params.id;
-        const letters = deps.store ? await customerLetters(deps.store, id) : [];
+        const letters = deps.store ? await customerLetters(deps.store, id, deps.seal) : [];
         let whole: Omit<Conversation, 'nextAfter'>;
         try {
           const page = await deps.complaints.conversation(id);

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     operationsCacheMs: settings.operationsCacheMs,
     operationsRateLimitPerMinute: settings.operationsRateLimitPerMinute,
     ...(store ? { store } : {}),
-    // The ring that seals Temporal's payloads also opens the survey comments the projector sealed.
+    // The ring that seals Temporal's payloads also opens the survey comments and letter bodies the projector sealed.
     seal: textSeal(protection),
     // Read at start: a bad mapping file stops the API here, naming the field, not on the day of the return.
     productGroups: loadProductGroups(),

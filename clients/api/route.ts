@@ -106,7 +106,7 @@ export interface RouteDeps {
   search?: SearchIndex;
   /** The dead-letter topic for operators (see ApiDeps). */
   deadLetters?: DeadLetters;
-  /** Opens the personal text the store keeps sealed (survey comments), with the payload key ring. */
+  /** Opens the personal text the store keeps sealed (survey comments, letter bodies), with the payload key ring. */
   seal: TextSeal;
   /** The FCA return's product groups (platform/product-group-files.ts). */
   productGroups: ProductGroups;

@@ -125,7 +125,7 @@ export function apiRoutes(deps: RouteDeps): RouteSpec[] {
           // Temporal forgets a closed complaint after its retention; the store keeps the record.
           const record =
             deps.store && err instanceof ApiError && err.statusCode === 404
-              ? await complaintRecord(deps.store, ctx.params.id)
+              ? await complaintRecord(deps.store, ctx.params.id, deps.seal)
               : undefined;
           if (!record) throw err;
           return { body: { source: 'store', complaintId: ctx.params.id, ...record } };

@@ -190,7 +190,10 @@ export const StoredComplaintSchema = z.object({
   complaint: Row.meta({ description: 'The stored row: stage, regime, deadlines, outcome, times' }),
   clocks: z.array(Row),
   events: z.array(StoredEventSchema),
-  letters: z.array(Row).meta({ description: 'Letters sent, with their rendered body and its SHA-256' }),
+  letters: z.array(Row).meta({
+    description:
+      'Letters sent, with their rendered body (opened from its sealed copy; null with `bodyError` when it cannot be) and its SHA-256',
+  }),
   remedies: z.array(Row),
   breaches: z.array(Row),
   links: z

@@ -169,7 +169,9 @@ function conversationText(e: Conversation['entries'][number]): string {
     case 'survey':
       return `score ${e.score}${e.text ? `: ${e.text}` : ''}`;
     case 'letter':
-      return e.sent ? `${e.sent.subject}\n${e.sent.body}` : `${e.letter} via ${e.channel} (not yet in the store)`;
+      if (!e.sent) return `${e.letter} via ${e.channel} (not yet in the store)`;
+      // The store's copy is sealed; the API says why when it could not open it.
+      return `${e.sent.subject}\n${e.sent.body ?? `(the text cannot be shown: ${e.sent.bodyError ?? 'not opened'})`}`;
     case 'note':
       return e.text;
   }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { ACTION_NAMES, ACTIONS, type ActionSpec } from '../../domain/actions';
 import type { ConversationEntry } from '../../domain/conversation';
 import type { Queryable } from '../../store/db';
-import { customerLetters, type SentLetter } from '../../store/queries';
+import type { TextSeal } from '../../domain/sealed-text';
+import { customerLetters, type SentLetter } from '../../store/letters';
 import type { ComplaintStatus, TimelineEntry } from '../../workflows/messages';
 import type { Complaints } from '../api/complaints';
 import { isDraftable } from '../../domain/drafts/letters';
@@ -40,13 +41,14 @@ export interface ComplaintPageData {
 export async function readComplaintPage(
   complaints: Complaints,
   store: Queryable | undefined,
+  seal: TextSeal,
   id: string,
 ): Promise<ComplaintPageData> {
   // One query for the three (the workflow's `page`): a round trip to the worker, not three, and one query
   // for Temporal to buffer while a workflow task is pending (it holds one per workflow).
   const { status, timeline, conversation: page } = await complaints.page(id);
   const conversation = page.entries;
-  const letters = new Map((store ? await customerLetters(store, id) : []).map((l) => [l.idempotencyKey, l]));
+  const letters = new Map((store ? await customerLetters(store, id, seal) : []).map((l) => [l.idempotencyKey, l]));
   return { status, timeline, conversation, letters };
 }
 
@@ -56,10 +58,17 @@ function entryBody(e: ConversationEntry, letters: Map<string, SentLetter>): Safe
       return html`<p class="words">${e.text}</p>`;
     case 'letter': {
       const sent = letters.get(e.idempotencyKey);
-      return sent
-        ? html`<p><strong>${sent.subject}</strong></p>
-            <p class="words">${sent.body}</p>`
-        : html`<p class="hint">The ${e.letter} letter (${e.channel}); its text arrives from the mailer's record.</p>`;
+      const pending = html`<p class="hint">
+        The ${e.letter} letter (${e.channel}); its text arrives from the mailer's record.
+      </p>`;
+      if (!sent) return pending;
+      // A body the ring cannot open says so (naming the key), rather than showing its sealed bytes.
+      const body =
+        sent.body === null
+          ? html`<p class="hint">The text of this letter cannot be shown: ${sent.bodyError}</p>`
+          : html`<p class="words">${sent.body}</p>`;
+      return html`<p><strong>${sent.subject}</strong></p>
+        ${body}`;
     }
     case 'survey':
       return html`<p>Score ${e.score}${e.text ? html`: <span class="words">${e.text}</span>` : ''}</p>`;

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ApiKeyStore } from '../../config/api-keys';
 import { ACTIONS, type ActionName, type ActionSpec } from '../../domain/actions';
 import type { Policy } from '../../domain/policy/schema';
+import type { TextSeal } from '../../domain/sealed-text';
 import { loadPolicies } from '../../platform/policy-files';
 import type { SearchIndex } from '../../platform/search-index';
 import type { Queryable } from '../../store/db';
@@ -42,6 +43,8 @@ export interface WebDeps {
   keys: ApiKeyStore;
   logger: Logger;
   store?: Queryable | undefined;
+  /** Opens the letter bodies the store keeps sealed (the complaint page shows them), with the payload key ring. */
+  seal: TextSeal;
   search?: SearchIndex | undefined;
   policies?: readonly Policy[] | undefined;
   /** Whether the session cookie is `Secure`: `auto` (default) when the request came over TLS (as a trusted proxy says). */
@@ -216,7 +219,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebDeps): void {
 
     scope.get<{ Params: { id: string } }>('/ui/complaints/:id', async (req, reply) => {
       const s = need(req, 'complaint');
-      const data = await readComplaintPage(deps.complaints, deps.store, req.params.id);
+      const data = await readComplaintPage(deps.complaints, deps.store, deps.seal, req.params.id);
       const flash = await sessions.takeFlash(s, `/ui/complaints/${req.params.id}`);
       return send(
         reply,

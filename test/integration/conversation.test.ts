@@ -7,9 +7,11 @@ import type { Conversation } from '../../clients/api/conversation-routes';
 import { main } from '../../clients/cli/main';
 import { ApiKeyStore, generateApiKey, hashApiKey, type ApiRole } from '../../config/api-keys';
 import { pgliteDb, type Db } from '../../store/db';
+import { letterBodySha256 } from '../../store/letters';
 import { migrate } from '../../store/migrate';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { listenLocally, requestAs } from '../support/api-harness';
+import { testSeal } from '../support/store';
 import { complaintFixture } from '../support/fixtures';
 import { testKafka } from '../support/kafka';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -38,6 +40,8 @@ let projector: Projector;
 let api: FastifyInstance;
 let base: string;
 
+const keyStore = () =>
+  new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
 const call = (as: ApiRole, method: 'GET' | 'POST', path: string, body?: unknown) =>
   requestAs(base, keys, as, method, path, body);
 const act = (path: string, body: unknown) =>
@@ -68,8 +72,7 @@ beforeAll(async () => {
   projector = await startProjector(stack.config, testKafka(stack.config.kafka.brokers.join(',')), db, logger, {
     groupId: `p-${stack.config.topics.lifecycle}`,
   });
-  const store = new ApiKeyStore(ROLES.map((role) => ({ id: `it-${role}`, role, sha256: hashApiKey(keys[role]) })));
-  api = buildApi({ config: stack.config, client: stack.client, logger, keys: store, store: db });
+  api = buildApi({ config: stack.config, client: stack.client, logger, keys: keyStore(), store: db });
   base = await listenLocally(api);
 
   const fixture = complaintFixture({ desiredOutcome: 'My money back' });
@@ -147,7 +150,8 @@ it('answers every message in order, each letter with the text the customer was s
     idempotencyKey: expect.stringContaining(id) as string,
   });
   expect(account.sent?.body).toContain('You were charged twice for October.');
-  expect(account.sent?.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+  // The SHA-256 is the clear body's, as sent: a copy is checked against it with no key.
+  expect(account.sent?.bodySha256).toBe(letterBodySha256(account.sent!.body!));
   // Enclosures come by reference with the letter as sent (none here: no leaflet is configured).
   expect(account.sent?.attachments).toEqual([]);
   expect(page.entries[3]).toMatchObject({ eventId: `reply-${id}`, confirmsAccount: true });
@@ -165,9 +169,20 @@ it('answers every message in order, each letter with the text the customer was s
     author: { role: 'customer' },
   });
   // The note is the staff's: no letter carries it.
-  const { rows } = await db.query<{ body: string }>('SELECT body FROM complaint_letters WHERE complaint_id = $1', [id]);
-  expect(rows.length).toBeGreaterThan(0);
-  for (const r of rows) expect(r.body).not.toContain('travelling');
+  const sent = page.entries.flatMap((e) => (e.kind === 'letter' && e.sent?.body ? [e.sent.body] : []));
+  expect(sent).toHaveLength(5);
+  for (const body of sent) expect(body).not.toContain('travelling');
+  // At rest every body is sealed under the run's ring: none of the letters' words is in the table.
+  const { rows } = await db.query<{ body: string; body_key_id: string | null }>(
+    'SELECT body, body_key_id FROM complaint_letters WHERE complaint_id = $1',
+    [id],
+  );
+  expect(rows.length).toBeGreaterThanOrEqual(sent.length);
+  for (const r of rows) {
+    expect(r.body_key_id).not.toBeNull();
+    for (const words of ['charged twice', 'sorry', 'A credit of 20 EUR', 'feedback.example'])
+      expect(r.body).not.toContain(words);
+  }
 });
 
 it('pages by sequence number', async () => {
@@ -203,4 +218,42 @@ it('prints it with `redress conversation`', async () => {
   expect(text).toContain('Customer is travelling until Friday.');
   expect(text).toContain('What we understood from you');
   expect(text).toContain('(confirms the account)');
+});
+
+it('says why on each letter whose body its ring cannot open, and still answers the conversation', async () => {
+  // An API whose ring lacks the key the projector sealed with (a key dropped from the ring too early).
+  const other = buildApi({
+    config: stack.config,
+    client: stack.client,
+    logger,
+    keys: keyStore(),
+    store: db,
+    seal: testSeal('other-1'),
+  });
+  try {
+    const otherBase = await listenLocally(other);
+    const res = await requestAs(otherBase, keys, 'operator', 'GET', `/complaints/${id}/conversation`);
+    expect(res.status).toBe(200);
+    const c = res.json as unknown as Conversation;
+    const letters = c.entries.filter((e) => e.kind === 'letter');
+    expect(letters).toHaveLength(5);
+    for (const l of letters) {
+      expect(l.sent).toMatchObject({ body: null, bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown });
+      expect(l.sent?.bodyError).toMatch(
+        /^a stored letter body is encrypted with key \S+, which this ring does not hold/,
+      );
+    }
+    // The rest of the conversation is the workflow's, and reads as before.
+    expect(c.entries.find((e) => e.kind === 'note')).toMatchObject({ text: 'Customer is travelling until Friday.' });
+    const out: string[] = [];
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+      env: { REDRESS_API_URL: otherBase, REDRESS_API_KEY: keys.operator },
+    };
+    expect(await main(['conversation', id], io)).toBe(0);
+    expect(out.join('\n')).toContain('(the text cannot be shown: a stored letter body is encrypted with key');
+  } finally {
+    await other.close();
+  }
 });

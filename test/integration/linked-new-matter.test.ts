@@ -6,6 +6,7 @@ import { pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { SearchIndex } from '../../platform/search-index';
 import { complaintRecord, listComplaints } from '../../store/queries';
+import { envSeal } from '../support/store';
 import { startProjector, type Projector } from '../../workers/projector/projector';
 import { startApiHarness, type ApiHarness } from '../support/api-harness';
 import { complaintFixture } from '../support/fixtures';
@@ -105,7 +106,7 @@ it('opens one linked complaint for a redelivered reply, linked both ways in the 
 
   // The store, through the projector: both complaints, linked both ways, and no third.
   await waitUntil('the links in the store', async () => {
-    const [a, b] = await Promise.all([complaintRecord(db, id), complaintRecord(db, childId)]);
+    const [a, b] = await Promise.all([complaintRecord(db, id, envSeal()), complaintRecord(db, childId, envSeal())]);
     expect(a?.links).toEqual({ relatedTo: [childId] });
     expect(b?.links).toEqual({ linkedFrom: id, relatedTo: [] });
     return true;

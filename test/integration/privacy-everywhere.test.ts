@@ -14,6 +14,8 @@ import { complaintFixture, receivedEvent } from '../support/fixtures';
 import { TopicCollector, testKafka, testProducer } from '../support/kafka';
 import { foundIn, historyWithoutKey, readable } from '../support/privacy';
 import { startTestRun, type TestRun } from '../support/stack';
+import { pgDb } from '../../store/db';
+import { STORE_TABLES } from '../../store/tables';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -22,7 +24,8 @@ import { waitUntil } from '../support/wait';
  * whole life (intake, account, note, a draft, apology, remedy fulfilled through Kafka, resolution, the
  * survey and its comment) and a malformed complaint carrying the same customer's data is dead-lettered.
  * Then every log line of every process, the dead-letter topic's raw records, the history read without
- * the key and the search attributes are searched for the customer's and the agent's words: none found.
+ * the key, the search attributes and every row of the store (letter bodies raw, as a dump or a backup
+ * holds them) are searched for the customer's and the agent's words: none found.
  * With the key ring, the history decodes for the API, and `GET /dead-letters/:id` opens the letter.
  */
 
@@ -59,6 +62,8 @@ const processes: ManagedProcess[] = [];
 const logs = {} as Record<ProcessName, string>;
 const key = generateApiKey();
 let base: string;
+/** The store the projector serves (PGlite, its own), as a reader with the database but not the ring sees it. */
+let storeUrl: string;
 const call = <T>(method: string, url: string, body?: unknown) =>
   requestAs<T>(base, { operator: key }, 'operator', method, url, body);
 
@@ -68,6 +73,7 @@ beforeAll(async () => {
   const { config } = testRun;
   const [apiPort, storePort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${apiPort}`;
+  storeUrl = `postgres://postgres@127.0.0.1:${storePort}/postgres`;
   const logDir = process.env.REDRESS_TEST_LOG_DIR ?? mkdtempSync(join(tmpdir(), 'redress-privacy-'));
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -95,10 +101,7 @@ beforeAll(async () => {
         command: process.execPath,
         args: [join(repoRoot(), 'dist', script)],
         // The API reads the store the projector serves (PGlite has one owner), as ./scripts/up wires it.
-        env:
-          name === 'api'
-            ? { ...childEnv, DATABASE_URL: `postgres://postgres@127.0.0.1:${storePort}/postgres` }
-            : childEnv,
+        env: name === 'api' ? { ...childEnv, DATABASE_URL: storeUrl } : childEnv,
         logFile: logs[name],
         startTimeoutMs: 120_000,
         // The API is up when it answers; the others when their log says so.
@@ -241,6 +244,32 @@ describe('a complaint’s whole life, and a malformed one', () => {
     expect(foundIn(SECRETS, readable(JSON.parse(JSON.stringify(searchAttributes))))).toEqual([]);
   });
 
+  it('left none of them in the store at rest: letter bodies sealed, every row of every table searched', async () => {
+    const store = pgDb(storeUrl, { max: 1 });
+    try {
+      const letters = () =>
+        store.query<{ body: string; body_key_id: string | null }>(
+          'SELECT body, body_key_id FROM complaint_letters WHERE complaint_id = $1',
+          [complaintId],
+        );
+      // The premise: the store holds this complaint's letters (acknowledgement, apology, final response,
+      // survey…), whose clear text carries the name, the apology and the reasons (the API opens them below).
+      await waitUntil('the letters in the store', async () => (await letters()).rows.length >= 4);
+      const raw = (await letters()).rows;
+      for (const l of raw) expect(l.body_key_id).not.toBeNull();
+      expect(foundIn(SECRETS, readable(raw))).toEqual([]);
+      const rows: unknown[] = [];
+      for (const table of [...STORE_TABLES, 'web_sessions']) {
+        rows.push(...(await store.query(`SELECT * FROM ${table}`)).rows);
+      }
+      const text = readable(JSON.parse(JSON.stringify(rows)));
+      expect(text.some((t) => t.includes(complaintId))).toBe(true);
+      expect(foundIn(SECRETS, text)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('decodes with the key ring: the API reads the complaint, and opens the dead letter', async () => {
     const { json: status } = await call<{ stage: string; timeline: Array<{ action: string }> }>(
       'GET',
@@ -249,6 +278,11 @@ describe('a complaint’s whole life, and a malformed one', () => {
     expect(status.stage).toBe('closed');
     const conversation = await call('GET', `/complaints/${complaintId}/conversation`);
     expect(conversation.text).toContain(APOLOGY);
+    // The letters' bodies, opened from the store: the words the table above does not show.
+    const sent = (conversation.json as { entries: Array<{ sent?: { body: string | null } }> }).entries.flatMap((e) =>
+      e.sent?.body ? [e.sent.body] : [],
+    );
+    expect(foundIn([NAME, APOLOGY, REASONS], sent)).toEqual([NAME, APOLOGY, REASONS]);
     const { json: letters } = await call<{ items: DeadLetterSummary[] }>(
       'GET',
       `/dead-letters?complaint=${malformedId}`,

@@ -9,7 +9,7 @@ import { waitUntil } from '../support/wait';
 import { TopicCollector, testKafka, testProducer } from '../support/kafka';
 import { publishRecords, recordStream, storeCounts } from '../support/projector-harness';
 import { startTestRun, type TestRun } from '../support/stack';
-import { DRIVERS, freshStore } from '../support/store';
+import { DRIVERS, envSeal, freshStore } from '../support/store';
 import { intakeEvents, updated, view } from '../support/store-events';
 import type { Db } from '../../store/db';
 
@@ -73,9 +73,10 @@ describe.each(DRIVERS)('the projector into %s', (driver) => {
 
     // The stream, and the two events of the poison complaint that came after its refused one.
     expect(await storeCounts(db)).toEqual({ ...s.expected, events: s.expected.events + 2 });
-    const one = await complaintRecord(db, s.complaintIds[0]!);
+    const one = await complaintRecord(db, s.complaintIds[0]!, envSeal());
     expect(one?.complaint).toMatchObject({ revision: 3, stage: 'listening', assignee: 'agent-3' });
-    expect(one?.letters.map((l) => l.bodySha256)).toHaveLength(1);
+    // The body sealed at rest and opened for the reader: the letter as sent.
+    expect(one?.letters.map((l) => l.body)).toEqual(['Dear customer 0']);
     expect(one?.remedies).toMatchObject([{ remedyId: 'r1', status: 'requested', dueBy: '2026-03-06T10:00:00.000Z' }]);
     expect(await getComplaint(db, 'c-bad')).toBeUndefined();
     // Only the poison record was rolled back: the two events after it are in the log (their facts
@@ -125,9 +126,16 @@ describe.each(DRIVERS)('the projector into %s', (driver) => {
     await projector!.stop();
     projector = undefined;
     await rebuildStore(run.config, kafka, db, run.logger, { groupId: group(), pollMs: 200 });
+    // Every row, byte for byte: letters are kept by a rebuild and a re-read letter's body is never
+    // resealed (store/apply.ts), so even the sealed bodies, random IV and all, are the live ones.
     expect(await snapshotStore(db)).toEqual(live);
-    // Not vacuous: the live store held the whole stream.
+    // Not vacuous: the live store held the whole stream, its letter bodies sealed.
     expect(live.complaints).toHaveLength(40);
+    expect(live.complaint_letters).toHaveLength(40);
+    for (const l of live.complaint_letters as Array<{ body_key_id: string | null; body: string }>) {
+      expect(l.body_key_id).not.toBeNull();
+      expect(l.body).not.toContain('Dear customer');
+    }
     for (const e of live.complaint_events as Array<{ event_id: string }>) {
       expect(EnvelopeSchema.shape.eventId.safeParse(e.event_id).success).toBe(true);
     }

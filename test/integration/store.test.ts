@@ -4,7 +4,7 @@ import { eraseEndedBefore, retentionCutoff } from '../../store/retention';
 import { loadMigrations, migrate } from '../../store/migrate';
 import { complaintRecord, getComplaint, listComplaints, type ComplaintFilter } from '../../store/queries';
 import { intakeEvents, letter, lifecycle, remedyRequest, updated, view } from '../support/store-events';
-import { applyEvents as apply, DRIVERS, freshStore } from '../support/store';
+import { applyEvents as apply, DRIVERS, freshStore, TEST_SEAL } from '../support/store';
 
 /** The store's schema, writes and queries, the same suite on embedded PGlite and on a real PostgreSQL server. */
 
@@ -52,7 +52,7 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
       nextDeadline: '2026-03-03T09:00:00.000Z',
       acknowledgedAt: '2026-03-02T09:00:01.000Z',
     });
-    const record = await complaintRecord(db, 'c-a');
+    const record = await complaintRecord(db, 'c-a', TEST_SEAL);
     expect(record?.clocks.map((c) => [c.clock, c.deadline])).toEqual([
       ['first-response', '2026-03-03T09:00:00.000Z'],
       ['final-response', '2026-04-27T09:00:00.000Z'],
@@ -68,26 +68,39 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
   it('changes nothing when the same events are applied again', async () => {
     const events = [...intakeEvents('c-b'), letter('c-b', 'acknowledgement', 'Dear Ada, we have it.')];
     const first = await apply(db, events);
-    const before = await complaintRecord(db, 'c-b');
+    const before = await complaintRecord(db, 'c-b', TEST_SEAL);
     const again = await apply(db, events);
     expect(first).toMatchObject({ events: 3, letters: 1, duplicates: 0 });
     expect(again).toMatchObject({ events: 0, letters: 0, duplicates: 4 });
-    expect(await complaintRecord(db, 'c-b')).toEqual(before);
+    expect(await complaintRecord(db, 'c-b', TEST_SEAL)).toEqual(before);
   });
 
-  it('keeps each letter with the SHA-256 of its body', async () => {
-    await apply(db, [letter('c-c', 'ack', 'Dear Ada')]);
-    const record = await db.query<{ body: string; body_sha256: string; recipient_type: string }>(
-      "SELECT body, body_sha256, recipient_type FROM complaint_letters WHERE complaint_id = 'c-c'",
-    );
-    expect(record.rows).toEqual([
+  it('keeps each letter sealed, read back as sent, with the SHA-256 of its clear body', async () => {
+    await apply(db, [...intakeEvents('c-c'), letter('c-c', 'ack', 'Dear Ada')]);
+    const raw = await db.query<{
+      body: string;
+      body_key_id: string | null;
+      body_sha256: string;
+      recipient_type: string;
+    }>("SELECT body, body_key_id, body_sha256, recipient_type FROM complaint_letters WHERE complaint_id = 'c-c'");
+    expect(raw.rows).toEqual([
       {
-        body: 'Dear Ada',
-        // printf 'Dear Ada' | sha256sum
+        body: expect.any(String) as unknown,
+        body_key_id: 'test-1',
+        // printf 'Dear Ada' | sha256sum: the clear body's, not the sealed bytes'.
         body_sha256: '733f04181cd249cfd815f06ae53225b26c8d7b78f5cb464db6f156d3ffe9aed9',
         recipient_type: 'customer',
       },
     ]);
+    // At rest: base64 of AES-GCM bytes, neither the text nor any word of it.
+    const sealed = raw.rows[0]!.body;
+    expect(sealed).not.toContain('Ada');
+    expect(Buffer.from(sealed, 'base64').toString('utf8')).not.toContain('Ada');
+    const record = await complaintRecord(db, 'c-c', TEST_SEAL);
+    expect(record?.letters).toMatchObject([
+      { body: 'Dear Ada', bodySha256: raw.rows[0]!.body_sha256, recipientType: 'customer' },
+    ]);
+    expect(record?.letters[0]).not.toHaveProperty('bodyError');
   });
 
   it('keeps the documents a letter encloses, by reference, and none for a letter that encloses nothing', async () => {
@@ -111,7 +124,7 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
     ]);
     // And in the record a complaint Temporal has forgotten answers with.
     await apply(db, intakeEvents('c-att'));
-    const record = await complaintRecord(db, 'c-att');
+    const record = await complaintRecord(db, 'c-att', TEST_SEAL);
     expect(record?.letters.map((l) => l.attachments)).toEqual(expect.arrayContaining([[leaflet, statement], []]));
   });
 
@@ -134,7 +147,10 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
     ];
     await apply(db, [...life('c-r1'), remedyRequest('c-r1', 'r1', at, due)]);
     await apply(db, [remedyRequest('c-r2', 'r1', at, due), ...life('c-r2')]);
-    const [one, two] = await Promise.all([complaintRecord(db, 'c-r1'), complaintRecord(db, 'c-r2')]);
+    const [one, two] = await Promise.all([
+      complaintRecord(db, 'c-r1', TEST_SEAL),
+      complaintRecord(db, 'c-r2', TEST_SEAL),
+    ]);
     // No complaint row was made (no complaint.opened): the remedies are still kept.
     expect(one).toBeUndefined();
     const rows = await db.query<Record<string, unknown>>(
@@ -180,7 +196,7 @@ describe.each(DRIVERS)('the store on %s', (driver) => {
         reopenCount: 0,
       }),
     ]);
-    const record = await complaintRecord(db, 'c-f');
+    const record = await complaintRecord(db, 'c-f', TEST_SEAL);
     expect(record?.complaint).toMatchObject({
       breached: true,
       outcome: 'upheld',

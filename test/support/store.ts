@@ -4,6 +4,7 @@ import { pgDb, pgliteDb, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { decodeRecord, type PublishedRole, type StoreRecord } from '../../store/records';
 import type { TextSeal } from '../../domain/sealed-text';
+import { loadOriginalProtection } from '../../platform/dead-letter-seal';
 import { parseKeyRing } from '../../platform/key-ring';
 import { KeyRingCipher, PAYLOAD_KEY_BYTES } from '../../platform/payload-codec';
 import { textSeal } from '../../platform/store-seal';
@@ -70,6 +71,12 @@ export const testSeal = (id = 'test-1'): TextSeal =>
       parseKeyRing(randomPayloadKeyRing(id), 'test ring', { min: PAYLOAD_KEY_BYTES, exact: true }),
     ),
   });
+
+/**
+ * The seal of this run's environment (REDRESS_PAYLOAD_KEYS, which global-setup makes): the one an
+ * in-process projector seals with, for tests that read what it stored.
+ */
+export const envSeal = (): TextSeal => textSeal(loadOriginalProtection());
 
 /** The seal {@link applyEvents} uses when given none. */
 export const TEST_SEAL = testSeal();

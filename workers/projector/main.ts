@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
 import { dataDir } from '../../platform/data-dir';
+import { loadOriginalProtection, type OriginalProtection } from '../../platform/dead-letter-seal';
+import { textSeal } from '../../platform/store-seal';
+import { sealClearLetters } from '../../store/letters';
 import { openStore, type OpenStore } from '../../store/open';
 import { eraseEndedBefore, retentionCutoff } from '../../store/retention';
 import { serveEmbeddedStore } from '../../store/serve';
@@ -58,6 +61,20 @@ async function openWithRetry(env: ProjectorEnv, logger: Logger): Promise<OpenSto
   }
 }
 
+/**
+ * Seals the letter bodies still in clear (stored before migration 0008) with the ring, at every start
+ * (store/letters.ts): no rebuild reseals them, and after the first start there are none. A failure is
+ * logged and tried at the next start; it does not keep the projector from projecting. Logs a count only.
+ */
+async function sealLettersInClear(store: OpenStore, originals: OriginalProtection, logger: Logger): Promise<void> {
+  try {
+    const letters = await sealClearLetters(store.db, textSeal(originals));
+    if (letters > 0) logger.info({ letters }, 'sealed the bodies of letters stored in clear');
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'letter bodies in clear not sealed; trying at the next start');
+  }
+}
+
 /** `/metrics` (the projector's and the process's) and `/health` (503 while degraded). */
 function serve(env: ProjectorEnv, projector: Projector, logger: Logger): Promise<Server> {
   const processMetrics = new Registry();
@@ -96,6 +113,8 @@ async function main(): Promise<void> {
   logger.info(describeTransportSecurity(config), 'transport security');
   const kafka = createKafka(config, 'projector', logger);
   const store = await openWithRetry(env, logger);
+  const originals = loadOriginalProtection();
+  await sealLettersInClear(store, originals, logger);
   if (process.argv.includes('--rebuild')) {
     await rebuildStore(config, kafka, store.db, logger, { groupId: env.REDRESS_PROJECTOR_GROUP });
     // The topics still hold what retention erased: erase it again before anyone reads the rebuilt store.
@@ -113,6 +132,7 @@ async function main(): Promise<void> {
   if (served) logger.info({ url: served.url }, 'embedded store served');
   const projector = await startProjector(config, kafka, store.db, logger, {
     groupId: env.REDRESS_PROJECTOR_GROUP,
+    originals,
     sessionTimeoutMs: env.REDRESS_PROJECTOR_SESSION_TIMEOUT_MS,
   });
   const server = await serve(env, projector, logger);
