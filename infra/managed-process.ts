@@ -74,15 +74,19 @@ export async function startManaged(opts: StartOptions): Promise<ManagedProcess> 
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  // A log that cannot be written (disk full) must not bring down the process that supervises.
+  log.on('error', () => undefined);
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   let exitCode: number | null | undefined;
   const ended = new Promise<ProcessEnd>((resolve) => {
     child.once('exit', (code, signal) => {
       exitCode = code ?? (signal ? null : 0);
-      log.end();
       resolve({ code: exitCode, signal });
     });
+    // The log closes when the pipes do, not at the exit: what the process's children still had in them
+    // (a killed postmaster's backends) arrives after it, and a write to an ended log would throw.
+    child.once('close', () => log.end());
     child.once('error', (err) => {
       log.write(`spawn error: ${err.message}\n`);
       exitCode = -1;

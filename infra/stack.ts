@@ -1,7 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Logger } from 'pino';
+import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
@@ -12,6 +10,7 @@ import { dataDir as defaultDataDir } from '../platform/data-dir';
 import { restartPolicyFromEnv } from './restart-policy';
 import { redressProcessSpecs } from './stack-processes';
 import { Supervisor } from './supervisor';
+import { pidFile, recordPids, reportGiveUp, serveMetrics, stopLeftovers } from './supervisor-runner';
 
 /**
  * The main job: the whole local stack in one process tree. Temporal (with its UI) and Kafka, unless
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   const dataDir = defaultDataDir(env);
   const logDir = join(dataDir, 'logs');
 
-  await stopLeftovers(dataDir, logger);
+  await stopLeftovers(pidFile(dataDir), logger);
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   const servers = localServerSpecs({
     ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
@@ -93,7 +92,7 @@ async function main(): Promise<void> {
   const supervisor = new Supervisor(specs, {
     logger,
     policy,
-    onStarted: () => writeFileSync(pidFile(dataDir), JSON.stringify(supervisor.pids())),
+    onStarted: () => recordPids(pidFile(dataDir), supervisor),
   });
   const metrics =
     settings.REDRESS_STACK_METRICS_PORT > 0
@@ -117,10 +116,7 @@ async function main(): Promise<void> {
   const gaveUp = await supervisor.stopped;
   metrics?.close();
   rmSync(pidFile(dataDir), { force: true });
-  if (gaveUp) {
-    logger.error({ process: gaveUp.process, log: gaveUp.logFile }, `the stack stopped: ${gaveUp.reason}`);
-    process.stderr.write(`\n${gaveUp.reason}\n--- last lines of ${gaveUp.logFile} ---\n${gaveUp.logTail}\n`);
-  }
+  if (gaveUp) reportGiveUp(gaveUp, logger, 'the stack');
   logger.info('stack stopped; data kept in %s', dataDir);
   process.exit(failed || gaveUp ? 1 : 0);
 
@@ -144,49 +140,6 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
-}
-
-/** `/metrics`: the supervisor's restart counter, for Prometheus or a test to read. */
-function serveMetrics(supervisor: Supervisor, host: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') return res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics');
-    supervisor.metrics.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': supervisor.metrics.contentType }).end(text),
-      (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end((err as Error).message),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
-const pidFile = (dataDir: string) => join(dataDir, 'stack.pids');
-
-/**
- * Stops the process groups a previous runner recorded and did not stop (it was killed with SIGKILL, or
- * its terminal closed): otherwise they would hold the ports and the data directory's locks. The file is
- * `{ name: pid }` (an older stack wrote a list).
- */
-async function stopLeftovers(dataDir: string, logger: Logger): Promise<void> {
-  if (!existsSync(pidFile(dataDir))) return;
-  const recorded = JSON.parse(readFileSync(pidFile(dataDir), 'utf8')) as unknown;
-  const values: unknown[] = Array.isArray(recorded) ? recorded : Object.values(recorded as Record<string, unknown>);
-  const pids = values.filter((p): p is number => typeof p === 'number');
-  const alive = (pid: number) => {
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const left = pids.filter(alive);
-  if (left.length > 0) logger.warn({ pids: left }, 'stopping processes a previous run left behind');
-  for (const pid of left) process.kill(-pid, 'SIGTERM');
-  for (let i = 0; i < 60 && left.some(alive); i++) await new Promise((r) => setTimeout(r, 250));
-  for (const pid of left.filter(alive)) process.kill(-pid, 'SIGKILL');
-  rmSync(pidFile(dataDir), { force: true });
 }
 
 main().catch((err: unknown) => {

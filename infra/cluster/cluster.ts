@@ -1,20 +1,21 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_TOPICS } from '../../domain/topics';
+import { loadConfig } from '../../config';
+import type { Topics } from '../../domain/topics';
 import { ensureTopics } from '../kafka-topics';
-import type { ManagedProcess } from '../managed-process';
-import type { PostgresServer } from '../postgres-server';
-import { redressSpecs, startRedressProcess, type RedressProcessSpec } from './redress-processes';
+import type { RestartPolicy } from '../restart-policy';
+import { Supervisor, type GiveUp, type ProcessSpec } from '../supervisor';
+import { groupAlive } from '../supervisor-runner';
+import { apiUrls, redressProcessSpecs } from './redress-processes';
 import { ensureClusterSecrets } from './secrets';
 import {
+  clusterBrokerSpec,
+  clusterPostgresSpec,
+  clusterTemporalSpec,
+  clusterUiSpec,
   ensureDatabase,
-  ensureTemporalSchemas,
-  startClusterBroker,
-  startClusterKafka,
-  startClusterPostgres,
-  startClusterTemporal,
-  startClusterUi,
+  kafkaClusterId,
 } from './servers';
 import { brokerList, temporalAddress, type ClusterTopology } from './topology';
 
@@ -22,8 +23,10 @@ import { brokerList, temporalAddress, type ClusterTopology } from './topology';
 export const STORE_DATABASE = 'redress';
 
 /**
- * The running cluster. Every part can be killed and started again by name: `postgres`, `temporal`,
- * `temporal-ui`, `kafka-<n>`, and each Redress process (`worker-1`, `bridge-2`, `api-1`, `projector`).
+ * The running cluster: every part under one supervisor (infra/supervisor.ts), as the local stack's
+ * are, so a part that dies is started again with backoff and the cluster gives up only after repeated
+ * crashes. The parts: `postgres`, `temporal`, `kafka-<n>`, each Redress process (`worker-1`,
+ * `bridge-2`, `projector`, `api-1`) and `temporal-ui`.
  */
 export interface Cluster {
   topology: ClusterTopology;
@@ -36,167 +39,150 @@ export interface Cluster {
   apiKeysEnvFile: string;
   /** The environment a Redress process of this cluster runs with (secrets as files, production mode). */
   redressEnv: NodeJS.ProcessEnv;
+  supervisor: Supervisor;
   names(): string[];
-  /** The pid of a part, or undefined when it is not running. */
+  /** The pid of a part (its process group's leader), or undefined while it is down. */
   pid(name: string): number | undefined;
-  /** SIGKILL, and wait until it is gone. */
+  /**
+   * SIGKILL to a part's whole process group, as a crash would; resolves once it is gone. The
+   * supervisor then starts it again: `started(name)` says when.
+   */
   kill(name: string): Promise<void>;
-  /** Starts a part that is not running and waits until it is healthy. */
-  start(name: string): Promise<void>;
-  /** Resolves when a part exits on its own (not by kill or stop). */
-  onExit(listener: (name: string, code: number | null) => void): void;
+  /** Resolves at the next time the supervisor has `name` running and healthy (after a kill, its restart). */
+  started(name: string): Promise<void>;
+  /** Resolves once everything has stopped: with the reason when the supervisor gave up. */
+  stopped: Promise<GiveUp | undefined>;
   stop(): Promise<void>;
 }
 
-interface Part {
-  start(): Promise<ManagedProcess | PostgresServer>;
-  running?: ManagedProcess | PostgresServer;
+export interface ClusterOptions {
+  policy?: RestartPolicy;
+  /** Called after every start and restart of a part, with the supervisor (e.g. to record the pids). */
+  onStarted?: (name: string, supervisor: Supervisor) => void;
 }
 
 /** Brings the whole topology up in dependency order; on failure stops what started and rethrows. */
-export async function startCluster(t: ClusterTopology, env: NodeJS.ProcessEnv, logger: Logger): Promise<Cluster> {
+export async function startCluster(
+  t: ClusterTopology,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  opts: ClusterOptions = {},
+): Promise<Cluster> {
   const logDir = join(t.dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const secrets = ensureClusterSecrets(join(t.dataDir, 'secrets'));
   const pgAdminUrl = `postgres://postgres@${t.host}:${t.postgres.port}/postgres`;
   const databaseUrl = `postgres://postgres@${t.host}:${t.postgres.port}/${STORE_DATABASE}`;
-  const redressEnv: NodeJS.ProcessEnv = { ...env, ...secrets.env, REDRESS_DATA_DIR: join(t.dataDir, 'redress') };
-  const specs = redressSpecs(t, redressEnv, databaseUrl);
-  const apiUrls = specs.filter((s) => s.port !== undefined).map((s) => `http://${t.host}:${String(s.port)}`);
-
-  const exitListeners: Array<(name: string, code: number | null) => void> = [];
-  const killed = new Set<string>();
-  const parts = new Map<string, Part>();
-  const track = (name: string, p: ManagedProcess) => {
-    void p.exited.then((code) => {
-      if (parts.get(name)?.running !== p) return;
-      parts.get(name)!.running = undefined;
-      if (killed.delete(name)) return;
-      for (const l of exitListeners) l(name, code);
-    });
-    return p;
+  const redressEnv: NodeJS.ProcessEnv = {
+    // The UI decodes payloads through the API's /codec, which answers its origin only.
+    REDRESS_CODEC_CORS_ORIGIN: `http://${t.host}:${t.temporal.uiPort}`,
+    ...env,
+    ...secrets.env,
+    REDRESS_DATA_DIR: join(t.dataDir, 'redress'),
   };
-  const managed = (name: string, start: () => Promise<ManagedProcess>) =>
-    parts.set(name, { start: async () => track(name, await start()) });
+  const clusterId = kafkaClusterId(t, env);
+  const brokerNames = t.kafka.brokers.map((b) => `kafka-${b.nodeId}`);
+  const specs: ProcessSpec[] = [
+    // The store's database is made sure of after every start of PostgreSQL (Temporal's by its own spec).
+    { ...clusterPostgresSpec(t, logDir), afterReady: () => ensureDatabase(pgAdminUrl, STORE_DATABASE) },
+    clusterTemporalSpec(t, logDir, env, pgAdminUrl),
+    // The brokers start together, depending on none: none serves metadata before a quorum is up.
+    ...t.kafka.brokers.map((b) => clusterBrokerSpec(t, b, logDir, env, clusterId)),
+    ...redressProcessSpecs(t, {
+      env: redressEnv,
+      databaseUrl,
+      logDir,
+      // Asked only once every broker is up (the first start), so the admin client does not log refusals.
+      ensureTopics: topicsOnce(t, topicsOf(env), () => brokerNames.every((b) => supervisor.pids()[b] !== undefined)),
+    }),
+    { ...clusterUiSpec(t, logDir, env, `${apiUrls(t)[0] ?? ''}/codec`), dependsOn: ['temporal'] },
+  ];
+  const waiting = new Map<string, Array<() => void>>();
+  const supervisor: Supervisor = new Supervisor(specs, {
+    logger,
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    onStarted: (name) => {
+      logger.info({ part: name }, 'started');
+      opts.onStarted?.(name, supervisor);
+      for (const resolve of waiting.get(name) ?? []) resolve();
+      waiting.delete(name);
+    },
+  });
+  await supervisor.start();
 
-  parts.set('postgres', { start: () => Promise.resolve(startClusterPostgres(t)) });
-  managed('temporal', () => startClusterTemporal(t, logDir, env));
-  for (const b of t.kafka.brokers) managed(`kafka-${b.nodeId}`, () => startClusterBroker(t, b.nodeId, logDir, env));
-  for (const s of specs) managed(s.name, () => startRedressProcess(s, t.host, logDir));
-  managed('temporal-ui', () => startClusterUi(t, logDir, env, `${apiUrls[0] ?? ''}/codec`));
-
-  const startPart = async (name: string) => {
-    const part = parts.get(name);
-    if (!part) throw new Error(`no part named ${name} in the cluster`);
-    if (part.running) return;
-    part.running = await part.start();
-  };
-  const stopPart = async (name: string) => {
-    const part = parts.get(name);
-    const running = part?.running;
-    if (!part || !running) return;
-    killed.add(name);
-    if ('child' in running) await running.stop();
-    else running.stop();
-    part.running = undefined;
-    killed.delete(name);
-  };
-  const order = [...parts.keys()];
-  const stop = async () => {
-    for (const name of [...order].reverse()) await stopPart(name).catch((err: unknown) => logger.warn({ err, part: name }, 'stop failed'));
-  };
-
-  try {
-    await startPart('postgres');
-    const pgServer = parts.get('postgres')!.running as PostgresServer;
-    logger.info({ url: pgServer.url }, 'postgres up');
-    await ensureTemporalSchemas(t, pgAdminUrl, env);
-    await ensureDatabase(pgAdminUrl, STORE_DATABASE);
-    // Temporal and the brokers in parallel: both take tens of seconds, and neither needs the other.
-    const kafka = startClusterKafka(t, logDir, env);
-    await startPart('temporal');
-    logger.info({ address: temporalAddress(t) }, 'temporal up');
-    const brokers = await kafka;
-    t.kafka.brokers.forEach((b, i) => (parts.get(`kafka-${b.nodeId}`)!.running = track(`kafka-${b.nodeId}`, brokers[i]!)));
-    logger.info({ brokers: brokerList(t) }, 'kafka up');
-    await ensureTopics(brokerList(t).split(','), { ...DEFAULT_TOPICS }, {
-      partitions: t.kafka.partitions,
-      replicationFactor: t.kafka.replicationFactor,
-      minInsyncReplicas: t.kafka.minInsyncReplicas,
-    });
-    for (const s of specs) {
-      await startPart(s.name);
-      logger.info({ part: s.name }, 'started');
-    }
-    await startPart('temporal-ui');
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-
+  const names = specs.map((s) => s.name);
+  const pid = (name: string) => supervisor.pids()[name];
   return {
     topology: t,
     temporalAddress: temporalAddress(t),
     kafkaBrokers: brokerList(t),
     databaseUrl,
-    apiUrls,
+    apiUrls: apiUrls(t),
     uiUrl: `http://${t.host}:${t.temporal.uiPort}`,
     logDir,
     apiKeysEnvFile: secrets.apiKeysEnvFile,
     redressEnv,
-    names: () => [...order],
-    pid: (name) => {
-      const running = parts.get(name)?.running;
-      if (!running) return undefined;
-      return 'child' in running ? running.child.pid : postgresPid(running);
-    },
+    supervisor,
+    names: () => [...names],
+    pid,
     kill: async (name) => {
-      const running = parts.get(name)?.running;
-      if (!running) return;
-      killed.add(name);
-      if ('child' in running) {
-        process.kill(-running.child.pid!, 'SIGKILL');
-        await running.exited;
-      } else {
-        const pid = postgresPid(running);
-        if (pid) process.kill(pid, 'SIGKILL');
-        // The postmaster's children notice and exit; pg_ctl then finds no server and may start one.
-        await waitUntil(() => !pidAlive(pid));
-        parts.get(name)!.running = undefined;
-        killed.delete(name);
-      }
+      if (!names.includes(name)) throw new Error(`no part named ${name} in the cluster (${names.join(', ')})`);
+      const leader = pid(name);
+      if (leader === undefined) throw new Error(`${name} is not running`);
+      process.kill(-leader, 'SIGKILL');
+      // Gone, and seen to be gone by the supervisor (so `started` waits for the restart, not this run).
+      await waitUntil(() => !groupAlive(leader) && pid(name) !== leader, `${name} to die`);
     },
-    start: startPart,
-    onExit: (l) => exitListeners.push(l),
-    stop,
+    started: (name) =>
+      new Promise<void>((resolve) => {
+        waiting.set(name, [...(waiting.get(name) ?? []), resolve]);
+      }),
+    stopped: supervisor.stopped,
+    stop: () => supervisor.stop(),
   };
 }
 
-/** The postmaster's pid, from the first line of postmaster.pid. */
-function postgresPid(server: PostgresServer): number | undefined {
-  try {
-    return Number(readFileSync(join(server.dataDir, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  } catch {
-    return undefined;
-  }
+/** The topics the processes will use: the defaults under REDRESS_TOPIC_PREFIX, as config/index.ts names them. */
+const topicsOf = (env: NodeJS.ProcessEnv): Topics => loadConfig(env).topics;
+
+/**
+ * The topics at the cluster's layout, made sure of before a Redress process starts. On the first start
+ * the brokers may still be forming their quorum (the workers depend on Temporal only, not on any one
+ * broker), so it waits for them, then tries for a while; memoised once it succeeded, so a restart does
+ * not ask again (and does not wait for a broker that is down: the cluster is built to lose one).
+ */
+function topicsOnce(t: ClusterTopology, topics: Topics, brokersUp: () => boolean): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const attempt = async () => {
+    const deadline = Date.now() + 180_000;
+    while (!brokersUp() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    for (;;) {
+      try {
+        await ensureTopics(brokerList(t).split(','), topics, {
+          partitions: t.kafka.partitions,
+          replicationFactor: t.kafka.replicationFactor,
+          minInsyncReplicas: t.kafka.minInsyncReplicas,
+        });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    }
+  };
+  return () => {
+    done ??= attempt().catch((err: unknown) => {
+      done = undefined;
+      throw err;
+    });
+    return done;
+  };
 }
 
-function pidAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitUntil(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+async function waitUntil(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-export type { RedressProcessSpec };

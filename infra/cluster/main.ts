@@ -1,34 +1,37 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../config/logger';
 import { cacheDir } from '../../platform/data-dir';
+import { restartPolicyFromEnv } from '../restart-policy';
+import { pidFile, recordPids, reportGiveUp, serveMetrics, stopLeftovers } from '../supervisor-runner';
 import { startCluster } from './cluster';
 import { clusterTopology } from './topology';
 
 /**
  * `scripts/cluster`: the production topology on this machine (see topology.ts and docs/deploying.md),
- * until Ctrl-C or SIGTERM, which stop every part, newest first. Data stays in REDRESS_CLUSTER_DIR.
+ * supervised like the local stack: a part that dies is started again with backoff, and the cluster
+ * stops, saying which part and why, only after repeated crashes. Ctrl-C or SIGTERM stop every part,
+ * newest first. Data stays in REDRESS_CLUSTER_DIR.
  */
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger('cluster');
   const dataDir = env.REDRESS_CLUSTER_DIR ?? join(cacheDir(env), 'cluster');
   const t = clusterTopology(env, dataDir);
-  const cluster = await startCluster(t, env, logger);
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping the cluster');
-    await cluster.stop();
-    logger.info('cluster stopped; data kept in %s', dataDir);
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
-  cluster.onExit((name, code) => {
-    if (stopping) return;
-    logger.error({ part: name, code, log: join(cluster.logDir, `${name}.log`) }, `${name} exited unexpectedly`);
+  const pids = pidFile(dataDir, 'cluster');
+  await stopLeftovers(pids, logger);
+  const metricsPort = Number(env.REDRESS_CLUSTER_METRICS_PORT ?? 29467);
+  const cluster = await startCluster(t, env, logger, {
+    policy: restartPolicyFromEnv(env),
+    onStarted: (_name, supervisor) => recordPids(pids, supervisor),
   });
+  const stopAll = () => {
+    logger.info('stopping the cluster');
+    void cluster.stop();
+  };
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  const metrics = metricsPort > 0 ? await serveMetrics(cluster.supervisor, t.host, metricsPort) : undefined;
   const k = t.kafka;
   process.stdout.write(
     [
@@ -41,11 +44,18 @@ async function main(): Promise<void> {
       `  workers          ${t.redress.workers}, bridges ${t.redress.bridges} (one consumer group), projector ${t.redress.projector ? 'on' : 'off'}`,
       `  HTTP API         ${cluster.apiUrls.join('  ')}`,
       `  API keys         source ${cluster.apiKeysEnvFile}`,
+      ...(metrics ? [`  restarts         http://${t.host}:${metricsPort}/metrics`] : []),
       `  logs             ${cluster.logDir}`,
-      'Press Ctrl-C to stop.',
+      'A part that dies is started again; Ctrl-C stops everything.',
       '',
     ].join('\n') + '\n',
   );
+  const gaveUp = await cluster.stopped;
+  metrics?.close();
+  rmSync(pids, { force: true });
+  if (gaveUp) reportGiveUp(gaveUp, logger, 'the cluster');
+  logger.info('cluster stopped; data kept in %s', dataDir);
+  process.exit(gaveUp ? 1 : 0);
 }
 
 main().catch((err: unknown) => {

@@ -4,24 +4,40 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { portOpen, temporalHealthy } from '../../platform/health';
-import { newKafkaClusterId, startKafkaBroker } from '../kafka-broker';
-import { startManaged, type ManagedProcess } from '../managed-process';
+import { kafkaBrokerSpec, newKafkaClusterId } from '../kafka-broker';
+import type { StartOptions } from '../managed-process';
 import { ensureNamespace } from '../namespace-retention';
 import { kafkaLibs } from '../paths';
-import { startPostgresServer, type PostgresServer } from '../postgres-server';
+import { postgresServerSpec } from '../postgres-server';
 import { registerMissingSearchAttributes } from '../search-attributes';
+import type { ProcessSpec } from '../supervisor';
 import { cacheDir } from '../../platform/data-dir';
 import { TEMPORAL_DATABASES, temporalDynamicConfigYaml, temporalServerYaml } from './temporal-config';
-import { quorumVoters, TEMPORAL_SERVER_VERSION, temporalAddress, type ClusterTopology } from './topology';
+import { quorumVoters, TEMPORAL_SERVER_VERSION, temporalAddress, type Broker, type ClusterTopology } from './topology';
 
 /** The binaries `infra/obtain.sh temporal-server` builds. */
 export function temporalServerDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheDir(env), `temporal-server-${env.TEMPORAL_SERVER_VERSION ?? TEMPORAL_SERVER_VERSION}`);
 }
 
-/** The cluster's PostgreSQL: Temporal's two databases and the complaint store's. */
-export function startClusterPostgres(t: ClusterTopology): PostgresServer {
-  return startPostgresServer({ dataDir: t.postgres.dataDir, port: t.postgres.port });
+/** The cluster's PostgreSQL, in the foreground under the supervisor: Temporal's two databases and the complaint store's. */
+export function clusterPostgresSpec(t: ClusterTopology, logDir: string): StartOptions {
+  const url = `postgres://postgres@${t.host}:${t.postgres.port}/postgres`;
+  return postgresServerSpec({
+    dataDir: t.postgres.dataDir,
+    port: t.postgres.port,
+    logFile: join(logDir, 'postgres.log'),
+    healthy: async () => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+  });
 }
 
 /** Creates a database unless it exists. */
@@ -50,30 +66,47 @@ export async function ensureTemporalSchemas(t: ClusterTopology, pgUrl: string, e
     ['visibility', TEMPORAL_DATABASES.visibility],
   ] as const) {
     await ensureDatabase(pgUrl, db);
-    const base = ['--plugin', 'postgres12', '--ep', t.host, '-p', String(t.postgres.port), '-u', 'postgres', '--db', db];
-    const run = (args: string[]) => execFileSync(tool, [...base, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const base = [
+      '--plugin',
+      'postgres12',
+      '--ep',
+      t.host,
+      '-p',
+      String(t.postgres.port),
+      '-u',
+      'postgres',
+      '--db',
+      db,
+    ];
+    const run = (args: string[]) =>
+      execFileSync(tool, [...base, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const versioned = join(dir, 'schema', kind, 'versioned');
     // setup-schema on a database that has the schema version table is a no-op with an error line; skip it.
     const client = new pg.Client({ connectionString: pgUrl.replace(/\/[^/]*$/, `/${db}`) });
     await client.connect();
-    const hasSchema = (await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'")).rowCount;
+    const hasSchema = (
+      await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'")
+    ).rowCount;
     await client.end();
     if (!hasSchema) run(['setup-schema', '-v', '0.0']);
     run(['update-schema', '-d', versioned]);
   }
 }
 
-/** The Temporal server (every service in one process) on the cluster's PostgreSQL. */
-export async function startClusterTemporal(t: ClusterTopology, logDir: string, env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
+/**
+ * The Temporal server (every service in one process) on the cluster's PostgreSQL. Each start (a restart
+ * too) rewrites its configuration and brings the schemas up to date; once it serves, the namespace and
+ * search attributes are made sure of. `pgAdminUrl` is the server's `postgres` database.
+ */
+export function clusterTemporalSpec(
+  t: ClusterTopology,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  pgAdminUrl: string,
+): ProcessSpec {
   const root = join(t.dataDir, 'temporal');
-  mkdirSync(join(root, 'config'), { recursive: true });
-  const dynamic = join(root, 'config', 'dynamic.yaml');
-  writeFileSync(dynamic, temporalDynamicConfigYaml());
-  writeFileSync(join(root, 'config', 'cluster.yaml'), temporalServerYaml(t, dynamic));
   const server = join(temporalServerDir(env), 'temporal-server');
-  if (!existsSync(server)) throw new Error(`the Temporal server is missing at ${server}: run bash infra/obtain.sh temporal-server`);
-  const address = temporalAddress(t);
-  const proc = await startManaged({
+  return {
     name: 'temporal',
     command: server,
     // No authorizer: the cluster listens on the loopback address only. A deployment configures one
@@ -81,10 +114,19 @@ export async function startClusterTemporal(t: ClusterTopology, logDir: string, e
     args: ['--root', root, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'],
     logFile: join(logDir, 'temporal.log'),
     startTimeoutMs: 120_000,
+    dependsOn: ['postgres'],
+    prepare: async () => {
+      if (!existsSync(server))
+        throw new Error(`the Temporal server is missing at ${server}: run bash infra/obtain.sh temporal-server`);
+      mkdirSync(join(root, 'config'), { recursive: true });
+      const dynamic = join(root, 'config', 'dynamic.yaml');
+      writeFileSync(dynamic, temporalDynamicConfigYaml());
+      writeFileSync(join(root, 'config', 'cluster.yaml'), temporalServerYaml(t, dynamic));
+      await ensureTemporalSchemas(t, pgAdminUrl, env);
+    },
     healthy: () => portOpen(t.host, t.temporal.frontendPort),
-  });
-  await provisionNamespace(t, address);
-  return proc;
+    afterReady: () => provisionNamespace(t, temporalAddress(t)),
+  };
 }
 
 /** The namespace with its retention, and the search attributes; idempotent. */
@@ -109,68 +151,75 @@ async function provisionNamespace(t: ClusterTopology, address: string): Promise<
 }
 
 /** The Temporal UI server against the cluster's frontend, decoding payloads through the API's codec. */
-export async function startClusterUi(t: ClusterTopology, logDir: string, env: NodeJS.ProcessEnv, codecUrl: string): Promise<ManagedProcess> {
+export function clusterUiSpec(
+  t: ClusterTopology,
+  logDir: string,
+  env: NodeJS.ProcessEnv,
+  codecUrl: string,
+): StartOptions {
   const root = join(t.dataDir, 'ui');
-  mkdirSync(join(root, 'config'), { recursive: true });
   const origin = `http://${t.host}:${t.temporal.uiPort}`;
-  writeFileSync(
-    join(root, 'config', 'cluster.yaml'),
-    [
-      `temporalGrpcAddress: ${temporalAddress(t)}`,
-      `host: ${t.host}`,
-      `port: ${t.temporal.uiPort}`,
-      'enableUi: true',
-      `defaultNamespace: ${t.temporal.namespace}`,
-      'notifyOnNewVersion: false',
-      'cors:',
-      '  cookieInsecure: true',
-      '  allowOrigins:',
-      `    - "${origin}"`,
-      'codec:',
-      `  endpoint: ${codecUrl}`,
-      '  passAccessToken: false',
-      '',
-    ].join('\n'),
-  );
-  return startManaged({
+  const writeConfig = () => {
+    mkdirSync(join(root, 'config'), { recursive: true });
+    writeFileSync(
+      join(root, 'config', 'cluster.yaml'),
+      [
+        `temporalGrpcAddress: ${temporalAddress(t)}`,
+        `host: ${t.host}`,
+        `port: ${t.temporal.uiPort}`,
+        'enableUi: true',
+        `defaultNamespace: ${t.temporal.namespace}`,
+        'notifyOnNewVersion: false',
+        'cors:',
+        '  cookieInsecure: true',
+        '  allowOrigins:',
+        `    - "${origin}"`,
+        'codec:',
+        `  endpoint: ${codecUrl}`,
+        '  passAccessToken: false',
+        '',
+      ].join('\n'),
+    );
+  };
+  return {
     name: 'temporal-ui',
     command: join(temporalServerDir(env), 'temporal-ui-server'),
     args: ['--root', root, '--config', 'config', '--env', 'cluster', 'start'],
     logFile: join(logDir, 'temporal-ui.log'),
+    prepare: writeConfig,
     healthy: () => portOpen(t.host, t.temporal.uiPort),
-  });
+  };
 }
 
-/** The Kafka brokers, started together (none serves metadata before a quorum of controllers is up). */
-export async function startClusterKafka(t: ClusterTopology, logDir: string, env: NodeJS.ProcessEnv): Promise<ManagedProcess[]> {
-  const libs = kafkaLibs(env);
+/** The Kafka cluster's id, made once and kept in its data directory: every broker formats its storage with it. */
+export function kafkaClusterId(t: ClusterTopology, env: NodeJS.ProcessEnv): string {
   const idFile = join(t.dataDir, 'kafka', 'cluster-id');
   mkdirSync(join(t.dataDir, 'kafka'), { recursive: true });
-  if (!existsSync(idFile)) writeFileSync(idFile, newKafkaClusterId(libs));
-  const clusterId = readFileSync(idFile, 'utf8').trim();
-  return Promise.all(t.kafka.brokers.map((b) => startClusterBroker(t, b.nodeId, logDir, env, clusterId)));
+  if (!existsSync(idFile)) writeFileSync(idFile, newKafkaClusterId(kafkaLibs(env)));
+  return readFileSync(idFile, 'utf8').trim();
 }
 
-/** One broker of the cluster (also how the fault run restarts one it killed). */
-export function startClusterBroker(
+/**
+ * One broker of the cluster. The supervisor starts the brokers together (none depends on another: none
+ * serves metadata before a quorum of controllers is up) and restarts one that dies on its own data.
+ */
+export function clusterBrokerSpec(
   t: ClusterTopology,
-  nodeId: number,
+  b: Broker,
   logDir: string,
   env: NodeJS.ProcessEnv,
-  clusterId = readFileSync(join(t.dataDir, 'kafka', 'cluster-id'), 'utf8').trim(),
-): Promise<ManagedProcess> {
-  const b = t.kafka.brokers.find((x) => x.nodeId === nodeId);
-  if (!b) throw new Error(`no broker ${nodeId} in the topology`);
-  return startKafkaBroker({
+  clusterId: string,
+): StartOptions {
+  return kafkaBrokerSpec({
     libs: kafkaLibs(env),
     host: t.host,
     port: b.port,
     controllerPort: b.controllerPort,
-    dataDir: join(t.dataDir, 'kafka', `broker-${nodeId}`),
-    logFile: join(logDir, `kafka-${nodeId}.log`),
+    dataDir: join(t.dataDir, 'kafka', `broker-${b.nodeId}`),
+    logFile: join(logDir, `kafka-${b.nodeId}.log`),
     heapMb: 512,
     clusterMember: {
-      nodeId,
+      nodeId: b.nodeId,
       voters: quorumVoters(t),
       clusterId,
       replicationFactor: t.kafka.replicationFactor,
@@ -178,4 +227,3 @@ export function startClusterBroker(
     },
   });
 }
-

@@ -41,7 +41,8 @@ const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): n
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`invalid configuration: ${name}: must be an integer ≥ ${min}, not "${raw}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`invalid configuration: ${name}: must be an integer ≥ ${min}, not "${raw}"`);
   return n;
 };
 
@@ -52,10 +53,14 @@ export function clusterTopology(env: NodeJS.ProcessEnv, dataDir: string): Cluste
   const replicationFactor = int(env, 'REDRESS_KAFKA_REPLICATION_FACTOR', Math.min(3, brokerCount));
   const minInsyncReplicas = int(env, 'REDRESS_KAFKA_MIN_INSYNC_REPLICAS', Math.max(1, replicationFactor - 1));
   if (replicationFactor > brokerCount) {
-    throw new Error(`invalid configuration: REDRESS_KAFKA_REPLICATION_FACTOR ${replicationFactor} exceeds the ${brokerCount} brokers`);
+    throw new Error(
+      `invalid configuration: REDRESS_KAFKA_REPLICATION_FACTOR ${replicationFactor} exceeds the ${brokerCount} brokers`,
+    );
   }
   if (minInsyncReplicas > replicationFactor) {
-    throw new Error(`invalid configuration: REDRESS_KAFKA_MIN_INSYNC_REPLICAS ${minInsyncReplicas} exceeds the replication factor ${replicationFactor}`);
+    throw new Error(
+      `invalid configuration: REDRESS_KAFKA_MIN_INSYNC_REPLICAS ${minInsyncReplicas} exceeds the replication factor ${replicationFactor}`,
+    );
   }
   const apiBase = int(env, 'REDRESS_CLUSTER_API_PORT', 3100);
   const pgPort = int(env, 'REDRESS_CLUSTER_PG_PORT', 25432);

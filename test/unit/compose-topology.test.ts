@@ -8,8 +8,16 @@ import { clusterTopology, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '.
  * versions, broker count, replication, min ISR, partitions and process counts. Either side changed
  * alone fails here.
  */
-type Service = { image?: string; environment?: Record<string, string>; deploy?: { replicas?: number }; command?: string[] };
-const compose = parse(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+type Service = {
+  image?: string;
+  environment?: Record<string, string>;
+  deploy?: { replicas?: number };
+  command?: string[];
+  secrets?: string[];
+};
+const compose = parse(readFileSync(join(__dirname, '../../docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 const t = clusterTopology({}, '/nowhere');
 
@@ -45,5 +53,15 @@ describe('docker-compose.yml and scripts/cluster', () => {
     expect(services.bridge?.deploy?.replicas).toBe(t.redress.bridges);
     expect(t.redress.projector).toBe(true);
     expect(services.projector?.command).toEqual(['node', 'dist/workers/projector/main.js']);
+  });
+
+  it('give the payload key ring to every process that seals or opens personal data (production refuses to start without it)', () => {
+    for (const name of ['worker', 'bridge', 'projector', 'api']) {
+      expect([name, services[name]?.environment?.REDRESS_PAYLOAD_KEYS_FILE]).toEqual([
+        name,
+        '/run/secrets/redress_payload_keys',
+      ]);
+      expect([name, services[name]?.secrets]).toEqual([name, expect.arrayContaining(['redress_payload_keys'])]);
+    }
   });
 });
