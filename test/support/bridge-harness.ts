@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   QueryNotRegisteredError,
+  ServiceError,
   WorkflowNotFoundError,
   type Client,
   type Connection,
@@ -197,18 +198,28 @@ export async function exactlyOnceProblems(
   return problems;
 }
 
-/** A complaint's timeline; a workflow still in its first steps may not answer queries yet, so ask again. */
+/**
+ * A complaint's timeline. Ask again when the workflow could not answer yet: one still in its first
+ * steps has no query handler, and a worker busy with a backlog of hundreds (after a restart, on 2 busy
+ * cores) may let a query time out ("query timed out before a worker could process it"). Neither says
+ * anything about what was applied, which is what the caller counts.
+ */
 async function timelineOf(client: Client, complaintId: string): Promise<TimelineEntry[]> {
   const handle = client.workflow.getHandle(complaintWorkflowId(complaintId));
   for (let attempt = 1; ; attempt++) {
     try {
       return await handle.query<TimelineEntry[]>(timelineQuery);
     } catch (err) {
-      if (!(err instanceof QueryNotRegisteredError) || attempt >= 60) throw err;
+      if (!(err instanceof QueryNotRegisteredError || queryTimedOut(err)) || attempt >= 60) throw err;
       await sleep(500);
     }
   }
 }
+
+/** gRPC's DEADLINE_EXCEEDED, the code of the query's cause when it timed out. */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const queryTimedOut = (err: unknown): boolean =>
+  err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === GRPC_DEADLINE_EXCEEDED;
 
 /** The real bridge process (`dist/workers/bridge-main.js`), its log in a file. */
 export async function spawnBridge(env: NodeJS.ProcessEnv, logFile: string): Promise<ManagedProcess> {
