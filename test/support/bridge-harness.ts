@@ -177,8 +177,12 @@ export async function exactlyOnceProblems(
   }
 
   const ids = [...stream.complaintIds];
+  // On the first failed query the others stop taking complaints, and all settle before this returns:
+  // a query still retrying when the test closes its connection would throw from a timer into whichever
+  // test file runs next ("Channel has been shut down"), failing files that did nothing wrong.
+  let failed = false;
   const worker = async () => {
-    for (let id = ids.shift(); id !== undefined; id = ids.shift()) {
+    for (let id = ids.shift(); id !== undefined && !failed; id = ids.shift()) {
       // Accepted by Temporal is not yet applied: a workflow still in its first steps has the signals
       // buffered. Wait (bounded) until every fact shows, then count.
       const wanted = stream.facts.get(id) ?? [];
@@ -194,7 +198,16 @@ export async function exactlyOnceProblems(
       }
     }
   };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  const settled = await Promise.allSettled(
+    Array.from({ length: 16 }, () =>
+      worker().catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    ),
+  );
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
   return problems;
 }
 
