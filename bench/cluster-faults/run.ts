@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pino from 'pino';
-import { TOPICS } from './topics';
 import { repoRoot } from '../../infra/paths';
 import { startCluster } from '../../infra/cluster/cluster';
 import { clusterTopology } from '../../infra/cluster/topology';
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
   const acked = new Map<string, number>();
   const ackConsumer = kafka.consumer({ groupId: `faults-acks-${Date.now()}` });
   await ackConsumer.connect();
-  await ackConsumer.subscribe({ topic: TOPICS.lifecycle, fromBeginning: true });
+  await ackConsumer.subscribe({ topic: cluster.topics.lifecycle, fromBeginning: true });
   await ackConsumer.run({
     eachMessage: ({ message }) => {
       const e = JSON.parse(message.value?.toString() ?? '{}') as { type?: string; complaintId?: string };
@@ -109,7 +108,7 @@ async function main(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await p.send({
-          topic: TOPICS.intake,
+          topic: cluster.topics.intake,
           acks: -1,
           messages: [{ key: id, value: JSON.stringify(receivedEvent(id)) }],
         });
@@ -130,11 +129,11 @@ async function main(): Promise<void> {
       replies.push({ id, at: Date.now() + 10_000 });
       while (replies.length > 0 && replies[0]!.at <= Date.now()) {
         const r = replies.shift()!;
-        await sendReply(producer, r.id);
+        await sendReply(producer, cluster.topics.events, r.id);
       }
       await sleep(1_000 / RATE);
     }
-    for (const r of replies.splice(0)) await sendReply(producer, r.id);
+    for (const r of replies.splice(0)) await sendReply(producer, cluster.topics.events, r.id);
   })();
 
   const results: FaultResult[] = [];
@@ -192,9 +191,9 @@ async function main(): Promise<void> {
   );
 }
 
-function sendReply(p: Producer, id: string) {
+function sendReply(p: Producer, topic: string, id: string) {
   return p.send({
-    topic: TOPICS.events,
+    topic,
     acks: -1,
     messages: [
       {

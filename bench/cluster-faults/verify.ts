@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
-import { loadConfig } from '../../config';
-import { TOPICS } from './topics';
+import { operatorKey } from './whole-life';
 import type { Cluster } from '../../infra/cluster/cluster';
 
 /** What the fault run found once the faults were over (see run.ts). */
@@ -122,11 +120,11 @@ export async function verify(
 ): Promise<Verdict> {
   const ours = new Set(published);
   // What is still queued is not lost: the checks run once the bridges have consumed everything published.
-  await caughtUp(kafka, loadConfig(process.env).kafka.bridgeGroup, [TOPICS.intake, TOPICS.events], o.catchUpMs, o.say);
-  const lifecycle = (await readAll(kafka, TOPICS.lifecycle, o.untilQuiet)).filter(
+  await caughtUp(kafka, cluster.bridgeGroup, [cluster.topics.intake, cluster.topics.events], o.catchUpMs, o.say);
+  const lifecycle = (await readAll(kafka, cluster.topics.lifecycle, o.untilQuiet)).filter(
     (e) => e.complaintId && ours.has(e.complaintId),
   );
-  const dead = await readAll(kafka, TOPICS.dlq, 3_000);
+  const dead = await readAll(kafka, cluster.topics.dlq, 3_000);
   const idsByKind = new Map<string, Set<string>>();
   for (const e of lifecycle) {
     const key = `${e.complaintId}|${e.type}`;
@@ -159,7 +157,7 @@ export async function verify(
   );
 
   // The facts: each complaint's conversation must hold its one reply, through an API process.
-  const key = /REDRESS_OPERATOR_KEY=(\S+)/.exec(readFileSync(cluster.apiKeysEnvFile, 'utf8'))?.[1] ?? '';
+  const key = operatorKey(cluster.apiKeysEnvFile);
   const api = cluster.apiUrls[cluster.apiUrls.length - 1]!;
   let repliesOnce = 0;
   let repliesMissing = 0;

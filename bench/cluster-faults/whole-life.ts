@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Producer } from 'kafkajs';
-import { TOPICS } from './topics';
 import type { Cluster } from '../../infra/cluster/cluster';
 
 /**
@@ -24,7 +23,7 @@ export async function takeThroughWholeLife(
   producer: Producer,
   say: (line: string) => void,
 ): Promise<WholeLife> {
-  const keys = apiKeys(cluster.apiKeysEnvFile);
+  const keys = { operator: operatorKey(cluster.apiKeysEnvFile) };
   const [first, second] = [cluster.apiUrls[0]!, cluster.apiUrls[1] ?? cluster.apiUrls[0]!];
   const id = `life-${Date.now().toString(36)}`;
   const startedAt = Date.now();
@@ -48,7 +47,7 @@ export async function takeThroughWholeLife(
   };
   const fact = (type: string, data: Json) =>
     producer.send({
-      topic: TOPICS.events,
+      topic: cluster.topics.events,
       acks: -1,
       messages: [
         {
@@ -120,10 +119,9 @@ export async function takeThroughWholeLife(
   return { complaintId: id, stages, letters, seconds };
 }
 
-/** The role keys scripts/cluster wrote (`export REDRESS_OPERATOR_KEY=...`). */
-function apiKeys(file: string): { operator: string } {
-  const text = readFileSync(file, 'utf8');
-  const operator = /REDRESS_OPERATOR_KEY=(\S+)/.exec(text)?.[1];
+/** The operator's API key from the file scripts/cluster wrote (`export REDRESS_OPERATOR_KEY=...`). */
+export function operatorKey(file: string): string {
+  const operator = /REDRESS_OPERATOR_KEY=(\S+)/.exec(readFileSync(file, 'utf8'))?.[1];
   if (!operator) throw new Error(`${file} has no REDRESS_OPERATOR_KEY`);
-  return { operator };
+  return operator;
 }

@@ -39,6 +39,9 @@ export interface Cluster {
   apiKeysEnvFile: string;
   /** The environment a Redress process of this cluster runs with (secrets as files, production mode). */
   redressEnv: NodeJS.ProcessEnv;
+  /** The topics its processes use (REDRESS_TOPIC_PREFIX applied) and the bridges' consumer group. */
+  topics: Topics;
+  bridgeGroup: string;
   supervisor: Supervisor;
   names(): string[];
   /** The pid of a part (its process group's leader), or undefined while it is down. */
@@ -80,6 +83,8 @@ export async function startCluster(
     ...secrets.env,
     REDRESS_DATA_DIR: join(t.dataDir, 'redress'),
   };
+  // The processes' own reading of the operator's settings: the same topic names, the same group.
+  const config = loadConfig(env);
   const clusterId = kafkaClusterId(t, env);
   const brokerNames = t.kafka.brokers.map((b) => `kafka-${b.nodeId}`);
   const specs: ProcessSpec[] = [
@@ -93,7 +98,7 @@ export async function startCluster(
       databaseUrl,
       logDir,
       // Asked only once every broker is up (the first start), so the admin client does not log refusals.
-      ensureTopics: topicsOnce(t, topicsOf(env), () => brokerNames.every((b) => supervisor.pids()[b] !== undefined)),
+      ensureTopics: topicsOnce(t, config.topics, () => brokerNames.every((b) => supervisor.pids()[b] !== undefined)),
     }),
     { ...clusterUiSpec(t, logDir, env, `${apiUrls(t)[0] ?? ''}/codec`), dependsOn: ['temporal'] },
   ];
@@ -122,6 +127,8 @@ export async function startCluster(
     logDir,
     apiKeysEnvFile: secrets.apiKeysEnvFile,
     redressEnv,
+    topics: config.topics,
+    bridgeGroup: config.kafka.bridgeGroup,
     supervisor,
     names: () => [...names],
     pid,
@@ -141,9 +148,6 @@ export async function startCluster(
     stop: () => supervisor.stop(),
   };
 }
-
-/** The topics the processes will use: the defaults under REDRESS_TOPIC_PREFIX, as config/index.ts names them. */
-const topicsOf = (env: NodeJS.ProcessEnv): Topics => loadConfig(env).topics;
 
 /**
  * The topics at the cluster's layout, made sure of before a Redress process starts. On the first start

@@ -205,15 +205,21 @@ it('is personal text: never for the service role', async () => {
   expect((await call('supervisor', 'GET', `/complaints/${id}/conversation`)).status).toBe(200);
 });
 
-it('prints it with `redress conversation`', async () => {
+/** `redress conversation ID` against the API at `apiBase`, as an operator: its exit code and what it printed. */
+async function cliConversation(apiBase: string): Promise<{ code: number; text: string }> {
   const out: string[] = [];
   const io = {
     out: (t: string) => out.push(t),
     err: (t: string) => out.push(t),
-    env: { REDRESS_API_URL: base, REDRESS_API_KEY: keys.operator },
+    env: { REDRESS_API_URL: apiBase, REDRESS_API_KEY: keys.operator },
   };
-  expect(await main(['conversation', id], io)).toBe(0);
-  const text = out.join('\n');
+  const code = await main(['conversation', id], io);
+  return { code, text: out.join('\n') };
+}
+
+it('prints it with `redress conversation`', async () => {
+  const { code, text } = await cliConversation(base);
+  expect(code).toBe(0);
   expect(text).toMatch(/#1 .* in complaint/);
   expect(text).toContain('Customer is travelling until Friday.');
   expect(text).toContain('What we understood from you');
@@ -245,14 +251,9 @@ it('says why on each letter whose body its ring cannot open, and still answers t
     }
     // The rest of the conversation is the workflow's, and reads as before.
     expect(c.entries.find((e) => e.kind === 'note')).toMatchObject({ text: 'Customer is travelling until Friday.' });
-    const out: string[] = [];
-    const io = {
-      out: (t: string) => out.push(t),
-      err: (t: string) => out.push(t),
-      env: { REDRESS_API_URL: otherBase, REDRESS_API_KEY: keys.operator },
-    };
-    expect(await main(['conversation', id], io)).toBe(0);
-    expect(out.join('\n')).toContain('(the text cannot be shown: a stored letter body is encrypted with key');
+    const cli = await cliConversation(otherBase);
+    expect(cli.code).toBe(0);
+    expect(cli.text).toContain('(the text cannot be shown: a stored letter body is encrypted with key');
   } finally {
     await other.close();
   }
