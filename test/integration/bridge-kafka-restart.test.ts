@@ -20,7 +20,7 @@ describe('the Kafka broker restarted mid-stream', () => {
 
   beforeAll(async () => {
     await broker.start();
-    stack = await startBridgeStack('bridge-krestart', { KAFKA_BROKERS: broker.brokers });
+    stack = await startBridgeStack('bridge-krestart', broker.env);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -37,7 +37,7 @@ beforeAll(async () => {
   const passwordFile = join(pki.dir, 'kafka-password');
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   env = {
-    KAFKA_BROKERS: broker.brokers,
+    ...broker.env,
     KAFKA_SSL_CA: pki.caCert,
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: 'redress',

@@ -153,7 +153,7 @@ describe('Kafka stopped for two minutes', () => {
   let stack: TestStack;
   beforeAll(async () => {
     await broker.start();
-    stack = await startTestStack('outage', { bridge: false, env: { KAFKA_BROKERS: broker.brokers } });
+    stack = await startTestStack('outage', { bridge: false, env: broker.env });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -29,6 +29,14 @@ export class DedicatedBroker {
     return `127.0.0.1:${this.ports.port}`;
   }
 
+  /**
+   * The environment that points a test run at this broker: one broker holds one replica of each topic,
+   * whatever layout the suite runs with (replication 3 when it runs against scripts/cluster).
+   */
+  get env(): NodeJS.ProcessEnv {
+    return { KAFKA_BROKERS: this.brokers, REDRESS_KAFKA_REPLICATION_FACTOR: '1', REDRESS_KAFKA_MIN_INSYNC_REPLICAS: '1' };
+  }
+
   /** Starts it (on the same ports every time). */
   async start(): Promise<void> {
     this.ports ??= { port: await freePort(), controllerPort: await freePort() };

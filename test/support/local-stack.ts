@@ -26,7 +26,16 @@ export async function startLocalStack(extraEnv: NodeJS.ProcessEnv = {}): Promise
   if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'redress-stack-'));
   const port = async () => String(await freePort());
-  const { TEMPORAL_ADDRESS: _t, KAFKA_BROKERS: _k, DATABASE_URL: _d, ...inherited } = process.env;
+  // The stack runs servers of its own, one broker among them: nothing of a cluster the suite may be
+  // pointed at (its addresses, its replication) reaches it.
+  const {
+    TEMPORAL_ADDRESS: _t,
+    KAFKA_BROKERS: _k,
+    DATABASE_URL: _d,
+    REDRESS_KAFKA_REPLICATION_FACTOR: _rf,
+    REDRESS_KAFKA_MIN_INSYNC_REPLICAS: _isr,
+    ...inherited
+  } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     REDRESS_DATA_DIR: dataDir,

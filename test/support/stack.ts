@@ -11,7 +11,7 @@ import {
 import type { Producer } from 'kafkajs';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config } from '../../config';
-import { ensureTopics } from '../../infra/kafka-topics';
+import { ensureTopics, topicLayout } from '../../infra/kafka-topics';
 import { startBridge, type Bridge, type BridgeOptions } from '../../workers/bridge/bridge';
 import { createComplaintWorker, type ComplaintWorkerHandle } from '../../workers/worker';
 import type { DataConverter } from '@temporalio/common';
@@ -87,7 +87,9 @@ export async function startTestRun(name: string, env: NodeJS.ProcessEnv = {}): P
     REDRESS_BRIDGE_GROUP: `bridge-${run}`,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  await ensureTopics(config.kafka.brokers, config.topics, undefined, config.kafka.security);
+  // The layout from the run's own environment: a test on a one-broker server of its own says so there,
+  // while the suite as a whole may run against a cluster with replication 3.
+  await ensureTopics(config.kafka.brokers, config.topics, topicLayout(runEnv), config.kafka.security);
   const connection = await connectTemporal(config);
   const { dataConverter } = loadDataConverter(runEnv);
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
