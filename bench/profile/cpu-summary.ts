@@ -28,7 +28,8 @@ export function partOf(url: string, functionName: string): string {
   if (url.startsWith('node:')) return 'node';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1]) return pkg[1];
-  // The workflow bundle is evaluated from a string: its frames have the bundle's synthetic names.
+  // Neither a file nor Node: code evaluated from a string, as the worker evaluates its workflow bundle
+  // (checked against a real worker profile before a figure of it is read).
   if (!url.startsWith('file:') && !url.startsWith('/')) return `workflow bundle (${url.split('/')[0] ?? url})`;
   const folder = PROJECT_FOLDERS.find((f) => url.includes(`/dist/${f}/`) || url.includes(`/${f}/`));
   return folder ? `redress ${folder}/` : url;
