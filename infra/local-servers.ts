@@ -30,6 +30,8 @@ export interface LocalServersOptions {
   env?: NodeJS.ProcessEnv;
   /** The UI's remote codec endpoint (the API's `/codec`): see temporalServerSpec. */
   codecEndpoint?: string;
+  /** The Temporal server's Prometheus port: see temporalServerSpec. */
+  temporalMetricsPort?: number;
 }
 
 export interface LocalServers {
@@ -84,6 +86,7 @@ export function localServerSpecs(o: LocalServersOptions): LocalServerSpecs {
         namespace: o.namespace,
         logFile: join(o.logDir, 'temporal.log'),
         ...(o.codecEndpoint ? { codecEndpoint: o.codecEndpoint } : {}),
+        ...(o.temporalMetricsPort ? { metricsPort: o.temporalMetricsPort } : {}),
       }),
       afterReady: async () => {
         await provisionTemporal();

@@ -22,6 +22,8 @@ export interface TemporalServerOptions {
   codecEndpoint?: string;
   /** Dynamic config values (`--dynamic-config-value KEY=JSON`), e.g. a low continue-as-new suggestion. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** The server's Prometheus `/metrics` port (`--metrics-port`); off when undefined. Benchmarks read it. */
+  metricsPort?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export function temporalServerSpec(o: TemporalServerOptions): StartOptions {
     args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   args.push(...searchAttributeFlags());
+  if (o.metricsPort) args.push('--metrics-port', String(o.metricsPort));
   for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }

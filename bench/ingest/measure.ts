@@ -1,9 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { build as buildHistogram } from 'hdr-histogram-js';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { ensureTopics } from '../../infra/kafka-topics';
 import { startBridge } from '../../workers/bridge/bridge';
 import { COMPLAINT_ROUTES, startComplaint } from '../../workers/bridge/route';
+import { startCpuProfile } from '../profile/in-process';
 import type { LocalServersLike } from './support';
 import {
   PARAMS,
@@ -16,6 +19,7 @@ import {
   publishAll,
   node,
   benchConfig,
+  cpuProfDir,
 } from './support';
 
 /** The ingest benchmark's measurements (a), (b) and (c): see run.ts. */
@@ -113,6 +117,16 @@ export async function measureComplaints(servers: LocalServersLike, client: Clien
     const total = PARAMS.warmup + PARAMS.complaints;
     const ids = Array.from({ length: total }, (_, i) => `${run}-c-${i}`);
     const finish = progress('c: complaint → complaint.acknowledged', () => acked.size, total);
+    // The bench's own process is the bridge (and the acknowledgement consumer): profiled over (c) and the
+    // latency run, the stretch the worker's profile covers too.
+    const profile = cpuProfDir ? await startCpuProfile() : undefined;
+    const scrape = async (name: string) => {
+      if (!cpuProfDir || !servers.metricsUrl) return;
+      const text = await (await fetch(servers.metricsUrl)).text();
+      mkdirSync(join(cpuProfDir, 'temporal-server'), { recursive: true });
+      writeFileSync(join(cpuProfDir, 'temporal-server', `${name}.prom`), text);
+    };
+    await scrape('before');
     const measuring = rateBetween(() => acked.size, PARAMS.warmup, total, 900_000);
     await publishAll(producer, config.topics.intake, ids);
     const complaints = await measuring;
@@ -168,6 +182,8 @@ export async function measureComplaints(servers: LocalServersLike, client: Clien
       maxMs: histogram.maxValue / 1000,
     };
 
+    await profile?.stop(join(cpuProfDir ?? '', 'bench-bridge', 'c-and-latency.cpuprofile'));
+    await scrape('after');
     await bridge.stop();
     await consumer.disconnect();
     return { complaints, latency };

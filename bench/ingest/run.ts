@@ -7,13 +7,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { DEFAULT_TOPICS } from '../../domain/topics';
-import { startLocalServers } from '../../infra/local-servers';
 import { type ManagedProcess } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
-import { freePort } from '../../infra/free-port';
-import type { Rate, LocalServersLike } from './support';
-import { env, PARAMS, run, combine, node } from './support';
+import type { Rate } from './support';
+import { env, PARAMS, run, combine, node, cpuProfDir, benchServers } from './support';
 import { measureDirect, measureBridge, measureComplaints } from './measure';
 
 /**
@@ -27,35 +24,6 @@ import { measureDirect, measureBridge, measureComplaints } from './measure';
  * Prints a markdown table, writes JSON to bench/results/, and reports b/a and c/a.
  */
 
-async function servers(logDir: string): Promise<LocalServersLike & { stop(): Promise<void>; local: boolean }> {
-  if (env.TEMPORAL_ADDRESS && env.KAFKA_BROKERS) {
-    return {
-      temporalAddress: env.TEMPORAL_ADDRESS,
-      kafkaBrokers: env.KAFKA_BROKERS,
-      local: false,
-      stop: async () => {},
-    };
-  }
-  // Like the local stack (scripts/up): a file-backed Temporal dev server (SQLite, WAL) and a KRaft
-  // broker, on free ports and throwaway data, so a running stack or test run is not disturbed.
-  const dataDir = mkdtempSync(join(tmpdir(), 'redress-bench-'));
-  const s = await startLocalServers({
-    ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
-    ...(env.KAFKA_BROKERS ? { existingKafka: env.KAFKA_BROKERS } : {}),
-    host: '127.0.0.1',
-    temporalPort: await freePort(),
-    uiPort: 0,
-    kafkaPort: await freePort(),
-    kafkaControllerPort: await freePort(),
-    dataDir,
-    persistTemporal: true,
-    logDir,
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    topics: { ...DEFAULT_TOPICS },
-  });
-  return { ...s, local: true };
-}
-
 async function main(): Promise<void> {
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
@@ -66,7 +34,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const logDir = mkdtempSync(join(tmpdir(), 'redress-bench-logs-'));
   process.stderr.write(`ingest benchmark ${run}: starting servers (logs in ${logDir})\n`);
-  const s = await servers(logDir);
+  const s = await benchServers(logDir);
   const children: ManagedProcess[] = [];
   try {
     const loadBefore = loadavg();
@@ -144,6 +112,12 @@ async function main(): Promise<void> {
     const file = join(dir, `ingest-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
     process.stdout.write(`\nresults: ${file}\n`);
+    if (cpuProfDir) {
+      const profiled = PARAMS.warmup + PARAMS.complaints + latency.count;
+      process.stdout.write(
+        `profiles in ${cpuProfDir}: ${profiled} complaints in the profiled stretch ((c), its warm-up and the latency run)\n`,
+      );
+    }
   } finally {
     for (const c of children) await c.stop();
     await s.stop();

@@ -1,9 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Producer } from 'kafkajs';
 import pino from 'pino';
 import type { Complaint } from '../../domain/complaint';
 import { loadConfig, type Config } from '../../config';
-import { type LocalServers } from '../../infra/local-servers';
+import { DEFAULT_TOPICS } from '../../domain/topics';
+import { freePort } from '../../infra/free-port';
+import { startLocalServers, type LocalServers } from '../../infra/local-servers';
 import { startManaged } from '../../infra/managed-process';
 import { repoRoot } from '../../infra/paths';
 
@@ -47,9 +51,14 @@ export function progress(phase: string, done: () => number, total: number): () =
 
 // ---- helpers ----
 
-/** A complaint as upstream publishes it (the same size as a real one: the benchmark measures real payloads). */
-/** A complaint.received envelope as upstream systems publish it. */
-export function receivedEvent(complaintId: string): {
+/**
+ * A complaint.received envelope as upstream systems publish it, the size of a real one (the benchmark
+ * measures real payloads).
+ */
+export function receivedEvent(
+  complaintId: string,
+  overrides: { jurisdiction?: string; receivedAt?: string } = {},
+): {
   eventId: string;
   type: string;
   complaintId: string;
@@ -68,13 +77,13 @@ export function receivedEvent(complaintId: string): {
         id: `cust-${complaintId}`,
         name: 'Bench Customer',
         email: 'bench@example.com',
-        jurisdiction: 'GB-ENG',
+        jurisdiction: overrides.jurisdiction ?? 'GB-ENG',
       },
       channel: 'email',
       category: 'billing',
       summary: 'Charged twice',
       description: 'I was charged twice for my October bill and nobody answered my call.',
-      receivedAt: new Date().toISOString(),
+      receivedAt: overrides.receivedAt ?? new Date().toISOString(),
     },
   };
 }
@@ -123,12 +132,20 @@ export async function publishAll(producer: Producer, topic: string, ids: string[
   }
 }
 
+/**
+ * BENCH_CPU_PROF_DIR: where CPU profiles go (issue 17's profile), one folder a process. The spawned processes
+ * get `--cpu-prof` on their command line (Node refuses it in NODE_OPTIONS) and write their profiles, one a
+ * thread (the worker's workflow threads included), when they exit after a stop.
+ */
+export const cpuProfDir = env.BENCH_CPU_PROF_DIR;
+
 export function node(name: string, script: string, childEnv: NodeJS.ProcessEnv, ready: string, logDir: string) {
   const logFile = join(logDir, `${name}.log`);
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, name)}`] : [];
   return startManaged({
     name,
     command: process.execPath,
-    args: [join(repoRoot(), 'dist', script)],
+    args: [...profile, join(repoRoot(), 'dist', script)],
     env: { ...process.env, ...childEnv },
     logFile,
     startTimeoutMs: 120_000,
@@ -154,5 +171,42 @@ export function benchConfig(
   });
 }
 
-/** Where the servers are. */
-export type LocalServersLike = Pick<LocalServers, 'temporalAddress' | 'kafkaBrokers'>;
+/** Where the servers are; `metricsUrl` when the benchmark started the Temporal server with its metrics on. */
+export type LocalServersLike = Pick<LocalServers, 'temporalAddress' | 'kafkaBrokers'> & { metricsUrl?: string };
+
+/**
+ * The servers a benchmark runs on: TEMPORAL_ADDRESS and KAFKA_BROKERS when both are set, or else its own.
+ */
+export async function benchServers(
+  logDir: string,
+): Promise<LocalServersLike & { stop(): Promise<void>; local: boolean }> {
+  if (env.TEMPORAL_ADDRESS && env.KAFKA_BROKERS) {
+    return {
+      temporalAddress: env.TEMPORAL_ADDRESS,
+      kafkaBrokers: env.KAFKA_BROKERS,
+      local: false,
+      stop: async () => {},
+    };
+  }
+  // Like the local stack (scripts/up): a file-backed Temporal dev server (SQLite, WAL) and a KRaft
+  // broker, on free ports and throwaway data, so a running stack or test run is not disturbed.
+  const dataDir = mkdtempSync(join(tmpdir(), 'redress-bench-'));
+  const metricsPort = cpuProfDir ? await freePort() : undefined;
+  const s = await startLocalServers({
+    ...(env.TEMPORAL_ADDRESS ? { existingTemporal: env.TEMPORAL_ADDRESS } : {}),
+    ...(env.KAFKA_BROKERS ? { existingKafka: env.KAFKA_BROKERS } : {}),
+    host: '127.0.0.1',
+    temporalPort: await freePort(),
+    uiPort: 0,
+    kafkaPort: await freePort(),
+    kafkaControllerPort: await freePort(),
+    dataDir,
+    persistTemporal: true,
+    logDir,
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    topics: { ...DEFAULT_TOPICS },
+    // Profiling reads the server's own counters too (bench/profile/server-metrics.ts).
+    ...(metricsPort ? { temporalMetricsPort: metricsPort } : {}),
+  });
+  return { ...s, local: true, ...(metricsPort ? { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` } : {}) };
+}

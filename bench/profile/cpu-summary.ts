@@ -20,7 +20,18 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const PROJECT_FOLDERS = ['workflows', 'workers', 'activities', 'clients', 'platform', 'domain', 'store', 'infra', 'bench', 'config'];
+const PROJECT_FOLDERS = [
+  'workflows',
+  'workers',
+  'activities',
+  'clients',
+  'platform',
+  'domain',
+  'store',
+  'infra',
+  'bench',
+  'config',
+];
 
 /** The part a frame belongs to, from its script's URL. */
 export function partOf(url: string, functionName: string): string {
@@ -61,11 +72,15 @@ function summarise(file: string, top = 15): string {
     '',
     '| part | self ms | of busy |',
     '| --- | ---: | ---: |',
-    ...sorted(selfByPart).slice(0, top).map(([k, v]) => `| ${k} | ${ms(v)} | ${pct(v)} |`),
+    ...sorted(selfByPart)
+      .slice(0, top)
+      .map(([k, v]) => `| ${k} | ${ms(v)} | ${pct(v)} |`),
     '',
     '| function | self ms | of busy |',
     '| --- | ---: | ---: |',
-    ...sorted(selfByFunction).slice(0, top).map(([k, v]) => `| \`${k}\` | ${ms(v)} | ${pct(v)} |`),
+    ...sorted(selfByFunction)
+      .slice(0, top)
+      .map(([k, v]) => `| \`${k}\` | ${ms(v)} | ${pct(v)} |`),
   ].join('\n');
 }
 

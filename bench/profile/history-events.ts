@@ -14,7 +14,10 @@ const EventType = temporal.api.enums.v1.EventType;
 type Event = temporal.api.history.v1.IHistoryEvent;
 
 const short = (e: Event): string =>
-  (EventType[e.eventType ?? 0] ?? 'UNKNOWN').replace('EVENT_TYPE_', '').replace('WORKFLOW_EXECUTION_', '').toLowerCase();
+  (EventType[e.eventType ?? 0] ?? 'UNKNOWN')
+    .replace('EVENT_TYPE_', '')
+    .replace('WORKFLOW_EXECUTION_', '')
+    .toLowerCase();
 
 /** A local activity's marker says which activity it recorded; every other event is its type. */
 function label(e: Event): string {
